@@ -1,0 +1,138 @@
+/**
+ * One error class per concern, each with a literal `name`, a `retryable` flag and the original
+ * `cause`. Requests are attached as `{ method, url }` with the URL already redacted: no error of
+ * this module ever holds a secret, an AccessKeyId or a Signature.
+ */
+
+/** The request an error belongs to, safe to log: its URL has AccessKeyId and Signature redacted. */
+export interface RedactedRequest {
+  readonly method: string;
+  readonly url: string;
+}
+
+/** Options shared by every error's constructor. */
+export interface HtxErrorOptions {
+  /** The underlying error or value; kept as it is unless it shows a credential. */
+  cause?: unknown;
+  /** The request, already redacted (see `redactUrl`). */
+  request?: RedactedRequest;
+}
+
+/** Base class of every error this module throws or reports. */
+export class HtxError extends Error {
+  override name: string = "HtxError";
+  /** `true` when sending the same cancel again may succeed (network, timeout, 5xx, rate limit). */
+  readonly retryable: boolean;
+  /** The request that failed, with credentials redacted; absent for input errors. */
+  readonly request?: RedactedRequest;
+
+  constructor(message: string, retryable: boolean, options: HtxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = retryable;
+    if (options.request) this.request = options.request;
+  }
+
+  /** A plain object for `JSON.stringify`: name, message, and the fields that say what happened. */
+  toJSON(): Record<string, unknown> {
+    const { stack: _stack, cause: _cause, ...fields } = this;
+    return { ...fields, name: this.name, message: this.message };
+  }
+}
+
+/** The caller's input is wrong; nothing was sent. The message says what to fix. */
+export class HtxInputError extends HtxError {
+  override name = "HtxInputError" as const;
+  constructor(message: string, options: HtxErrorOptions = {}) {
+    super(message, false, options);
+  }
+}
+
+/** HTX answered with its error envelope (`status: "error"`), usually with HTTP 200. */
+export class HtxApiError extends HtxError {
+  override name = "HtxApiError" as const;
+  /** HTX's `err-code`, e.g. `api-signature-not-valid`. */
+  readonly errCode: string;
+  /** HTX's `err-msg`. */
+  readonly errMsg: string;
+  /** The HTTP status the envelope came with (HTX uses 200 for business errors). */
+  readonly httpStatus: number;
+
+  constructor(
+    message: string,
+    fields: { errCode: string; errMsg: string; httpStatus: number; retryable: boolean },
+    options: HtxErrorOptions = {},
+  ) {
+    super(message, fields.retryable, options);
+    this.errCode = fields.errCode;
+    this.errMsg = fields.errMsg;
+    this.httpStatus = fields.httpStatus;
+  }
+}
+
+/** An HTTP status that is not a usable answer: 3xx (never followed), 4xx, 5xx, often an HTML page. */
+export class HtxHttpError extends HtxError {
+  override name = "HtxHttpError" as const;
+  /** The HTTP status (0 for an opaque redirect). */
+  readonly status: number;
+  /** The start of the body, whitespace folded, credentials redacted. */
+  readonly bodySnippet: string;
+
+  constructor(
+    message: string,
+    fields: { status: number; bodySnippet: string; retryable: boolean },
+    options: HtxErrorOptions = {},
+  ) {
+    super(message, fields.retryable, options);
+    this.status = fields.status;
+    this.bodySnippet = fields.bodySnippet;
+  }
+}
+
+/** The request did not get an answer: connection refused or dropped, DNS, TLS. Outcome unknown. */
+export class HtxNetworkError extends HtxError {
+  override name = "HtxNetworkError" as const;
+  constructor(message: string, options: HtxErrorOptions = {}) {
+    super(message, true, options);
+  }
+}
+
+/** No complete answer within `timeoutMs`. Outcome unknown: the cancel may have been applied. */
+export class HtxTimeoutError extends HtxError {
+  override name = "HtxTimeoutError" as const;
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(message: string, timeoutMs: number, options: HtxErrorOptions = {}) {
+    super(message, true, options);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's `signal` aborted before this request was sent: it was not sent. */
+export class HtxAbortError extends HtxError {
+  override name = "HtxAbortError" as const;
+  constructor(message: string, options: HtxErrorOptions = {}) {
+    super(message, false, options);
+  }
+}
+
+/** The answer was not what HTX sends: empty, not JSON, or JSON of the wrong shape. */
+export class HtxResponseError extends HtxError {
+  override name = "HtxResponseError" as const;
+  /** The HTTP status of the answer. */
+  readonly status: number;
+  /** Where the JSON did not fit the schema, as `path: message` lines (valibot issues). */
+  readonly issues: readonly string[];
+  /** The start of the body, whitespace folded, credentials redacted. */
+  readonly bodySnippet: string;
+
+  constructor(
+    message: string,
+    fields: { status: number; issues?: readonly string[]; bodySnippet: string; retryable: boolean },
+    options: HtxErrorOptions = {},
+  ) {
+    super(message, fields.retryable, options);
+    this.status = fields.status;
+    this.issues = fields.issues ?? [];
+    this.bodySnippet = fields.bodySnippet;
+  }
+}

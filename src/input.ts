@@ -1,0 +1,174 @@
+/**
+ * Validation of everything a caller passes in, before anything is signed or sent. Each failure
+ * is an `HtxInputError` whose message names the field, the offending value's position and what
+ * to send instead. Values are described, never echoed, where they may be credentials.
+ */
+import { HtxInputError } from "./errors.ts";
+
+/** HTX accepts at most 50 ids per batch-cancel request. */
+export const MAX_IDS_PER_REQUEST = 50;
+
+/** What to cancel: exactly one kind of id. Order ids are strings of digits (or bigints). */
+export type BatchCancelInput =
+  | { orderIds: readonly (string | bigint)[]; clientOrderIds?: undefined }
+  | { clientOrderIds: readonly string[]; orderIds?: undefined };
+
+/** Input after validation: one kind, ids as strings, duplicates removed, first-seen order kept. */
+export interface NormalizedIds {
+  kind: "order" | "client";
+  ids: string[];
+}
+
+/** The two credentials of an HTX API key. */
+export interface Credentials {
+  accessKey: string;
+  secretKey: string;
+}
+
+const ORDER_ID = /^[1-9][0-9]{0,31}$/;
+const CLIENT_ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Shows a caller's id in a message: short, quoted, control characters escaped. */
+function show(value: unknown): string {
+  const text = typeof value === "string" ? value : String(value);
+  const cut = text.length > 70 ? `${text.slice(0, 70)}…` : text;
+  return JSON.stringify(cut);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+function orderId(value: unknown, index: number): string {
+  if (typeof value === "bigint") {
+    if (value > 0n) return value.toString();
+    throw new HtxInputError(`orderIds[${index}] is ${value}n: order ids are positive integers.`);
+  }
+  if (typeof value === "number") {
+    throw new HtxInputError(
+      `orderIds[${index}] is the number ${value}: pass order ids as strings (or bigints). ` +
+        `HTX order ids can exceed 2^53, where a JS number has already lost digits.`,
+    );
+  }
+  if (typeof value !== "string") {
+    throw new HtxInputError(`orderIds[${index}] is ${describe(value)}: expected a string of digits.`);
+  }
+  if (!ORDER_ID.test(value)) {
+    throw new HtxInputError(
+      `orderIds[${index}] ${show(value)} is not an order id: expected 1 to 32 digits with no ` +
+        `leading zero, no spaces or signs.`,
+    );
+  }
+  return value;
+}
+
+function clientOrderId(value: unknown, index: number): string {
+  if (typeof value !== "string") {
+    throw new HtxInputError(
+      `clientOrderIds[${index}] is ${describe(value)}: expected a string of 1 to 64 characters ` +
+        `[A-Za-z0-9_-].`,
+    );
+  }
+  if (!CLIENT_ORDER_ID.test(value)) {
+    throw new HtxInputError(
+      `clientOrderIds[${index}] ${show(value)} is not a client order id: HTX allows 1 to 64 ` +
+        `characters of A-Z, a-z, 0-9, "_" and "-".`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks a batch-cancel argument and returns its ids, deduplicated in first-seen order.
+ * @throws {HtxInputError} when the input is not exactly one non-empty list of valid ids.
+ */
+export function normalizeIds(input: unknown): NormalizedIds {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new HtxInputError(
+      `batchCancel expects { orderIds: [...] } or { clientOrderIds: [...] }, got ${describe(input)}.`,
+    );
+  }
+  const { orderIds, clientOrderIds } = input as Record<string, unknown>;
+  if (orderIds !== undefined && clientOrderIds !== undefined) {
+    throw new HtxInputError(
+      "Pass either orderIds or clientOrderIds, not both: HTX takes one kind of id per request. " +
+        "Make two calls.",
+    );
+  }
+  const kind = orderIds !== undefined ? "order" : clientOrderIds !== undefined ? "client" : undefined;
+  if (!kind) throw new HtxInputError("Pass orderIds or clientOrderIds: neither was given.");
+  const field = kind === "order" ? "orderIds" : "clientOrderIds";
+  const list = kind === "order" ? orderIds : clientOrderIds;
+  if (!Array.isArray(list)) {
+    throw new HtxInputError(`${field} must be an array of ids, got ${describe(list)}.`);
+  }
+  if (list.length === 0) {
+    throw new HtxInputError(`${field} is empty: pass at least one id (HTX refuses an empty list).`);
+  }
+  const check = kind === "order" ? orderId : clientOrderId;
+  const ids = new Set<string>();
+  list.forEach((value, index) => ids.add(check(value, index)));
+  return { kind, ids: [...ids] };
+}
+
+/** @throws {HtxInputError} unless both credentials are non-empty strings. */
+export function validateCredentials(credentials: unknown): Credentials {
+  const { accessKey, secretKey } = (credentials ?? {}) as Record<string, unknown>;
+  for (const [name, value] of [["accessKey", accessKey], ["secretKey", secretKey]] as const) {
+    if (typeof value !== "string" || value.length === 0) {
+      throw new HtxInputError(`${name} must be a non-empty string (got ${describe(value)}).`);
+    }
+    if (/[\uD800-\uDFFF]/.test(value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""))) {
+      throw new HtxInputError(`${name} contains an unpaired surrogate: it cannot be UTF-8 encoded.`);
+    }
+  }
+  return { accessKey, secretKey } as Credentials;
+}
+
+/** @returns epoch milliseconds. @throws {HtxInputError} for an invalid date or non-finite number. */
+export function validateTimestamp(timestamp: unknown): number {
+  const ms = timestamp instanceof Date ? timestamp.getTime() : timestamp;
+  if (typeof ms !== "number" || !Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
+    throw new HtxInputError("timestamp must be a valid Date or epoch milliseconds.");
+  }
+  return ms;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Checks a base URL: https, or http only for loopback (a signed URL is a credential and must
+ * not cross a network in clear). No path, query, fragment or credentials: HTX serves its API
+ * at the root, and anything else would change the signed path.
+ * @returns the origin, e.g. `https://api.huobi.pro`.
+ */
+export function validateBaseUrl(baseUrl: unknown): string {
+  if (typeof baseUrl !== "string" && !(baseUrl instanceof URL)) {
+    throw new HtxInputError(`baseUrl must be a URL string, got ${describe(baseUrl)}.`);
+  }
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new HtxInputError(`baseUrl ${show(String(baseUrl))} is not a valid URL.`);
+  }
+  if (url.username || url.password) {
+    throw new HtxInputError("baseUrl must not contain a user name or password.");
+  }
+  const shown = `${url.protocol}//${url.host}`;
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOST.test(url.hostname))) {
+    throw new HtxInputError(
+      `baseUrl ${show(shown)} must use https: (http: is allowed only for loopback hosts: ` +
+        `localhost, 127.0.0.0/8, [::1]).`,
+    );
+  }
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
+    throw new HtxInputError(
+      `baseUrl must be an origin such as "https://api.huobi.pro", without a path, query or ` +
+        `fragment.`,
+    );
+  }
+  return url.origin;
+}

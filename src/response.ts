@@ -1,0 +1,219 @@
+/**
+ * Turns an HTTP answer of the batch-cancel endpoint into `{ success, failed }` or a typed error
+ * whose `retryable` says whether sending the same cancel again is safe and useful.
+ */
+import * as v from "valibot";
+import {
+  HtxApiError,
+  type HtxError,
+  HtxHttpError,
+  HtxNetworkError,
+  HtxResponseError,
+  type RedactedRequest,
+} from "./errors.ts";
+import { redactCause, redactText } from "./redact.ts";
+import {
+  BatchCancelAnswerSchema,
+  type FailedEntry,
+  ORDER_STATES,
+  type OrderStateName,
+} from "./schemas.ts";
+
+/** An id HTX did not cancel, with its reason and, where HTX gave one, the order's state. */
+export interface FailedCancel {
+  orderId?: string;
+  clientOrderId?: string;
+  /** HTX's `err-code`, e.g. `order-orderstate-error` or `base-not-found`. */
+  errCode: string;
+  errMsg: string;
+  /** HTX's numeric `order-state`, e.g. 7. */
+  orderState?: number;
+  /** The name of `orderState`: tells "already canceled" from "too late, filled". */
+  state?: OrderStateName;
+}
+
+/** One request's outcome: ids whose cancel was submitted, and ids HTX refused. */
+export interface BatchCancelAnswer {
+  success: string[];
+  failed: FailedCancel[];
+}
+
+/** Where an answer came from, for error messages: the redacted request and what to redact. */
+export interface AnswerContext {
+  request?: RedactedRequest;
+  secrets?: readonly string[];
+}
+
+/** An answer larger than this is no batch-cancel answer (50 ids make a few KB). */
+const MAX_BODY_BYTES = 1 << 20;
+const SNIPPET_CHARS = 200;
+
+const RATE_LIMIT_CODES = new Set(["base-request-exceed-frequency-limit", "api-request-limit"]);
+const TRANSIENT_CODES = new Set(["base-system-error", "timeout"]);
+
+/** True for HTX's rate-limit answers, whose codes vary (htx-reference.md, pitfall 3). */
+export function isRateLimitAnswer(errCode: string, errMsg: string): boolean {
+  return RATE_LIMIT_CODES.has(errCode) ||
+    (errCode === "invalid-parameter" && /request limit/i.test(errMsg));
+}
+
+/** True when `api-signature-not-valid` is about the timestamp; only the message tells. */
+export function isStaleTimestampAnswer(errCode: string, errMsg: string): boolean {
+  return errCode === "api-signature-not-valid" &&
+    /submission time|time format|时间/i.test(errMsg);
+}
+
+/** Is this error a rate-limit answer (envelope or HTTP 429)? */
+export function isRateLimitError(error: HtxError): boolean {
+  if (error instanceof HtxApiError) return isRateLimitAnswer(error.errCode, error.errMsg);
+  return error instanceof HtxHttpError && error.status === 429;
+}
+
+/** Is this error HTX's stale-timestamp answer? */
+export function isStaleTimestampError(error: HtxError): boolean {
+  return error instanceof HtxApiError && isStaleTimestampAnswer(error.errCode, error.errMsg);
+}
+
+function snippet(body: string, secrets: readonly string[] = []): string {
+  const folded = body.replace(/\s+/g, " ").trim();
+  const cut = folded.length > SNIPPET_CHARS ? `${folded.slice(0, SNIPPET_CHARS)}…` : folded;
+  return redactText(cut, secrets);
+}
+
+/** Reads the body as UTF-8 text, refusing more than `MAX_BODY_BYTES`. */
+async function readBody(response: Response): Promise<string | undefined> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+function httpError(status: number, body: string, ctx: AnswerContext): HtxHttpError {
+  const bodySnippet = snippet(body, ctx.secrets);
+  const kind = status === 0 || (status >= 300 && status < 400)
+    ? "a redirect, which is never followed (a signed URL is a credential)"
+    : status === 429
+    ? "rate limited"
+    : status >= 500
+    ? "a server or edge error"
+    : status === 403
+    ? "forbidden (HTX's Cloudflare edge serves 403 pages to some clients)"
+    : "an error";
+  const retryable = status === 429 || status >= 500;
+  return new HtxHttpError(`HTX answered HTTP ${status}: ${kind}.`, { status, bodySnippet, retryable }, {
+    request: ctx.request,
+  });
+}
+
+function apiError(envelope: { "err-code": string; "err-msg"?: string | null }, status: number, ctx: AnswerContext): HtxApiError {
+  const errCode = envelope["err-code"];
+  const errMsg = redactText(envelope["err-msg"] ?? "", ctx.secrets);
+  const retryable = isRateLimitAnswer(errCode, errMsg) || TRANSIENT_CODES.has(errCode);
+  const message = isStaleTimestampAnswer(errCode, errMsg)
+    ? `HTX refused the request timestamp (${errCode}: ${errMsg}): this machine's clock is off ` +
+      `from HTX's. Keep syncTime on (the default) or correct the clock.`
+    : `HTX refused the request: ${errCode}: ${errMsg}`;
+  return new HtxApiError(message, { errCode, errMsg, httpStatus: status, retryable }, {
+    request: ctx.request,
+  });
+}
+
+function failedCancel(entry: FailedEntry): FailedCancel {
+  const out: FailedCancel = { errCode: entry["err-code"], errMsg: entry["err-msg"] ?? "" };
+  if (entry["order-id"]) out.orderId = entry["order-id"];
+  if (entry["client-order-id"]) out.clientOrderId = entry["client-order-id"];
+  const code = entry["order-state"];
+  if (code !== undefined && code !== null) {
+    out.orderState = code;
+    const name = (ORDER_STATES as Record<string, OrderStateName | undefined>)[String(code)];
+    if (name) out.state = name;
+  }
+  return out;
+}
+
+/**
+ * Reads one answer of the batch-cancel endpoint, with context for error messages.
+ * @throws {HtxHttpError | HtxApiError | HtxResponseError}
+ */
+export async function readBatchCancelAnswer(
+  response: Response,
+  ctx: AnswerContext = {},
+): Promise<BatchCancelAnswer> {
+  const { status } = response;
+  let body: string | undefined;
+  try {
+    body = await readBody(response);
+  } catch (cause) {
+    throw new HtxNetworkError(`The connection broke while reading HTX's answer (HTTP ${status}).`, {
+      request: ctx.request,
+      cause: redactCause(cause, ctx.secrets ?? []),
+    });
+  }
+  if (body === undefined) {
+    throw new HtxResponseError(`HTX's answer is larger than ${MAX_BODY_BYTES} bytes.`, {
+      status,
+      bodySnippet: "",
+      retryable: true,
+    }, { request: ctx.request });
+  }
+  if (status < 200 || status > 299) throw httpError(status, body, ctx);
+  const bodySnippet = snippet(body, ctx.secrets);
+  if (body.trim() === "") {
+    throw new HtxResponseError(`HTX answered HTTP ${status} with an empty body.`, {
+      status,
+      bodySnippet,
+      retryable: true,
+    }, { request: ctx.request });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (cause) {
+    const html = /^\s*</.test(body);
+    throw new HtxResponseError(
+      html
+        ? `HTX answered HTTP ${status} with an HTML page instead of JSON (an edge or maintenance page).`
+        : `HTX answered HTTP ${status} with a body that is not valid JSON (truncated?).`,
+      { status, bodySnippet, retryable: true },
+      { request: ctx.request, cause },
+    );
+  }
+  const parsed = v.safeParse(BatchCancelAnswerSchema, json);
+  if (!parsed.success) {
+    // valibot's messages quote the received value, which may be anything: fold, cut, redact.
+    const issues = parsed.issues.map((issue) =>
+      snippet(`${v.getDotPath(issue) ?? "(root)"}: ${issue.message}`, ctx.secrets)
+    );
+    throw new HtxResponseError(
+      `HTX's answer does not have the batch-cancel shape: ${issues[0]}`,
+      { status, issues, bodySnippet, retryable: false },
+      { request: ctx.request },
+    );
+  }
+  const answer = parsed.output;
+  if (answer.status === "error") throw apiError(answer, status, ctx);
+  return { success: answer.data.success, failed: answer.data.failed.map(failedCancel) };
+}
+
+/**
+ * Parses an answer of `POST /v1/order/orders/batchcancel`.
+ *
+ * @returns the ids HTX submitted for cancel and the ones it refused, with `state` names.
+ * @throws {HtxHttpError} for a non-2xx status or a redirect (the start of the body kept, redacted).
+ * @throws {HtxApiError} for HTX's error envelope (`status: "error"`).
+ * @throws {HtxResponseError} for an empty, non-JSON (HTML), oversized or wrongly shaped body.
+ */
+export function parseBatchCancelResponse(response: Response): Promise<BatchCancelAnswer> {
+  return readBatchCancelAnswer(response);
+}

@@ -1,0 +1,104 @@
+/** Shared test helpers: fixtures, a recording fetch, test credentials and the leak scan. */
+import { readdirSync, readFileSync } from "node:fs";
+import { inspect } from "node:util";
+
+/** Credentials used by every test; the leak scan looks for both. */
+export const KEYS = { accessKey: "test-AKID-7f3e9c1d", secretKey: "test-SECRET-b41c88e2a9" } as const;
+
+/** A recorded request/answer pair (test/fixtures/*.json). */
+export interface Fixture {
+  name: string;
+  source: string;
+  request: { method: string; path: string; headers: Record<string, string>; body: unknown };
+  response: {
+    status: number;
+    headers: Record<string, string>;
+    /** A JSON answer. */
+    body?: unknown;
+    /** A raw answer (HTML, truncated JSON, empty). */
+    text?: string;
+  };
+}
+
+const FIXTURES = new URL("./fixtures/", import.meta.url);
+
+export function fixture(name: string): Fixture {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), "utf8")) as Fixture;
+}
+
+export function allFixtures(): Fixture[] {
+  return readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).map((f) => fixture(f.slice(0, -5)));
+}
+
+/** The fixture's answer as a fresh `Response`. */
+export function fixtureResponse(fx: Fixture): Response {
+  const body = fx.response.text ?? JSON.stringify(fx.response.body);
+  return new Response(body, { status: fx.response.status, headers: fx.response.headers });
+}
+
+/** A JSON answer `{"status":"ok","data":{success,failed}}` for the ids of a request body. */
+export function okAnswer(success: string[], failed: unknown[] = []): Response {
+  return Response.json({ status: "ok", data: { success, failed } });
+}
+
+/** The ids a batch-cancel request carries. */
+export async function idsOf(request: Request): Promise<string[]> {
+  const body = (await request.clone().json()) as Record<string, string[]>;
+  return body["order-ids"] ?? body["client-order-ids"] ?? [];
+}
+
+/** A fetch that records every request and answers through `answer`. */
+export function recordingFetch(answer: (request: Request, n: number) => Response | Promise<Response>) {
+  const requests: Request[] = [];
+  const fetch = async (request: Request) => {
+    requests.push(request.clone());
+    return answer(request, requests.length);
+  };
+  return { fetch, requests };
+}
+
+/** A fetch that submits every id it is sent. */
+export function submitAllFetch() {
+  return recordingFetch(async (request) => okAnswer(await idsOf(request)));
+}
+
+/** Every text a value shows: JSON, inspection (hidden fields too), message, stack, cause chain. */
+export function everyRendering(value: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = value;
+  for (let depth = 0; depth < 10 && current !== undefined; depth++) {
+    parts.push(inspect(current, { showHidden: true, depth: 20, getters: true }));
+    try {
+      parts.push(JSON.stringify(current) ?? "");
+    } catch {
+      // Circular values have no JSON rendering to leak through.
+    }
+    if (current instanceof Error) {
+      parts.push(current.message, current.stack ?? "", String(current));
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      current = undefined;
+    }
+  }
+  return parts.join("\n");
+}
+
+/** Finds credentials or signatures in text; `signatures` are the raw values to look for too. */
+export function leaks(text: string, signatures: readonly string[] = []): string[] {
+  const found: string[] = [];
+  for (const secret of [KEYS.accessKey, KEYS.secretKey, ...signatures]) {
+    if (secret && text.includes(secret)) found.push(secret);
+  }
+  if (/Signature=(?!\[REDACTED\])[^&\s"']+/.test(text)) found.push("Signature=…");
+  if (/AccessKeyId=(?!\[REDACTED\])[^&\s"']+/.test(text)) found.push("AccessKeyId=…");
+  return found;
+}
+
+/** The `Signature` of a signed URL, decoded and encoded, for the leak scan. */
+export function signaturesOf(requests: readonly Request[]): string[] {
+  return requests.flatMap((r) => {
+    const raw = new URL(r.url).searchParams.get("Signature");
+    return raw ? [raw, encodeURIComponent(raw)] : [];
+  });
+}
