@@ -1,6 +1,8 @@
 /** Shared test helpers: fixtures, a recording fetch, test credentials and the leak scan. */
 import { readdirSync, readFileSync } from "node:fs";
 import { inspect } from "node:util";
+import type { OrderStateName } from "../mod.ts";
+import type { HtxFault, HtxSimulatorOptions } from "../src/testing/mod.ts";
 
 /** Credentials used by every test; the leak scan looks for both. */
 export const KEYS = { accessKey: "test-AKID-7f3e9c1d", secretKey: "test-SECRET-b41c88e2a9" } as const;
@@ -17,6 +19,16 @@ export interface Fixture {
     body?: unknown;
     /** A raw answer (HTML, truncated JSON, empty). */
     text?: string;
+  };
+  /** How to make the simulator give this answer (test/simulator.test.ts replays it). */
+  replay: {
+    orders?: { orderId: string; clientOrderId?: string; state: OrderStateName }[];
+    sign?: "wrong-secret" | "stale";
+    fault?: HtxFault;
+    rateLimited?: boolean;
+    simulator?: HtxSimulatorOptions;
+    /** Why the simulator deliberately answers otherwise (HTX's docs differ from HTX). */
+    drift?: string;
   };
 }
 
@@ -101,4 +113,23 @@ export function signaturesOf(requests: readonly Request[]): string[] {
     const raw = new URL(r.url).searchParams.get("Signature");
     return raw ? [raw, encodeURIComponent(raw)] : [];
   });
+}
+
+/**
+ * The shape of a JSON value: types instead of values, except `status` and `err-code`, whose
+ * values are part of the shape, and `""`, which HTX uses to mean "no order id".
+ */
+export function shapeOf(value: unknown, key = ""): unknown {
+  if (Array.isArray(value)) {
+    const shapes = new Map(value.map((v) => [JSON.stringify(shapeOf(v)), shapeOf(v)]));
+    return [...shapes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, s]) => s);
+  }
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value).sort().map((k) => [k, shapeOf((value as Record<string, unknown>)[k], k)]),
+    );
+  }
+  if (key === "status" || key === "err-code") return value;
+  if (value === "") return "empty string";
+  return value === null ? "null" : typeof value;
 }
