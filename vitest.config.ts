@@ -4,5 +4,6 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/runtimes/**", "node_modules/**"],
+    globalSetup: ["test/global-setup.ts"],
   },
 });

@@ -1,0 +1,160 @@
+/** Command-line arguments, parsed with `node:util` parseArgs (it runs on Node and Deno alike). */
+import { parseArgs } from "node:util";
+
+/** A usage mistake: the command exits 2 and sends nothing. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export const HELP = `htx-batch-cancel: cancel HTX spot orders in bulk, every id accounted for.
+
+Usage:
+  htx-batch-cancel --order-ids 1,2,3 [options]
+  htx-batch-cancel --client-order-ids a,b [options]
+  htx-batch-cancel --ids-file FILE [--client-ids] [options]   (FILE "-" reads standard input)
+  htx-batch-cancel simulate [--port 8080] [--orders 1000] [--latency-ms 0]
+  htx-batch-cancel demo [--orders 2000] [--latency-ms 50]
+
+Credentials come from the environment only (never flags, which land in shell history):
+  HTX_ACCESS_KEY, HTX_SECRET_KEY
+
+Options:
+  --order-ids LIST        comma-separated order ids
+  --client-order-ids LIST comma-separated client order ids
+  --ids-file FILE         one id per line; blank lines and lines starting with # are skipped
+  --client-ids            the ids file holds client order ids (default: order ids)
+  --base-url URL          API origin (default https://api.huobi.pro)
+  --aws                   use https://api-aws.huobi.pro
+  --timeout-ms N          per request (default 10000)
+  --retries N             extra attempts when the outcome is unknown or transient (default 2)
+  --dry-run               validate and print the requests, credentials redacted; send nothing
+  --json                  print the full result as JSON on standard output
+  --quiet                 no progress on standard error
+  -h, --help              this text
+  -v, --version           the version
+
+simulate: serves the offline HTX simulator on 127.0.0.1 with open orders for the demo account
+  (AccessKeyId demo-access-key; see README, "Simulator"), until Ctrl-C.
+demo: starts the simulator, cancels its orders with progress, prints the summary.
+
+Exit codes:
+  0  every id submitted for cancel
+  1  some ids failed or are unresolved (also after Ctrl-C, which stops sending new requests,
+     waits for the ones in flight, and reports the rest as unresolved)
+  2  usage or input error: nothing was sent
+  3  nothing could be sent: every request failed (authentication, network)
+`;
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "simulate"; port: number; orders: number; latencyMs: number }
+  | { kind: "demo"; orders: number; latencyMs: number }
+  | {
+    kind: "cancel";
+    ids: { orderIds: string[] } | { clientOrderIds: string[] } | { file: string; client: boolean };
+    baseUrl?: string;
+    timeoutMs?: number;
+    retries?: number;
+    dryRun: boolean;
+    json: boolean;
+    quiet: boolean;
+  };
+
+const AWS_BASE_URL = "https://api-aws.huobi.pro";
+
+function wholeNumber(flag: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    throw new UsageError(`--${flag} must be a whole number ≥ ${min}, got "${value}".`);
+  }
+  return Number(value);
+}
+
+const list = (value: string) => value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+
+/** Parses argv (without the node and script paths). @throws {UsageError} */
+export function parseCommand(argv: string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        "order-ids": { type: "string" },
+        "client-order-ids": { type: "string" },
+        "ids-file": { type: "string" },
+        "client-ids": { type: "boolean", default: false },
+        "base-url": { type: "string" },
+        aws: { type: "boolean", default: false },
+        "timeout-ms": { type: "string" },
+        retries: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        quiet: { type: "boolean", default: false },
+        port: { type: "string" },
+        orders: { type: "string" },
+        "latency-ms": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+        version: { type: "boolean", short: "v", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\nRun htx-batch-cancel --help for the options.`);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return { kind: "help" };
+  if (v.version) return { kind: "version" };
+  const [sub, ...rest] = positionals;
+  if (rest.length > 0 || (sub !== undefined && sub !== "simulate" && sub !== "demo" && sub !== "cancel")) {
+    throw new UsageError(`Unexpected argument "${sub === undefined ? rest[0] : rest[0] ?? sub}". Run htx-batch-cancel --help.`);
+  }
+  if (sub === "simulate") {
+    return {
+      kind: "simulate",
+      port: wholeNumber("port", v.port, 8080),
+      orders: wholeNumber("orders", v.orders, 1000),
+      latencyMs: wholeNumber("latency-ms", v["latency-ms"], 0),
+    };
+  }
+  if (sub === "demo") {
+    return {
+      kind: "demo",
+      orders: wholeNumber("orders", v.orders, 2000, 1),
+      latencyMs: wholeNumber("latency-ms", v["latency-ms"], 50),
+    };
+  }
+  const sources = [v["order-ids"], v["client-order-ids"], v["ids-file"]].filter((s) => s !== undefined);
+  if (sources.length !== 1) {
+    throw new UsageError(
+      sources.length === 0
+        ? "Say which orders to cancel: --order-ids, --client-order-ids or --ids-file."
+        : "Give exactly one of --order-ids, --client-order-ids and --ids-file.",
+    );
+  }
+  if (v["client-ids"] && v["ids-file"] === undefined) {
+    throw new UsageError("--client-ids says what --ids-file holds; use --client-order-ids for a list.");
+  }
+  if (v.aws && v["base-url"] !== undefined) throw new UsageError("Give --aws or --base-url, not both.");
+  const ids = v["order-ids"] !== undefined
+    ? { orderIds: list(v["order-ids"]) }
+    : v["client-order-ids"] !== undefined
+    ? { clientOrderIds: list(v["client-order-ids"]) }
+    : { file: v["ids-file"]!, client: v["client-ids"]! };
+  return {
+    kind: "cancel",
+    ids,
+    baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
+    timeoutMs: v["timeout-ms"] === undefined ? undefined : wholeNumber("timeout-ms", v["timeout-ms"], 0, 1),
+    retries: v.retries === undefined ? undefined : wholeNumber("retries", v.retries, 0),
+    dryRun: v["dry-run"]!,
+    json: v.json!,
+    quiet: v.quiet!,
+  };
+}
+
+/** Ids from a file's text: one per line, blank lines and `#` comments skipped. */
+export function idsFromText(text: string): string[] {
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+}

@@ -1,0 +1,247 @@
+/** The real `htx-batch-cancel` command (dist/src/cli.js), as a child process, against the simulator on loopback. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { serveHandler, type ServedHandler } from "../src/testing/node-server.ts";
+import { createHtxSimulator, demoOrders, type HtxSimulatorOptions } from "../src/testing/mod.ts";
+import { KEYS, leaks } from "./helpers.ts";
+
+const CLI = new URL("../dist/src/cli.js", import.meta.url).pathname;
+const ENV = { HTX_ACCESS_KEY: KEYS.accessKey, HTX_SECRET_KEY: KEYS.secretKey };
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Everything every run printed, for the leak scan at the end. */
+const printed: string[] = [];
+let served: ServedHandler | undefined;
+afterEach(async () => {
+  await served?.close();
+  served = undefined;
+});
+
+function run(args: string[], options: { env?: Record<string, string | undefined>; stdin?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const env = { PATH: process.env.PATH, ...ENV, ...options.env };
+    const child = spawn(process.execPath, [CLI, ...args], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => {
+      stderr += d;
+      options.onStderr?.(stderr, child);
+    });
+    child.stdin.end(options.stdin ?? "");
+    child.on("error", reject);
+    child.on("close", (code) => {
+      printed.push(stdout, stderr);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function simulator(open = 100, extra: HtxSimulatorOptions = {}) {
+  const book = demoOrders({ open, filled: 2, canceled: 1, unknown: 1 });
+  const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: book.orders, ...extra });
+  served = await serveHandler(sim.fetch);
+  return { sim, ids: book.ids, open: book.ids.slice(0, open), url: served.url };
+}
+
+function idsFile(lines: string[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), "htx-cli-")), "ids.txt");
+  writeFileSync(file, lines.join("\n"));
+  return file;
+}
+
+describe("htx-batch-cancel: help and usage (exit 2, nothing sent)", () => {
+  it("documents the exit codes, the credentials and simulate in --help", async () => {
+    const { code, stdout } = await run(["--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Exit codes:[\s\S]*0 +every id submitted[\s\S]*1 +some ids failed[\s\S]*2 +usage[\s\S]*3 +nothing could be sent/);
+    expect(stdout).toMatch(/HTX_ACCESS_KEY, HTX_SECRET_KEY/);
+    expect(stdout).toMatch(/simulate \[--port 8080\]/);
+  });
+
+  it("prints its version", async () => {
+    const { code, stdout } = await run(["--version"]);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    [[], /Say which orders to cancel/],
+    [["--order-ids", "1", "--client-order-ids", "a"], /exactly one of/],
+    [["--order-ids", "1", "--bogus"], /Unknown option '--bogus'/],
+    [["--order-ids", "1", "--retries", "many"], /--retries must be a whole number/],
+    [["--order-ids", "1", "--timeout-ms", "0"], /--timeout-ms must be a whole number ≥ 1/],
+    [["--order-ids", "1", "--aws", "--base-url", "https://x"], /--aws or --base-url, not both/],
+    [["--ids-file", "/nonexistent/ids.txt"], /Cannot read --ids-file/],
+    [["--order-ids", "1", "--base-url", "http://example.com"], /must use https/],
+  ])("refuses %j", async (args, message) => {
+    const { code, stderr, stdout } = await run(args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stdout).toBe("");
+  });
+
+  it.each(["HTX_ACCESS_KEY", "HTX_SECRET_KEY"])("names %s when it is missing", async (name) => {
+    const { code, stderr } = await run(["--order-ids", "1"], { env: { [name]: undefined } });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`${name} is not set`));
+  });
+
+  it("refuses an invalid id before sending anything", async () => {
+    const { sim, url } = await simulator();
+    const { code, stderr } = await run(["--base-url", url, "--order-ids", "1,2,x3"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/orderIds\[2\] "x3" is not an order id/);
+    expect(sim.stats.requests).toBe(0);
+  });
+});
+
+describe("htx-batch-cancel: cancelling", () => {
+  it("exits 0 when every id is submitted, with a summary on standard output", async () => {
+    const { url, open } = await simulator(3);
+    const { code, stdout } = await run(["--base-url", url, "--order-ids", open.join(",")]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^3 ids: 3 submitted, 0 failed, 0 unresolved$/m);
+  });
+
+  it("exits 1 and groups failures by err-code and order state", async () => {
+    const { url, ids } = await simulator(3);
+    const { code, stdout } = await run(["--base-url", url, "--order-ids", ids.join(",")]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/7 ids: 3 submitted, 4 failed, 0 unresolved/);
+    expect(stdout).toMatch(/order-orderstate-error \(order filled\): 2/);
+    expect(stdout).toMatch(/order-orderstate-error \(order canceled\): 1/);
+    expect(stdout).toMatch(/base-not-found: 1\n {4}\d{18}/);
+  });
+
+  it("cancels client order ids", async () => {
+    const { url } = await simulator(0, { orders: [{ uid: 1, orderId: "5", clientOrderId: "grid-5", state: "submitted" }] });
+    const { code, stdout } = await run(["--base-url", url, "--client-order-ids", "grid-5,grid-6", "--json"]);
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout);
+    expect(result.success).toEqual(["grid-5"]);
+    expect(result.failed).toEqual([{ clientOrderId: "grid-6", errCode: "base-not-found", errMsg: "The record is not found." }]);
+  });
+
+  it("reads an ids file, skipping blank lines and # comments", async () => {
+    const { url, open } = await simulator(3);
+    const file = idsFile(["# kill switch list", "", open[0]!, `  ${open[1]!}  `, "# done", open[2]!, ""]);
+    const { code, stdout } = await run(["--base-url", url, "--ids-file", file]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/3 ids: 3 submitted/);
+  });
+
+  it("reads client ids from standard input with --ids-file - --client-ids", async () => {
+    const { url } = await simulator(0, { orders: [{ uid: 1, orderId: "5", clientOrderId: "c-5", state: "submitted" }] });
+    const { code, stdout } = await run(["--base-url", url, "--ids-file", "-", "--client-ids", "--json"], { stdin: "c-5\n" });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).success).toEqual(["c-5"]);
+  });
+
+  it("cancels a 500-id file with plain progress lines on a non-terminal standard error", async () => {
+    const { url, open, sim } = await simulator(500);
+    const { code, stderr, stdout } = await run(["--base-url", url, "--ids-file", idsFile(open)]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/500 ids: 500 submitted/);
+    const lines = stderr.trim().split("\n");
+    expect(lines).toHaveLength(10);
+    expect(lines.at(-1)).toMatch(/^progress: 500\/500 ids \(100%\)/);
+    expect(stderr).not.toContain("\r");
+    expect(sim.stats.batchCancelRequests).toBe(10);
+  });
+
+  it("prints nothing on standard error with --quiet", async () => {
+    const { url, open } = await simulator(60);
+    const { code, stderr } = await run(["--base-url", url, "--ids-file", idsFile(open), "--quiet"]);
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+  });
+
+  it("prints the full result as JSON with --json, every id accounted for, ids as strings", async () => {
+    const { url, ids } = await simulator(120);
+    const { code, stdout } = await run(["--base-url", url, "--ids-file", idsFile(ids), "--json"]);
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout);
+    const seen = [...result.success, ...result.failed.map((f: { orderId: string }) => f.orderId), ...result.unresolved.map((u: { id: string }) => u.id)];
+    expect(seen.sort()).toEqual([...ids].sort());
+    expect(result.success).toHaveLength(120);
+    expect(result.success.every((id: unknown) => typeof id === "string" && /^\d{18}$/.test(id as string))).toBe(true);
+  });
+});
+
+describe("htx-batch-cancel: options and exit code 3", () => {
+  it("--dry-run prints the requests with AccessKeyId and Signature redacted and sends nothing", async () => {
+    const { url, sim } = await simulator(0);
+    const ids = Array.from({ length: 60 }, (_, i) => String(i + 1));
+    const { code, stdout } = await run(["--base-url", url, "--order-ids", ids.join(","), "--dry-run"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Dry run: 60 ids in 2 requests; nothing is sent/);
+    expect(stdout).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/v1\/order\/orders\/batchcancel\?AccessKeyId=\[REDACTED\]&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=\S+&Signature=\[REDACTED\]/);
+    expect(stdout).toContain('{"order-ids":["51","52","53","54","55","56","57","58","59","60"]}');
+    expect(sim.stats.requests).toBe(0);
+  });
+
+  it("--aws sends to api-aws.huobi.pro (shown by a dry run)", async () => {
+    const { stdout } = await run(["--aws", "--order-ids", "1", "--dry-run"]);
+    expect(stdout).toMatch(/POST https:\/\/api-aws\.huobi\.pro\/v1\/order\/orders\/batchcancel\?/);
+  });
+
+  it("exits 3 when authentication fails for every request", async () => {
+    const { url, open } = await simulator(3);
+    const { code, stdout } = await run(["--base-url", url, "--order-ids", open.join(",")], { env: { HTX_SECRET_KEY: "wrong-secret-value" } });
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/3 unresolved[\s\S]*HtxApiError: HTX refused the request: api-signature-not-valid/);
+  });
+
+  it("exits 3 when nothing can be reached", async () => {
+    const { code, stdout } = await run(["--base-url", "http://127.0.0.1:9", "--order-ids", "1", "--retries", "0"]);
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/HtxNetworkError/);
+  });
+
+  it("--timeout-ms and --retries bound how long and how often a slow request is tried", async () => {
+    const { url, open, sim } = await simulator(1, { faults: () => ({ type: "latency", ms: 400 }) });
+    const once = await run(["--base-url", url, "--order-ids", open[0]!, "--timeout-ms", "100", "--retries", "0"]);
+    expect(once.code).toBe(3);
+    expect(once.stdout).toMatch(/HtxTimeoutError: HTX did not answer within 100 ms/);
+    expect(sim.stats.requests).toBe(1);
+    await run(["--base-url", url, "--order-ids", open[0]!, "--timeout-ms", "100", "--retries", "2"]);
+    expect(sim.stats.requests).toBe(4);
+  });
+
+  it("on Ctrl-C stops sending, waits for requests in flight, reports the rest unresolved, and exits 1", async () => {
+    // 60 requests: the first 50 go out at once (300 ms each), the last 10 wait for the next window.
+    const { url, open, sim } = await simulator(3000, { faults: () => ({ type: "latency", ms: 300 }) });
+    let interrupted = false;
+    const { code, stdout, stderr } = await run(["--base-url", url, "--ids-file", idsFile(open), "--json"], {
+      onStderr: (text, child) => {
+        if (!interrupted && text.includes("progress: ")) {
+          interrupted = true;
+          child.kill("SIGINT");
+        }
+      },
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Stopping: no new requests; waiting for the ones in flight/);
+    const result = JSON.parse(stdout);
+    expect(result.success).toHaveLength(2500);
+    expect(result.unresolved).toHaveLength(500);
+    expect(new Set(result.unresolved.map((u: { error: { name: string } }) => u.error.name))).toEqual(new Set(["HtxAbortError"]));
+    expect(sim.stats.batchCancelRequests).toBe(50);
+  });
+});
+
+describe("htx-batch-cancel: secrets", () => {
+  it("never printed the secret, the AccessKeyId or a Signature in any run above", () => {
+    expect(printed.length).toBeGreaterThan(20);
+    expect(leaks(printed.join("\n"))).toEqual([]);
+  });
+});
