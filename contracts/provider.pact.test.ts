@@ -1,0 +1,102 @@
+/**
+ * Provider side: the committed pact replayed against the simulator served on loopback. State
+ * handlers set up the orders (or the wrong secret, or a spent rate limit); a request filter
+ * re-signs every request for the simulator's host, account and clock, since the recorded
+ * signature is for another host and time.
+ */
+import { Verifier } from "@pact-foundation/pact";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signUrl } from "../mod.ts";
+import { serveHandler, type ServedHandler } from "../src/testing/node-server.ts";
+import { createHtxSimulator, DEMO_ACCOUNT, type HtxSimulator, type SimulatedOrder } from "../src/testing/mod.ts";
+import { PACT_FILE, PROVIDER, STATES } from "./interactions.ts";
+
+const PACT = new URL(`./pacts/${PACT_FILE}`, import.meta.url).pathname;
+
+/** The simulator behind the server, replaced by each provider state. */
+let simulator: HtxSimulator = createHtxSimulator();
+/** What the request filter signs with: the demo secret, or a wrong one for that state. */
+let secretKey = DEMO_ACCOUNT.secretKey;
+/** Turns the simulator's answers into a drifting provider, for the negative test. */
+let drift: ((body: Record<string, unknown>) => void) | undefined;
+let served: ServedHandler;
+
+async function handle(request: Request): Promise<Response> {
+  const response = await simulator.fetch(request);
+  if (!drift || !response.headers.get("content-type")?.startsWith("application/json")) return response;
+  const body = await response.json();
+  drift(body);
+  return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+}
+
+const stateHandlers = {
+  [STATES.orders]: async (params?: unknown) => {
+    const { orders } = params as { orders: Omit<SimulatedOrder, "uid">[] };
+    simulator = createHtxSimulator({ orders: orders.map((o) => ({ uid: DEMO_ACCOUNT.uid, ...o })) });
+    secretKey = DEMO_ACCOUNT.secretKey;
+    return undefined;
+  },
+  [STATES.wrongSecret]: async () => {
+    simulator = createHtxSimulator();
+    secretKey = "a-secret-htx-does-not-know";
+    return undefined;
+  },
+  [STATES.rateLimited]: async () => {
+    simulator = createHtxSimulator({ rateLimit: { limit: 0 } });
+    secretKey = DEMO_ACCOUNT.secretKey;
+    return undefined;
+  },
+};
+
+/** Re-signs the request for the simulator: its host (changeOrigin sends it as Host), the demo key, now. */
+function resign(req: { method: string; url: string }, _res: unknown, next: (error?: unknown) => void): void {
+  const path = req.url.split("?")[0]!;
+  signUrl({ method: req.method, url: `${served.url}${path}`, accessKey: DEMO_ACCOUNT.accessKey, secretKey, timestamp: Date.now() })
+    .then((signed) => {
+      const url = new URL(signed);
+      req.url = `${url.pathname}${url.search}`;
+      next();
+    }, next);
+}
+
+function verify(): Promise<unknown> {
+  return new Verifier({
+    provider: PROVIDER,
+    providerBaseUrl: served.url,
+    pactUrls: [PACT],
+    stateHandlers,
+    requestFilter: resign,
+    changeOrigin: true,
+    logLevel: "error",
+  }).verifyProvider();
+}
+
+beforeAll(async () => {
+  served = await serveHandler(handle);
+});
+afterAll(() => served.close());
+
+describe("the simulator honours the committed contract", () => {
+  it("passes provider verification of every interaction", async () => {
+    await expect(verify()).resolves.toBeDefined();
+  });
+
+  it.each([
+    ["answers order-state as a string", /\$\.data\.failed\[0\]\['order-state'\]/, (body: Record<string, any>) => {
+      for (const failed of body.data?.failed ?? []) if ("order-state" in failed) failed["order-state"] = String(failed["order-state"]);
+    }],
+    ["drops the failed list", /\$\.data.*failed/, (body: Record<string, any>) => {
+      if (body.data) delete body.data.failed;
+    }],
+    ["answers ids as numbers", /\$\.data\.success\[0\]/, (body: Record<string, any>) => {
+      if (body.data) body.data.success = body.data.success.map(Number);
+    }],
+  ])("fails verification when the provider %s", async (_, mismatch, change) => {
+    drift = change;
+    try {
+      await expect(verify()).rejects.toThrow(mismatch);
+    } finally {
+      drift = undefined;
+    }
+  });
+});
