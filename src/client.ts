@@ -21,7 +21,7 @@ import {
   validateBaseUrl,
   validateCredentials,
 } from "./input.ts";
-import { type RateLimiter, SlidingWindowLimiter, type SlidingWindowOptions } from "./limiter.ts";
+import { type RateLimiter, type ReleaseSlot, SlidingWindowLimiter, type SlidingWindowOptions } from "./limiter.ts";
 import { redactCause, redactUrl } from "./redact.ts";
 import { buildBatchCancelRequest, DEFAULT_BASE_URL } from "./request.ts";
 import {
@@ -98,6 +98,8 @@ export interface BatchCancelResult {
 }
 
 const TIMESTAMP_PATH = "/v1/common/timestamp";
+/** A request that waited longer than this for its slot is signed again, with a fresh timestamp. */
+const RESIGN_AFTER_MS = 5_000;
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
 type Outcome =
@@ -140,7 +142,7 @@ function positiveInteger(name: string, value: number, min: number): number {
 export class HtxClient {
   readonly #origin: string;
   readonly #secrets: readonly string[];
-  readonly #sign: UrlSigner;
+  readonly #signUrl: UrlSigner;
   readonly #fetch: (request: Request) => Promise<Response>;
   readonly #now: () => number;
   readonly #timeoutMs: number;
@@ -170,7 +172,7 @@ export class HtxClient {
     }
     this.#fetch = options.fetch ?? ((request) => globalThis.fetch(request));
     this.#secrets = [accessKey, secretKey];
-    this.#sign = createUrlSigner(accessKey, secretKey, options.hmac);
+    this.#signUrl = createUrlSigner(accessKey, secretKey, options.hmac);
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = positiveInteger("timeoutMs", options.timeoutMs ?? 10_000, 1);
     const retry = typeof options.retry === "object" ? options.retry : { limit: options.retry };
@@ -232,11 +234,21 @@ export class HtxClient {
     let lastError: HtxError | undefined;
     let synced = false;
     for (let attempt = 0; attempt <= this.#retry.limit; attempt++) {
+      let request: Request;
+      let signedAt: number;
+      const generation = this.#clockGeneration;
+      const controller = new AbortController();
+      let release: ReleaseSlot | undefined;
       try {
         if (attempt > 0) await sleep(this.#backoffMs(attempt, lastError!), signal);
-        await this.#limiter?.acquire(signal);
+        // Sign before taking a slot, so that nothing slow stands between the grant and the
+        // send: the limiter's window is only as good as send times follow grant times.
+        signedAt = this.#now();
+        request = await this.#sign(chunk, signedAt, controller.signal);
+        release = (await this.#limiter?.acquire(signal)) ?? undefined;
         if (signal?.aborted) throw signal.reason;
       } catch (reason) {
+        release?.();
         // Not sent this time. If an earlier attempt was sent, its error says more than "aborted".
         const error = lastError ??
           new HtxAbortError("Aborted before this request was sent; these ids were not sent.", {
@@ -244,11 +256,16 @@ export class HtxClient {
           });
         return this.#all(chunk, { kind: "unresolved", error });
       }
-      const generation = this.#clockGeneration;
+      if (this.#now() - signedAt > RESIGN_AFTER_MS || generation !== this.#clockGeneration) {
+        request = await this.#sign(chunk, this.#now(), controller.signal);
+      }
       try {
-        return this.#account(chunk, await this.#send(chunk));
+        return this.#account(chunk, await this.#send(request, controller));
       } catch (error) {
         lastError = error as HtxError;
+      } finally {
+        // The request reached HTX, if at all, before its answer came back: count from now.
+        release?.();
       }
       if (isStaleTimestampError(lastError) && this.#syncTime && !synced) {
         synced = true;
@@ -261,16 +278,13 @@ export class HtxClient {
     return this.#all(chunk, { kind: "unresolved", error: lastError! });
   }
 
-  /** Signs and sends one request and reads its answer, all within `timeoutMs`. */
-  async #send(chunk: NormalizedIds): Promise<BatchCancelAnswer> {
-    const controller = new AbortController();
-    const request = await buildBatchCancelRequest(
-      chunk,
-      this.#sign,
-      this.#origin,
-      this.#now() + this.#clockOffsetMs,
-      controller.signal,
-    );
+  /** A signed request for the chunk, timestamped `at` (plus the learned clock offset). */
+  #sign(chunk: NormalizedIds, at: number, signal: AbortSignal): Promise<Request> {
+    return buildBatchCancelRequest(chunk, this.#signUrl, this.#origin, at + this.#clockOffsetMs, signal);
+  }
+
+  /** Sends one request and reads its answer, all within `timeoutMs`; `controller` aborts it. */
+  async #send(request: Request, controller: AbortController): Promise<BatchCancelAnswer> {
     const shown: RedactedRequest = { method: "POST", url: redactUrl(request.url) };
     return this.#withTimeout(controller, shown, async () => {
       let response: Response;

@@ -1,15 +1,25 @@
 /**
  * Client-side rate limiting. HTX allows 50 batch-cancel requests per 2 s per UID and counts
- * them by arrival in fixed windows whose alignment a client cannot see. A sliding window over
- * send times never puts more than `limit` sends into any `intervalMs` span, so it fits every
- * alignment of fixed windows; the margin absorbs jitter between send and arrival.
+ * them by *arrival*, in fixed windows whose alignment a client cannot see. A client only knows
+ * when it sent a request and when the answer came back, and the arrival lies between the two.
+ * So each slot is held from the send until the answer, and then for a whole window: two
+ * requests `limit` apart in that order are then always a window apart at HTX, whatever the
+ * network did in between (cold connections, TLS handshakes, queues). The price is one round
+ * trip per window.
  */
 import { HtxAbortError } from "./errors.ts";
 
+/** Tells the limiter that the request's answer (or its failure) has arrived. */
+export type ReleaseSlot = () => void;
+
 /** Grants permission to send one request. Replace it to share one budget between processes. */
 export interface RateLimiter {
-  /** Resolves when one request may be sent; rejects if `signal` aborts first. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when one request may be sent; rejects if `signal` aborts first. It may resolve
+   * with a {@link ReleaseSlot}, which the client calls once the answer arrives, so that the
+   * window is counted from then; a limiter that resolves with nothing counts from the grant.
+   */
+  acquire(signal?: AbortSignal): Promise<void | ReleaseSlot>;
 }
 
 /** Options of {@link SlidingWindowLimiter}. */
@@ -18,40 +28,50 @@ export interface SlidingWindowOptions {
   limit?: number;
   /** Window length in ms; default 2000. */
   intervalMs?: number;
-  /** Extra ms every window is held for, against arrival jitter; default 50. */
+  /** Extra ms each slot is held, against timer and clock rounding; default 10. */
   marginMs?: number;
+  /** A slot whose release never comes is freed after this many ms; default 30_000. */
+  maxHoldMs?: number;
   /** Monotonic clock in ms; default `performance.now`. */
   now?: () => number;
 }
 
+interface Slot {
+  grantedAt: number;
+  /** When the answer arrived; undefined while the request is in flight. */
+  releasedAt?: number;
+}
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (release: ReleaseSlot) => void;
   reject: (error: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
 }
 
-/** In-memory sliding-window limiter; waiters are served first come, first served. */
+/** In-memory limiter: at most `limit` slots busy, each from its grant to a window after its answer. */
 export class SlidingWindowLimiter implements RateLimiter {
   readonly limit: number;
   readonly intervalMs: number;
   readonly marginMs: number;
+  readonly maxHoldMs: number;
   readonly #now: () => number;
-  /** Send times of the last `limit` grants, oldest first. */
-  readonly #grants: number[] = [];
+  readonly #slots: Slot[] = [];
   readonly #waiting: Waiter[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #wakeAt = Infinity;
 
   constructor(options: SlidingWindowOptions = {}) {
     this.limit = options.limit ?? 50;
     this.intervalMs = options.intervalMs ?? 2000;
-    this.marginMs = options.marginMs ?? 50;
+    this.marginMs = options.marginMs ?? 10;
+    this.maxHoldMs = options.maxHoldMs ?? 30_000;
     this.#now = options.now ?? (() => performance.now());
   }
 
-  acquire(signal?: AbortSignal): Promise<void> {
+  acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<ReleaseSlot>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, signal };
       if (signal) {
         waiter.onAbort = () => {
@@ -66,29 +86,47 @@ export class SlidingWindowLimiter implements RateLimiter {
     });
   }
 
-  /** Grants as many waiters as the window allows, then sleeps until the oldest grant expires. */
+  /** When a slot stops counting: a window after its answer, or `maxHoldMs` after an unanswered grant. */
+  #freeAt(slot: Slot): number {
+    return slot.releasedAt === undefined
+      ? slot.grantedAt + this.maxHoldMs
+      : slot.releasedAt + this.intervalMs + this.marginMs;
+  }
+
+  /** Grants as many waiters as there are free slots, then sleeps until one frees. */
   #drain(): void {
-    if (this.#timer !== undefined) return;
-    while (this.#waiting.length > 0) {
-      const now = this.#now();
-      const span = this.intervalMs + this.marginMs;
-      if (this.#grants.length >= this.limit) {
-        const wait = this.#grants[0]! + span - now;
-        if (wait > 0) {
-          this.#timer = setTimeout(() => {
-            this.#timer = undefined;
-            this.#drain();
-          }, Math.ceil(wait));
-          return;
-        }
-        this.#grants.shift();
-        continue;
-      }
+    const now = this.#now();
+    for (let i = this.#slots.length - 1; i >= 0; i--) {
+      if (this.#freeAt(this.#slots[i]!) <= now) this.#slots.splice(i, 1);
+    }
+    while (this.#waiting.length > 0 && this.#slots.length < this.limit) {
       const waiter = this.#waiting.shift()!;
       if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
-      this.#grants.push(now);
-      waiter.resolve();
+      const slot: Slot = { grantedAt: now };
+      this.#slots.push(slot);
+      let released = false;
+      waiter.resolve(() => {
+        if (released) return;
+        released = true;
+        slot.releasedAt = this.#now();
+        this.#schedule();
+      });
     }
+    this.#schedule();
+  }
+
+  /** Wakes up when the earliest busy slot frees, if anyone is waiting. */
+  #schedule(): void {
+    if (this.#waiting.length === 0) return;
+    const wakeAt = Math.min(...this.#slots.map((slot) => this.#freeAt(slot)));
+    if (this.#timer !== undefined && wakeAt >= this.#wakeAt) return;
+    clearTimeout(this.#timer);
+    this.#wakeAt = wakeAt;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#wakeAt = Infinity;
+      this.#drain();
+    }, Math.max(0, Math.ceil(wakeAt - this.#now())));
   }
 }
 

@@ -1,40 +1,85 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HtxAbortError, SlidingWindowLimiter } from "../mod.ts";
 
-/** The largest number of grants inside any window of `spanMs` (half-open), by grant time. */
+/** The most arrivals inside any window of `spanMs` (half-open). */
 function busiestWindow(times: number[], spanMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
   let most = 0;
-  for (let i = 0, j = 0; j < times.length; j++) {
-    while (times[j]! - times[i]! >= spanMs) i++;
+  for (let i = 0, j = 0; j < sorted.length; j++) {
+    while (sorted[j]! - sorted[i]! >= spanMs) i++;
     most = Math.max(most, j - i + 1);
   }
   return most;
+}
+
+/** A deterministic pseudo-random latency in [0, maxMs), so the runs repeat. */
+function latencies(seed: number, maxMs: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return (s / 2 ** 31) * maxMs;
+  };
 }
 
 describe("SlidingWindowLimiter (fake clock)", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it("never grants more than 50 in any 2 s window to 1,000 concurrent callers", async () => {
+  it("keeps every 2 s window at HTX to 50 arrivals for 1,000 concurrent callers, however the network delays them", async () => {
     const limiter = new SlidingWindowLimiter();
-    const granted: number[] = [];
-    const all = Array.from({ length: 1000 }, () => limiter.acquire().then(() => granted.push(performance.now())));
+    const latency = latencies(7, 400);
+    const sent: { at: number; answeredAt: number }[] = [];
+    const calls = Array.from({ length: 1000 }, async () => {
+      const release = await limiter.acquire();
+      const at = performance.now();
+      await new Promise((r) => setTimeout(r, latency())); // the round trip
+      sent.push({ at, answeredAt: performance.now() });
+      release();
+    });
     await vi.runAllTimersAsync();
-    await Promise.all(all);
-    expect(granted).toHaveLength(1000);
-    expect(busiestWindow(granted, 2000)).toBe(50);
-    // The margin holds each window 50 ms longer, so even windows shifted by jitter stay within 50.
-    expect(busiestWindow(granted, 2050)).toBe(50);
-    // ... and it is not slower than it must be: 1,000 grants take 19 windows of 2,050 ms.
-    expect(granted.at(-1)! - granted[0]!).toBe(19 * 2050);
+    await Promise.all(calls);
+    expect(sent).toHaveLength(1000);
+    // Each request reached HTX somewhere between its send and its answer. Whether the
+    // network put every arrival at the start, at the end, or anywhere between, no window
+    // of 2 s holds more than 50 of them.
+    const pick = latencies(11, 1);
+    for (const arrival of [(s: typeof sent[0]) => s.at, (s: typeof sent[0]) => s.answeredAt, (s: typeof sent[0]) => s.at + pick() * (s.answeredAt - s.at)]) {
+      expect(busiestWindow(sent.map(arrival), 2000)).toBeLessThanOrEqual(50);
+    }
+    // The invariant behind it: when a request is sent, at most 49 others were sent and either
+    // are unanswered or were answered less than a window ago.
+    for (const request of sent) {
+      const overlapping = sent.filter((other) => other !== request && other.at <= request.at && other.answeredAt + 2000 > request.at);
+      expect(overlapping.length).toBeLessThanOrEqual(49);
+    }
   });
 
-  it("grants the first `limit` callers at once", async () => {
+  it("costs one window per 50 when answers are instant: 1,000 grants in 19 windows", async () => {
+    const limiter = new SlidingWindowLimiter();
+    const granted: number[] = [];
+    const calls = Array.from({ length: 1000 }, async () => {
+      const release = await limiter.acquire();
+      granted.push(performance.now());
+      release();
+    });
+    await vi.runAllTimersAsync();
+    await Promise.all(calls);
+    expect(granted.at(-1)! - granted[0]!).toBe(19 * 2010);
+    expect(busiestWindow(granted, 2000)).toBe(50);
+  });
+
+  it("grants the first `limit` callers at once, the next a window after an answer", async () => {
     const limiter = new SlidingWindowLimiter({ limit: 3, intervalMs: 1000, marginMs: 0 });
     const order: number[] = [];
-    const calls = [1, 2, 3, 4].map((n) => limiter.acquire().then(() => order.push(n)));
+    const releases: (() => void)[] = [];
+    const calls = [1, 2, 3, 4].map((n) => limiter.acquire().then((release) => {
+      order.push(n);
+      releases.push(release);
+    }));
     await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(300);
+    releases[1]!(); // request 2 answered at t = 300
     await vi.advanceTimersByTimeAsync(999);
     expect(order).toEqual([1, 2, 3]);
     await vi.advanceTimersByTimeAsync(1);
@@ -42,25 +87,65 @@ describe("SlidingWindowLimiter (fake clock)", () => {
     await Promise.all(calls);
   });
 
+  it("holds a slot while its request is unanswered", async () => {
+    const limiter = new SlidingWindowLimiter({ limit: 1, intervalMs: 100, marginMs: 0 });
+    const release = await limiter.acquire();
+    let second = false;
+    void limiter.acquire().then(() => (second = true));
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(second).toBe(false);
+    release();
+    await vi.advanceTimersByTimeAsync(99);
+    expect(second).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(second).toBe(true);
+  });
+
+  it("frees a slot whose release never comes after maxHoldMs", async () => {
+    const limiter = new SlidingWindowLimiter({ limit: 1, intervalMs: 100, maxHoldMs: 1000 });
+    await limiter.acquire();
+    let second = false;
+    void limiter.acquire().then(() => (second = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(second).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(second).toBe(true);
+  });
+
+  it("ignores a second release of the same slot", async () => {
+    const limiter = new SlidingWindowLimiter({ limit: 1, intervalMs: 100, marginMs: 0 });
+    const release = await limiter.acquire();
+    release();
+    let second = false;
+    void limiter.acquire().then(() => (second = true));
+    await vi.advanceTimersByTimeAsync(50);
+    release(); // must not move the slot's answer time
+    await vi.advanceTimersByTimeAsync(50);
+    expect(second).toBe(true);
+  });
+
   it("serves waiters first come, first served", async () => {
     const limiter = new SlidingWindowLimiter({ limit: 1, intervalMs: 100, marginMs: 0 });
     const order: number[] = [];
-    const calls = [1, 2, 3, 4, 5].map((n) => limiter.acquire().then(() => order.push(n)));
+    const calls = [1, 2, 3, 4, 5].map((n) => limiter.acquire().then((release) => {
+      order.push(n);
+      release();
+    }));
     await vi.runAllTimersAsync();
     await Promise.all(calls);
     expect(order).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it("rejects an aborted waiter with HtxAbortError and gives its slot to the next", async () => {
+  it("rejects an aborted waiter with HtxAbortError and gives its turn to the next", async () => {
     const limiter = new SlidingWindowLimiter({ limit: 1, intervalMs: 100, marginMs: 0 });
-    await limiter.acquire();
+    (await limiter.acquire())();
     const controller = new AbortController();
     const aborted = limiter.acquire(controller.signal);
     const next = limiter.acquire();
     controller.abort(new Error("stop"));
     await expect(aborted).rejects.toBeInstanceOf(HtxAbortError);
     await vi.advanceTimersByTimeAsync(100);
-    await expect(next).resolves.toBeUndefined();
+    await expect(next).resolves.toBeTypeOf("function");
   });
 
   it("rejects at once when the signal is already aborted", async () => {

@@ -24,7 +24,7 @@ export interface SimulatedOrder {
 
 /** What the simulator can do to a request instead of, or besides, answering it. */
 export type HtxFault =
-  /** Wait this long, then answer normally. */
+  /** A slow answer: counted and applied on arrival, answered this many ms later. */
   | { type: "latency"; ms: number }
   /** Break the connection, before or after the cancel is applied (outcome unknown to the client). */
   | { type: "drop"; after: boolean }
@@ -181,8 +181,8 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
   const settleMs = options.cancelSettleMs ?? 100;
   const orders = new Map<string, StoredOrder>(); // by `${uid}:${orderId}`
   const byClientId = new Map<string, StoredOrder>(); // by `${uid}:${clientOrderId}`
-  const windows = new Map<number, { start: number; count: number }>(); // fixed windows per UID
-  const arrivals = new Map<number, number[]>(); // recent arrivals per UID, for maxRequestsInWindow
+  const windows = new Map<number, Map<number, number>>(); // per UID: window start → requests admitted
+  const arrivals = new Map<number, number[]>(); // per UID: recent arrival times, sorted
   let stats = emptyStats();
   let n = 0;
 
@@ -206,27 +206,30 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
     return order;
   }
 
-  function json(body: unknown, uid?: number, status = 200): Response {
+  const windowStart = (t: number) => Math.floor(t / intervalMs) * intervalMs;
+
+  function json(body: unknown, rate?: { uid: number; at: number }, status = 200): Response {
     const headers = new Headers({ "Content-Type": "application/json;charset=utf-8" });
-    if (uid !== undefined) {
-      const window = windows.get(uid);
-      headers.set("X-HB-RateLimit-Requests-Remain", String(Math.max(0, limit - (window?.count ?? 0))));
+    if (rate) {
+      const start = windowStart(rate.at);
+      const used = windows.get(rate.uid)?.get(start) ?? 0;
+      headers.set("X-HB-RateLimit-Requests-Remain", String(Math.max(0, limit - used)));
       // Absolute epoch ms of the window's end (HTX's own unit is unconfirmed; this is one reading).
-      headers.set("X-HB-RateLimit-Requests-Expire", String((window?.start ?? now()) + intervalMs));
+      headers.set("X-HB-RateLimit-Requests-Expire", String(start + intervalMs));
     }
     return new Response(JSON.stringify(body), { status, headers });
   }
 
   /** HTX's error envelope: most carry `data: null`, some `ts` and no `data` (htx-reference.md). */
-  function envelope(errCode: string, errMsg: string, uid?: number, withTs = false): Response {
+  function envelope(errCode: string, errMsg: string, rate?: { uid: number; at: number }, withTs = false): Response {
     bump(stats.byErrCode, errCode);
     const tail = withTs ? { ts: now() } : { data: null };
-    return json({ status: "error", "err-code": errCode, "err-msg": errMsg, ...tail }, uid);
+    return json({ status: "error", "err-code": errCode, "err-msg": errMsg, ...tail }, rate);
   }
 
-  function reject(reason: string, errCode: string, errMsg: string, uid?: number): Response {
+  function reject(reason: string, errCode: string, errMsg: string, rate?: { uid: number; at: number }): Response {
     bump(stats.rejections, reason);
-    return envelope(errCode, errMsg, uid);
+    return envelope(errCode, errMsg, rate);
   }
 
   function html(status: number, page: string): Response {
@@ -258,29 +261,38 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
     return account;
   }
 
-  /** Counts an arrival in its UID's fixed window; false when the window is already full. */
-  function admit(uid: number): boolean {
-    const t = now();
-    const start = Math.floor(t / intervalMs) * intervalMs;
-    let window = windows.get(uid);
-    if (!window || window.start !== start) windows.set(uid, (window = { start, count: 0 }));
+  /**
+   * Counts a request in its UID's fixed window by the time it arrived (not when its signature
+   * check finished); false when that window was already full.
+   */
+  function admit(uid: number, at: number): boolean {
     const recent = arrivals.get(uid) ?? [];
-    recent.push(t);
-    while (recent.length > 0 && t - recent[0]! >= intervalMs) recent.shift();
+    let i = recent.length;
+    while (i > 0 && recent[i - 1]! > at) i--;
+    recent.splice(i, 0, at);
+    while (recent.length > 0 && recent.at(-1)! - recent[0]! >= 2 * intervalMs) recent.shift();
     arrivals.set(uid, recent);
-    stats.maxRequestsInWindow = Math.max(stats.maxRequestsInWindow, recent.length);
-    if (window.count >= limit) return false;
-    window.count++;
+    for (let lo = 0, hi = 0; hi < recent.length; hi++) {
+      while (recent[hi]! - recent[lo]! >= intervalMs) lo++;
+      stats.maxRequestsInWindow = Math.max(stats.maxRequestsInWindow, hi - lo + 1);
+    }
+    const counts = windows.get(uid) ?? new Map<number, number>();
+    windows.set(uid, counts);
+    const start = windowStart(at);
+    for (const old of counts.keys()) if (old < start - 2 * intervalMs) counts.delete(old);
+    const used = counts.get(start) ?? 0;
+    if (used >= limit) return false;
+    counts.set(start, used + 1);
     return true;
   }
 
   /** Checks the body as HTX does; returns the ids, or the answer that refuses them. */
-  function readBody(text: string, uid: number): { kind: "order" | "client"; ids: string[] } | Response {
+  function readBody(text: string, rate: { uid: number; at: number }): { kind: "order" | "client"; ids: string[] } | Response {
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return reject("malformed-json", "gateway-internal-error", MSG.gateway, uid);
+      return reject("malformed-json", "gateway-internal-error", MSG.gateway, rate);
     }
     const record = (typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
     const hasOrder = "order-ids" in record;
@@ -288,18 +300,18 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
     // HTX's answers to both keys, no key, >50 ids and non-string ids are unconfirmed: these
     // are the codes HTX uses for the same mistakes elsewhere.
     if (hasOrder && hasClient) {
-      return reject("bad-body", "bad-request", "Only one of order-ids and client-order-ids may be given.", uid);
+      return reject("bad-body", "bad-request", "Only one of order-ids and client-order-ids may be given.", rate);
     }
     if (!hasOrder && !hasClient) {
-      return reject("bad-body", "validation-constraints-required", "Field is missing: order-ids or client-order-ids.", uid);
+      return reject("bad-body", "validation-constraints-required", "Field is missing: order-ids or client-order-ids.", rate);
     }
     const ids = record[hasOrder ? "order-ids" : "client-order-ids"];
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string")) {
-      return reject("bad-body", "validation-format-error", "Ids must be an array of strings.", uid);
+      return reject("bad-body", "validation-format-error", "Ids must be an array of strings.", rate);
     }
-    if (ids.length === 0) return reject("bad-body", "batchcancel-order-id-list-empty", MSG.empty, uid);
+    if (ids.length === 0) return reject("bad-body", "batchcancel-order-id-list-empty", MSG.empty, rate);
     if (ids.length > MAX_IDS) {
-      return reject("bad-body", "bad-request", `At most ${MAX_IDS} ids may be canceled per request.`, uid);
+      return reject("bad-body", "bad-request", `At most ${MAX_IDS} ids may be canceled per request.`, rate);
     }
     return { kind: hasOrder ? "order" : "client", ids: ids as string[] };
   }
@@ -339,37 +351,38 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
     return { success, failed };
   }
 
-  async function batchCancel(request: Request, url: URL, fault: HtxFault | undefined): Promise<Response> {
+  async function batchCancel(request: Request, url: URL, fault: HtxFault | undefined, at: number): Promise<Response> {
     stats.batchCancelRequests++;
     const auth = await authenticate(request, url);
     if (auth instanceof Response) return auth;
     const { uid } = auth;
-    if (!admit(uid)) {
+    const rate = { uid, at };
+    if (!admit(uid, at)) {
       stats.rateLimitViolations++;
       bump(stats.rejections, "rate-limit");
       if (limitStatus === 429) {
         bump(stats.byErrCode, "http-429");
-        const headers = json(null, uid).headers;
+        const headers = json(null, rate).headers;
         headers.set("Content-Type", "text/plain");
         return new Response("Too Many Requests", { status: 429, headers });
       }
       return limitCode === "invalid-parameter"
-        ? envelope("invalid-parameter", MSG.requestLimit, uid, true)
-        : envelope(limitCode, MSG.rateLimit, uid);
+        ? envelope("invalid-parameter", MSG.requestLimit, rate, true)
+        : envelope(limitCode, MSG.rateLimit, rate);
     }
     const contentType = request.headers.get("content-type") ?? "";
     if (!/^application\/json\b/i.test(contentType)) {
-      return reject("content-type", "gateway-internal-error", MSG.gateway, uid);
+      return reject("content-type", "gateway-internal-error", MSG.gateway, rate);
     }
-    const body = readBody(await request.text(), uid);
+    const body = readBody(await request.text(), rate);
     if (body instanceof Response) return body;
     if (fault?.type === "html") return html(fault.status, HTML_PAGES[fault.status]!);
     if (fault?.type === "empty") return new Response("", { status: 200, headers: { "Content-Type": "application/json" } });
-    if (fault?.type === "envelope") return envelope(fault.errCode, fault.errMsg, uid, true);
+    if (fault?.type === "envelope") return envelope(fault.errCode, fault.errMsg, rate, true);
     if (fault?.type === "drop" && !fault.after) throw new TypeError("simulated connection drop (before the cancel)");
     const data = cancel(uid, body.kind, body.ids);
     if (fault?.type === "drop") throw new TypeError("simulated connection drop (after the cancel)");
-    const answer = json({ status: "ok", data }, uid);
+    const answer = json({ status: "ok", data }, rate);
     if (fault?.type === "truncated-json") {
       const text = await answer.text();
       return new Response(text.slice(0, Math.floor(text.length / 2)), { status: 200, headers: answer.headers });
@@ -378,15 +391,25 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
   }
 
   async function handle(request: Request): Promise<Response> {
+    const arrivedAt = now();
     stats.requests++;
     const url = new URL(request.url);
     const fault = options.faults?.(request, ++n);
     if (fault) bump(stats.faults, fault.type === "drop" ? (fault.after ? "drop-after" : "drop-before") : fault.type === "html" ? `html-${fault.status}` : fault.type);
-    if (fault?.type === "latency") await sleep(fault.ms);
-    if (url.pathname === TIMESTAMP_PATH && request.method === "GET") return json({ status: "ok", data: now() });
-    if (url.pathname === BATCH_CANCEL_PATH && request.method === "POST") return batchCancel(request, url, fault);
+    const answer = route(request, url, fault, arrivedAt);
+    if (fault?.type === "latency") {
+      // Settle first (errors included), so a late answer never changes when the request counted.
+      await answer.catch(() => {});
+      await sleep(fault.ms);
+    }
+    return answer;
+  }
+
+  function route(request: Request, url: URL, fault: HtxFault | undefined, at: number): Promise<Response> {
+    if (url.pathname === TIMESTAMP_PATH && request.method === "GET") return Promise.resolve(json({ status: "ok", data: now() }));
+    if (url.pathname === BATCH_CANCEL_PATH && request.method === "POST") return batchCancel(request, url, fault, at);
     bump(stats.byErrCode, "http-405");
-    return new Response("Method Not Allowed", { status: 405 });
+    return Promise.resolve(new Response("Method Not Allowed", { status: 405 }));
   }
 
   addOrders(options.orders ?? []);
