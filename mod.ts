@@ -71,5 +71,6 @@ export {
   isStaleTimestampError,
   parseBatchCancelResponse,
 } from "./src/response.ts";
-export { type OrderStateName, ORDER_STATES } from "./src/schemas.ts";
+export { ORDER_STATES, type OrderStateName } from "./src/schemas.ts";
 export { signUrl, type SignUrlOptions } from "./src/sign.ts";
+export { VERSION } from "./src/version.ts";

@@ -20,10 +20,13 @@ const pact = new PactV4({ consumer: CONSUMER, provider: PROVIDER, dir: OUT_DIR, 
 
 /** What the client must make of each answer. */
 const EXPECTED: Record<string, (result: BatchCancelResult) => void> = {
-  "all-submitted": (r) => expect(r).toEqual({ success: ["357631450723117", "357631450723118"], failed: [], unresolved: [] }),
+  "all-submitted": (r) =>
+    expect(r).toEqual({ success: ["357631450723117", "357631450723118"], failed: [], unresolved: [] }),
   "partial-failure": (r) => {
     expect(r.success).toEqual(["12345"]);
-    expect(r.failed).toEqual([expect.objectContaining({ orderId: "357631450723117", orderState: 7, state: "canceled" })]);
+    expect(r.failed).toEqual([
+      expect.objectContaining({ orderId: "357631450723117", orderState: 7, state: "canceled" }),
+    ]);
   },
   "client-ids-failed": (r) => {
     expect(r.success).toEqual(["grid-1"]);
@@ -32,7 +35,12 @@ const EXPECTED: Record<string, (result: BatchCancelResult) => void> = {
       [undefined, "grid-3", "base-not-found"],
     ]);
   },
-  "unknown-ids": (r) => expect(r.failed.map((f) => [f.orderId, f.errCode, f.state])).toEqual([["1", "base-not-found", undefined], ["2", "base-not-found", undefined]]),
+  "unknown-ids": (r) =>
+    expect(r.failed.map((f) => [f.orderId, f.errCode, f.state])).toEqual([["1", "base-not-found", undefined], [
+      "2",
+      "base-not-found",
+      undefined,
+    ]]),
   "error-bad-signature": (r) => {
     expect(r.unresolved.map((u) => u.id)).toEqual(["12345"]);
     expect(r.unresolved[0]!.error).toBeInstanceOf(HtxApiError);
@@ -48,7 +56,9 @@ function normalized(file: string): unknown {
   const json = JSON.parse(readFileSync(file, "utf8"));
   delete json.metadata?.pactJs;
   delete json.metadata?.pactRust;
-  json.interactions.sort((a: { description: string }, b: { description: string }) => a.description.localeCompare(b.description));
+  json.interactions.sort((a: { description: string }, b: { description: string }) =>
+    a.description.localeCompare(b.description)
+  );
   return json;
 }
 
@@ -64,14 +74,21 @@ describe("the batch-cancel contract, as the client uses it", () => {
       .addInteraction()
       .given(state, { orders })
       .uponReceiving(contract.description)
-      .withRequest("POST", PATH, (request) =>
-        request.query(SIGNED_QUERY).headers({ "Content-Type": "application/json" }).jsonBody(fixture.request.body)
+      .withRequest(
+        "POST",
+        PATH,
+        (request) =>
+          request.query(SIGNED_QUERY).headers({ "Content-Type": "application/json" }).jsonBody(fixture.request.body),
       )
       .willRespondWith(fixture.response.status, (response) =>
         response
-          .headers({ "Content-Type": MatchersV3.regex("^application/json(; ?charset=(utf|UTF)-8)?$", fixture.response.headers["Content-Type"]!) })
-          .jsonBody(answerMatchers(fixture.response.body))
-      )
+          .headers({
+            "Content-Type": MatchersV3.regex(
+              "^application/json(; ?charset=(utf|UTF)-8)?$",
+              fixture.response.headers["Content-Type"]!,
+            ),
+          })
+          .jsonBody(answerMatchers(fixture.response.body)))
       .executeTest(async (server) => {
         const htx = new HtxClient({ ...KEYS, baseUrl: server.url, retry: 0 });
         EXPECTED[fixture.name]!(await htx.batchCancel(input));

@@ -4,7 +4,7 @@
  * request body and the answer from its `request` and `response`.
  */
 import { MatchersV3 } from "@pact-foundation/pact";
-import { fixture, type Fixture } from "../test/helpers.ts";
+import { type Fixture, fixture } from "../test/helpers.ts";
 
 const { integer, regex, string } = MatchersV3;
 

@@ -7,7 +7,7 @@
 import { Verifier } from "@pact-foundation/pact";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUrl } from "../mod.ts";
-import { serveHandler, type ServedHandler } from "../src/testing/node-server.ts";
+import { type ServedHandler, serveHandler } from "../src/testing/node-server.ts";
 import { createHtxSimulator, DEMO_ACCOUNT, type HtxSimulator, type SimulatedOrder } from "../src/testing/mod.ts";
 import { PACT_FILE, PROVIDER, STATES } from "./interactions.ts";
 
@@ -51,7 +51,13 @@ const stateHandlers = {
 /** Re-signs the request for the simulator: its host (changeOrigin sends it as Host), the demo key, now. */
 function resign(req: { method: string; url: string }, _res: unknown, next: (error?: unknown) => void): void {
   const path = req.url.split("?")[0]!;
-  signUrl({ method: req.method, url: `${served.url}${path}`, accessKey: DEMO_ACCOUNT.accessKey, secretKey, timestamp: Date.now() })
+  signUrl({
+    method: req.method,
+    url: `${served.url}${path}`,
+    accessKey: DEMO_ACCOUNT.accessKey,
+    secretKey,
+    timestamp: Date.now(),
+  })
     .then((signed) => {
       const url = new URL(signed);
       req.url = `${url.pathname}${url.search}`;
@@ -83,7 +89,9 @@ describe("the simulator honours the committed contract", () => {
 
   it.each([
     ["answers order-state as a string", /\$\.data\.failed\[0\]\['order-state'\]/, (body: Record<string, any>) => {
-      for (const failed of body.data?.failed ?? []) if ("order-state" in failed) failed["order-state"] = String(failed["order-state"]);
+      for (const failed of body.data?.failed ?? []) {
+        if ("order-state" in failed) failed["order-state"] = String(failed["order-state"]);
+      }
     }],
     ["drops the failed list", /\$\.data.*failed/, (body: Record<string, any>) => {
       if (body.data) delete body.data.failed;

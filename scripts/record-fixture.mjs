@@ -32,7 +32,9 @@ const accessKey = process.env.HTX_ACCESS_KEY;
 const secretKey = process.env.HTX_SECRET_KEY;
 if (!accessKey || !secretKey) fail("set HTX_ACCESS_KEY and HTX_SECRET_KEY.");
 const list = (s) => s.split(",").map((x) => x.trim()).filter(Boolean);
-const input = values["order-ids"] ? { orderIds: list(values["order-ids"]) } : { clientOrderIds: list(values["client-order-ids"] ?? "") };
+const input = values["order-ids"]
+  ? { orderIds: list(values["order-ids"]) }
+  : { clientOrderIds: list(values["client-order-ids"] ?? "") };
 
 const request = await createBatchCancelRequest(input, { accessKey, secretKey }, { baseUrl: values["base-url"] });
 const body = JSON.parse(await request.clone().text());

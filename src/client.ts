@@ -5,7 +5,7 @@
  */
 import {
   HtxAbortError,
-  HtxError,
+  type HtxError,
   HtxInputError,
   HtxNetworkError,
   HtxResponseError,
@@ -83,7 +83,9 @@ export interface BatchCancelOptions {
 
 /** An id whose request got no usable answer, with the last error. */
 export interface UnresolvedCancel {
+  /** The order id or client order id. */
   id: string;
+  /** Why the request got no usable answer (the last attempt's error). */
   error: HtxError;
 }
 
@@ -156,7 +158,10 @@ export class HtxClient {
   #clockGeneration = 0;
   #syncing: Promise<void> | undefined;
 
-  /** @throws {HtxInputError} for missing credentials, a bad `baseUrl`, or no `fetch` at all. */
+  /**
+   * Checks the options and prepares the signing key once; sends nothing.
+   * @throws {HtxInputError} for missing credentials, a bad `baseUrl`, or no `fetch` at all.
+   */
   constructor(options: HtxClientOptions) {
     if (typeof options !== "object" || options === null) {
       throw new HtxInputError("new HtxClient(options) needs { accessKey, secretKey }.");
@@ -284,7 +289,7 @@ export class HtxClient {
   }
 
   /** Sends one request and reads its answer, all within `timeoutMs`; `controller` aborts it. */
-  async #send(request: Request, controller: AbortController): Promise<BatchCancelAnswer> {
+  #send(request: Request, controller: AbortController): Promise<BatchCancelAnswer> {
     const shown: RedactedRequest = { method: "POST", url: redactUrl(request.url) };
     return this.#withTimeout(controller, shown, async () => {
       let response: Response;

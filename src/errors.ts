@@ -6,7 +6,9 @@
 
 /** The request an error belongs to, safe to log: its URL has AccessKeyId and Signature redacted. */
 export interface RedactedRequest {
+  /** HTTP method. */
   readonly method: string;
+  /** The URL with `AccessKeyId` and `Signature` redacted. */
   readonly url: string;
 }
 
@@ -20,12 +22,19 @@ export interface HtxErrorOptions {
 
 /** Base class of every error this module throws or reports. */
 export class HtxError extends Error {
+  /** The class's name, a literal per class. */
   override name: string = "HtxError";
   /** `true` when sending the same cancel again may succeed (network, timeout, 5xx, rate limit). */
   readonly retryable: boolean;
   /** The request that failed, with credentials redacted; absent for input errors. */
   readonly request?: RedactedRequest;
 
+  /**
+   * Creates the error; subclasses fix `retryable` where it follows from the kind.
+   * @param message What happened and what to do.
+   * @param retryable Whether sending again may succeed.
+   * @param options `cause` and the redacted `request`.
+   */
   constructor(message: string, retryable: boolean, options: HtxErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryable = retryable;
@@ -41,7 +50,12 @@ export class HtxError extends Error {
 
 /** The caller's input is wrong; nothing was sent. The message says what to fix. */
 export class HtxInputError extends HtxError {
+  /** Always `"HtxInputError"`. */
   override name = "HtxInputError" as const;
+  /**
+   * Creates the error.
+   * @param message What is wrong and what to pass instead.
+   */
   constructor(message: string, options: HtxErrorOptions = {}) {
     super(message, false, options);
   }
@@ -49,6 +63,7 @@ export class HtxInputError extends HtxError {
 
 /** HTX answered with its error envelope (`status: "error"`), usually with HTTP 200. */
 export class HtxApiError extends HtxError {
+  /** Always `"HtxApiError"`. */
   override name = "HtxApiError" as const;
   /** HTX's `err-code`, e.g. `api-signature-not-valid`. */
   readonly errCode: string;
@@ -57,6 +72,11 @@ export class HtxApiError extends HtxError {
   /** The HTTP status the envelope came with (HTX uses 200 for business errors). */
   readonly httpStatus: number;
 
+  /**
+   * Creates the error.
+   * @param message What happened.
+   * @param fields HTX's `err-code` and `err-msg`, the HTTP status, and whether a retry may help.
+   */
   constructor(
     message: string,
     fields: { errCode: string; errMsg: string; httpStatus: number; retryable: boolean },
@@ -71,12 +91,18 @@ export class HtxApiError extends HtxError {
 
 /** An HTTP status that is not a usable answer: 3xx (never followed), 4xx, 5xx, often an HTML page. */
 export class HtxHttpError extends HtxError {
+  /** Always `"HtxHttpError"`. */
   override name = "HtxHttpError" as const;
   /** The HTTP status (0 for an opaque redirect). */
   readonly status: number;
   /** The start of the body, whitespace folded, credentials redacted. */
   readonly bodySnippet: string;
 
+  /**
+   * Creates the error.
+   * @param message What happened.
+   * @param fields The status, the start of the body, and whether a retry may help.
+   */
   constructor(
     message: string,
     fields: { status: number; bodySnippet: string; retryable: boolean },
@@ -90,7 +116,12 @@ export class HtxHttpError extends HtxError {
 
 /** The request did not get an answer: connection refused or dropped, DNS, TLS. Outcome unknown. */
 export class HtxNetworkError extends HtxError {
+  /** Always `"HtxNetworkError"`. */
   override name = "HtxNetworkError" as const;
+  /**
+   * Creates the error.
+   * @param message What failed.
+   */
   constructor(message: string, options: HtxErrorOptions = {}) {
     super(message, true, options);
   }
@@ -98,9 +129,15 @@ export class HtxNetworkError extends HtxError {
 
 /** No complete answer within `timeoutMs`. Outcome unknown: the cancel may have been applied. */
 export class HtxTimeoutError extends HtxError {
+  /** Always `"HtxTimeoutError"`. */
   override name = "HtxTimeoutError" as const;
   /** The limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
+  /**
+   * Creates the error.
+   * @param message What timed out.
+   * @param timeoutMs The limit that was exceeded.
+   */
   constructor(message: string, timeoutMs: number, options: HtxErrorOptions = {}) {
     super(message, true, options);
     this.timeoutMs = timeoutMs;
@@ -109,7 +146,12 @@ export class HtxTimeoutError extends HtxError {
 
 /** The caller's `signal` aborted before this request was sent: it was not sent. */
 export class HtxAbortError extends HtxError {
+  /** Always `"HtxAbortError"`. */
   override name = "HtxAbortError" as const;
+  /**
+   * Creates the error.
+   * @param message What was not sent.
+   */
   constructor(message: string, options: HtxErrorOptions = {}) {
     super(message, false, options);
   }
@@ -117,6 +159,7 @@ export class HtxAbortError extends HtxError {
 
 /** The answer was not what HTX sends: empty, not JSON, or JSON of the wrong shape. */
 export class HtxResponseError extends HtxError {
+  /** Always `"HtxResponseError"`. */
   override name = "HtxResponseError" as const;
   /** The HTTP status of the answer. */
   readonly status: number;
@@ -125,6 +168,11 @@ export class HtxResponseError extends HtxError {
   /** The start of the body, whitespace folded, credentials redacted. */
   readonly bodySnippet: string;
 
+  /**
+   * Creates the error.
+   * @param message What is wrong with the answer.
+   * @param fields The status, schema issues, the start of the body, and whether a retry may help.
+   */
   constructor(
     message: string,
     fields: { status: number; issues?: readonly string[]; bodySnippet: string; retryable: boolean },

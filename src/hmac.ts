@@ -39,7 +39,7 @@ export const webCryptoHmac: HmacBackend = {
 };
 
 /**
- * @noble/hashes, pre-keyed: the inner and outer pads are hashed once, and each request clones
+ * HMAC with the @noble/hashes library, pre-keyed: the inner and outer pads are hashed once, and each request clones
  * that state. Synchronous pure JS; no await per request.
  */
 export const nobleHmac: HmacBackend = {
@@ -50,13 +50,18 @@ export const nobleHmac: HmacBackend = {
   },
 };
 
+/** True inside Cloudflare Workers (workerd), which sets this user agent. */
+function inWorkers(): boolean {
+  return globalThis.navigator?.userAgent === "Cloudflare-Workers";
+}
+
 /**
- * The default: noble on every runtime. Measured here (bench/hmac.bench.ts, Node 20): a
- * pre-keyed noble MAC of a signing text is several times faster than an awaited
- * `crypto.subtle.sign`, whose cost is mostly the promise round trip, and it needs no async key
- * import. Pass `hmac: webCryptoHmac` where native code is preferred (Workers' CPU billing).
+ * The default backend, chosen per runtime by measurement (µs per signature of a signing text,
+ * pre-keyed, after warm-up; `test/runtimes/` and README, "HMAC backends"): Workers get Web
+ * Crypto (workerd 4.8 vs noble 9.5–11.6); Node (noble 6.8–7.2 vs 23–29), Deno (10.8 vs 29) and
+ * Bun (11.0 vs 13.3) get noble, where an awaited `crypto.subtle.sign` costs more than the MAC.
  */
-export const defaultHmac: HmacBackend = nobleHmac;
+export const defaultHmac: HmacBackend = inWorkers() ? webCryptoHmac : nobleHmac;
 
 /** Standard, padded base64 of bytes, with web APIs only (`btoa`). */
 export function toBase64(bytes: Uint8Array): string {

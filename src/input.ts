@@ -21,7 +21,9 @@ export interface NormalizedIds {
 
 /** The two credentials of an HTX API key. */
 export interface Credentials {
+  /** The API key's AccessKeyId. */
   accessKey: string;
+  /** The API key's secret. */
   secretKey: string;
 }
 

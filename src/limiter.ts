@@ -51,9 +51,13 @@ interface Waiter {
 
 /** In-memory limiter: at most `limit` slots busy, each from its grant to a window after its answer. */
 export class SlidingWindowLimiter implements RateLimiter {
+  /** Requests per window. */
   readonly limit: number;
+  /** Window length in ms. */
   readonly intervalMs: number;
+  /** Extra ms each slot is held. */
   readonly marginMs: number;
+  /** After this many ms an unreleased slot is freed. */
   readonly maxHoldMs: number;
   readonly #now: () => number;
   readonly #slots: Slot[] = [];
@@ -61,6 +65,10 @@ export class SlidingWindowLimiter implements RateLimiter {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #wakeAt = Infinity;
 
+  /**
+   * Creates a limiter; by default HTX's batch-cancel limit, 50 requests per 2 s.
+   * @param options Limit, window, margin, hold and clock.
+   */
   constructor(options: SlidingWindowOptions = {}) {
     this.limit = options.limit ?? 50;
     this.intervalMs = options.intervalMs ?? 2000;

@@ -82,5 +82,5 @@ export async function createBatchCancelRequest(
   const origin = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const epochMs = validateTimestamp(options.timestamp ?? Date.now());
   const sign = createUrlSigner(accessKey, secretKey, options.hmac);
-  return buildBatchCancelRequest(ids, sign, origin, epochMs, options.signal);
+  return await buildBatchCancelRequest(ids, sign, origin, epochMs, options.signal);
 }

@@ -12,19 +12,17 @@ import {
   type RedactedRequest,
 } from "./errors.ts";
 import { redactCause, redactText } from "./redact.ts";
-import {
-  BatchCancelAnswerSchema,
-  type FailedEntry,
-  ORDER_STATES,
-  type OrderStateName,
-} from "./schemas.ts";
+import { BatchCancelAnswerSchema, type FailedEntry, ORDER_STATES, type OrderStateName } from "./schemas.ts";
 
 /** An id HTX did not cancel, with its reason and, where HTX gave one, the order's state. */
 export interface FailedCancel {
+  /** The order id, when the request used order ids. */
   orderId?: string;
+  /** The client order id, when HTX gave one. */
   clientOrderId?: string;
   /** HTX's `err-code`, e.g. `order-orderstate-error` or `base-not-found`. */
   errCode: string;
+  /** HTX's message for `errCode`. */
   errMsg: string;
   /** HTX's numeric `order-state`, e.g. 7. */
   orderState?: number;
@@ -34,7 +32,9 @@ export interface FailedCancel {
 
 /** One request's outcome: ids whose cancel was submitted, and ids HTX refused. */
 export interface BatchCancelAnswer {
+  /** Ids whose cancel HTX accepted (submitted). */
   success: string[];
+  /** Ids HTX refused, with its reasons. */
   failed: FailedCancel[];
 }
 
@@ -116,7 +116,11 @@ function httpError(status: number, body: string, ctx: AnswerContext): HtxHttpErr
   });
 }
 
-function apiError(envelope: { "err-code": string; "err-msg"?: string | null }, status: number, ctx: AnswerContext): HtxApiError {
+function apiError(
+  envelope: { "err-code": string; "err-msg"?: string | null },
+  status: number,
+  ctx: AnswerContext,
+): HtxApiError {
   const errCode = envelope["err-code"];
   const errMsg = redactText(envelope["err-msg"] ?? "", ctx.secrets);
   const retryable = isRateLimitAnswer(errCode, errMsg) || TRANSIENT_CODES.has(errCode);

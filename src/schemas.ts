@@ -2,11 +2,30 @@
  * valibot schemas of the batch-cancel request body and of HTX's answers, as HTX really sends
  * them (shared/htx-reference.md, "Answers"): ids are strings, never numbers; `order-state` is
  * documented as a string but arrives as a number; `order-id` is `""` when client ids were sent.
+ * Each schema is typed by what it accepts and what it returns, so it can be used as it is or
+ * composed into a caller's own valibot schemas.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { BatchCancelAnswerSchema } from "htx-batch-cancel/schemas";
+ * const answer = v.parse(BatchCancelAnswerSchema, await response.json());
+ * ```
+ * @module
  */
 import * as v from "valibot";
 
 /** Order states by HTX's numeric `order-state` code. */
-export const ORDER_STATES = {
+export const ORDER_STATES: {
+  readonly "-1": "closed";
+  readonly "1": "created";
+  readonly "3": "submitted";
+  readonly "4": "partial-filled";
+  readonly "5": "partial-canceled";
+  readonly "6": "filled";
+  readonly "7": "canceled";
+  readonly "10": "cancelling";
+} = {
   "-1": "closed",
   "1": "created",
   "3": "submitted",
@@ -15,27 +34,75 @@ export const ORDER_STATES = {
   "6": "filled",
   "7": "canceled",
   "10": "cancelling",
-} as const;
+};
 
 /** A name of an HTX order state (`-1`, closed long ago, is `"closed"`). */
 export type OrderStateName = (typeof ORDER_STATES)[keyof typeof ORDER_STATES];
 
-const ids = (max: number) => v.pipe(v.array(v.string()), v.minLength(1), v.maxLength(max));
+/** The JSON body of `POST /v1/order/orders/batchcancel`. */
+export type BatchCancelBody = { "order-ids": string[] } | { "client-order-ids": string[] };
 
-/** The JSON body of `POST /v1/order/orders/batchcancel`: one kind of id, 1 to 50 strings. */
-export const BatchCancelBodySchema = v.union([
-  v.strictObject({ "order-ids": ids(50) }),
-  v.strictObject({ "client-order-ids": ids(50) }),
+/** One entry of `data.failed`, with `order-state` read as a number. */
+export interface FailedEntry {
+  /** The order id; `""` when the request used client ids. */
+  "order-id"?: string | null;
+  /** The client order id, where the order has one (absent or null otherwise). */
+  "client-order-id"?: string | null;
+  /** Why HTX did not cancel the order, e.g. `order-orderstate-error`. */
+  "err-code": string;
+  /** HTX's message for `err-code`. */
+  "err-msg"?: string | null;
+  /** The order's state code (-1, 1, 3, 4, 5, 6, 7, 10), where HTX gives one. */
+  "order-state"?: number | null;
+  /** Fields HTX may add. */
+  [extra: string]: unknown;
+}
+
+/** `{"status":"ok","data":{"success":[…],"failed":[…]}}`. */
+export interface BatchCancelOk {
+  /** Always `"ok"` for this shape. */
+  status: "ok";
+  /** The ids submitted for cancel, and the ones HTX refused. */
+  data: { success: string[]; failed: FailedEntry[]; [extra: string]: unknown };
+  /** Fields HTX may add. */
+  [extra: string]: unknown;
+}
+
+/** HTX's error envelope. */
+export interface ErrorEnvelope {
+  /** Always `"error"` for this shape. */
+  status: "error";
+  /** HTX's error code, e.g. `api-signature-not-valid`. */
+  "err-code": string;
+  /** HTX's message for `err-code`. */
+  "err-msg"?: string | null;
+  /** Usually `null`. */
+  data?: unknown;
+  /** Server time of the answer, epoch ms (some envelopes). */
+  ts?: number;
+  /** Fields HTX may add. */
+  [extra: string]: unknown;
+}
+
+/** Any answer of the batch-cancel endpoint. */
+export type BatchCancelAnswer = BatchCancelOk | ErrorEnvelope;
+
+const ids = v.pipe(v.array(v.string()), v.minLength(1), v.maxLength(50));
+
+/** The body: one kind of id, 1 to 50 strings. */
+export const BatchCancelBodySchema: v.GenericSchema<BatchCancelBody> = v.union([
+  v.strictObject({ "order-ids": ids }),
+  v.strictObject({ "client-order-ids": ids }),
 ]);
 
 /** `order-state`: an integer, or the same as a numeric string (the documented type). */
-export const OrderStateCodeSchema = v.union([
+export const OrderStateCodeSchema: v.GenericSchema<number | string, number> = v.union([
   v.pipe(v.number(), v.integer()),
   v.pipe(v.string(), v.regex(/^-?\d{1,3}$/), v.transform(Number)),
 ]);
 
 /** One entry of `data.failed`. */
-export const FailedEntrySchema = v.looseObject({
+export const FailedEntrySchema: v.GenericSchema<unknown, FailedEntry> = v.looseObject({
   "order-id": v.nullish(v.string()),
   "client-order-id": v.nullish(v.string()),
   "err-code": v.string(),
@@ -43,8 +110,7 @@ export const FailedEntrySchema = v.looseObject({
   "order-state": v.nullish(OrderStateCodeSchema),
 });
 
-/** `{"status":"ok","data":{"success":[…],"failed":[…]}}`. */
-export const BatchCancelOkSchema = v.looseObject({
+const okSchema = v.looseObject({
   status: v.literal("ok"),
   data: v.looseObject({
     success: v.array(v.string()),
@@ -52,8 +118,7 @@ export const BatchCancelOkSchema = v.looseObject({
   }),
 });
 
-/** HTX's error envelope, with `data: null`, without `data`, and with or without `ts`. */
-export const ErrorEnvelopeSchema = v.looseObject({
+const errorSchema = v.looseObject({
   status: v.literal("error"),
   "err-code": v.string(),
   "err-msg": v.nullish(v.string()),
@@ -61,19 +126,23 @@ export const ErrorEnvelopeSchema = v.looseObject({
   ts: v.optional(v.number()),
 });
 
-/** Any answer of the batch-cancel endpoint. */
-export const BatchCancelAnswerSchema = v.variant("status", [
-  BatchCancelOkSchema,
-  ErrorEnvelopeSchema,
+/** The ok answer; a missing `failed` reads as `[]`. */
+export const BatchCancelOkSchema: v.GenericSchema<unknown, BatchCancelOk> = okSchema;
+
+/** HTX's error envelope, with `data: null`, without `data`, and with or without `ts`. */
+export const ErrorEnvelopeSchema: v.GenericSchema<unknown, ErrorEnvelope> = errorSchema;
+
+/**
+ * Any answer of the batch-cancel endpoint: the ok shape or the error envelope, told apart by
+ * `status` (so the issues point into the right shape).
+ */
+export const BatchCancelAnswerSchema: v.GenericSchema<unknown, BatchCancelAnswer> = v.variant("status", [
+  okSchema,
+  errorSchema,
 ]);
 
 /** `GET /v1/common/timestamp`: `{"status":"ok","data":1629715504949}`. */
-export const TimestampAnswerSchema = v.looseObject({
+export const TimestampAnswerSchema: v.GenericSchema<unknown, { status: "ok"; data: number }> = v.looseObject({
   status: v.literal("ok"),
   data: v.pipe(v.number(), v.integer(), v.minValue(0)),
 });
-
-export type BatchCancelBody = v.InferOutput<typeof BatchCancelBodySchema>;
-export type FailedEntry = v.InferOutput<typeof FailedEntrySchema>;
-export type BatchCancelAnswer = v.InferOutput<typeof BatchCancelAnswerSchema>;
-export type ErrorEnvelope = v.InferOutput<typeof ErrorEnvelopeSchema>;

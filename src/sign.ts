@@ -74,7 +74,9 @@ export interface SignUrlOptions {
   method: string;
   /** The full URL the request goes to; its own query parameters are signed too. */
   url: string | URL;
+  /** The API key's AccessKeyId. */
   accessKey: string;
+  /** The API key's secret. */
   secretKey: string;
   /** When the request is made: epoch milliseconds or a `Date` (sent to the second). */
   timestamp: number | Date;
@@ -99,5 +101,5 @@ export async function signUrl(options: SignUrlOptions): Promise<string> {
   const { method, url, accessKey, secretKey, timestamp, hmac } = options;
   validateCredentials({ accessKey, secretKey });
   const epochMs = validateTimestamp(timestamp);
-  return createUrlSigner(accessKey, secretKey, hmac)(method, url, epochMs);
+  return await createUrlSigner(accessKey, secretKey, hmac)(method, url, epochMs);
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { serveHandler, type ServedHandler } from "../src/testing/node-server.ts";
+import { type ServedHandler, serveHandler } from "../src/testing/node-server.ts";
 import { createHtxSimulator, demoOrders, type HtxSimulatorOptions } from "../src/testing/mod.ts";
 import { KEYS, leaks } from "./helpers.ts";
 
@@ -25,10 +25,20 @@ afterEach(async () => {
   served = undefined;
 });
 
-function run(args: string[], options: { env?: Record<string, string | undefined>; stdin?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+function run(
+  args: string[],
+  options: {
+    env?: Record<string, string | undefined>;
+    stdin?: string;
+    onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+  } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const env = { PATH: process.env.PATH, ...ENV, ...options.env };
-    const child = spawn(process.execPath, [CLI, ...args], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -62,7 +72,9 @@ describe("htx-batch-cancel: help and usage (exit 2, nothing sent)", () => {
   it("documents the exit codes, the credentials and simulate in --help", async () => {
     const { code, stdout } = await run(["--help"]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Exit codes:[\s\S]*0 +every id submitted[\s\S]*1 +some ids failed[\s\S]*2 +usage[\s\S]*3 +nothing could be sent/);
+    expect(stdout).toMatch(
+      /Exit codes:[\s\S]*0 +every id submitted[\s\S]*1 +some ids failed[\s\S]*2 +usage[\s\S]*3 +nothing could be sent/,
+    );
     expect(stdout).toMatch(/HTX_ACCESS_KEY, HTX_SECRET_KEY/);
     expect(stdout).toMatch(/simulate \[--port 8080\]/);
   });
@@ -123,12 +135,18 @@ describe("htx-batch-cancel: cancelling", () => {
   });
 
   it("cancels client order ids", async () => {
-    const { url } = await simulator(0, { orders: [{ uid: 1, orderId: "5", clientOrderId: "grid-5", state: "submitted" }] });
+    const { url } = await simulator(0, {
+      orders: [{ uid: 1, orderId: "5", clientOrderId: "grid-5", state: "submitted" }],
+    });
     const { code, stdout } = await run(["--base-url", url, "--client-order-ids", "grid-5,grid-6", "--json"]);
     expect(code).toBe(1);
     const result = JSON.parse(stdout);
     expect(result.success).toEqual(["grid-5"]);
-    expect(result.failed).toEqual([{ clientOrderId: "grid-6", errCode: "base-not-found", errMsg: "The record is not found." }]);
+    expect(result.failed).toEqual([{
+      clientOrderId: "grid-6",
+      errCode: "base-not-found",
+      errMsg: "The record is not found.",
+    }]);
   });
 
   it("reads an ids file, skipping blank lines and # comments", async () => {
@@ -140,8 +158,12 @@ describe("htx-batch-cancel: cancelling", () => {
   });
 
   it("reads client ids from standard input with --ids-file - --client-ids", async () => {
-    const { url } = await simulator(0, { orders: [{ uid: 1, orderId: "5", clientOrderId: "c-5", state: "submitted" }] });
-    const { code, stdout } = await run(["--base-url", url, "--ids-file", "-", "--client-ids", "--json"], { stdin: "c-5\n" });
+    const { url } = await simulator(0, {
+      orders: [{ uid: 1, orderId: "5", clientOrderId: "c-5", state: "submitted" }],
+    });
+    const { code, stdout } = await run(["--base-url", url, "--ids-file", "-", "--client-ids", "--json"], {
+      stdin: "c-5\n",
+    });
     expect(code).toBe(0);
     expect(JSON.parse(stdout).success).toEqual(["c-5"]);
   });
@@ -170,7 +192,11 @@ describe("htx-batch-cancel: cancelling", () => {
     const { code, stdout } = await run(["--base-url", url, "--ids-file", idsFile(ids), "--json"]);
     expect(code).toBe(1);
     const result = JSON.parse(stdout);
-    const seen = [...result.success, ...result.failed.map((f: { orderId: string }) => f.orderId), ...result.unresolved.map((u: { id: string }) => u.id)];
+    const seen = [
+      ...result.success,
+      ...result.failed.map((f: { orderId: string }) => f.orderId),
+      ...result.unresolved.map((u: { id: string }) => u.id),
+    ];
     expect(seen.sort()).toEqual([...ids].sort());
     expect(result.success).toHaveLength(120);
     expect(result.success.every((id: unknown) => typeof id === "string" && /^\d{18}$/.test(id as string))).toBe(true);
@@ -184,7 +210,9 @@ describe("htx-batch-cancel: options and exit code 3", () => {
     const { code, stdout } = await run(["--base-url", url, "--order-ids", ids.join(","), "--dry-run"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Dry run: 60 ids in 2 requests; nothing is sent/);
-    expect(stdout).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/v1\/order\/orders\/batchcancel\?AccessKeyId=\[REDACTED\]&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=\S+&Signature=\[REDACTED\]/);
+    expect(stdout).toMatch(
+      /POST http:\/\/127\.0\.0\.1:\d+\/v1\/order\/orders\/batchcancel\?AccessKeyId=\[REDACTED\]&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=\S+&Signature=\[REDACTED\]/,
+    );
     expect(stdout).toContain('{"order-ids":["51","52","53","54","55","56","57","58","59","60"]}');
     expect(sim.stats.requests).toBe(0);
   });
@@ -196,7 +224,9 @@ describe("htx-batch-cancel: options and exit code 3", () => {
 
   it("exits 3 when authentication fails for every request", async () => {
     const { url, open } = await simulator(3);
-    const { code, stdout } = await run(["--base-url", url, "--order-ids", open.join(",")], { env: { HTX_SECRET_KEY: "wrong-secret-value" } });
+    const { code, stdout } = await run(["--base-url", url, "--order-ids", open.join(",")], {
+      env: { HTX_SECRET_KEY: "wrong-secret-value" },
+    });
     expect(code).toBe(3);
     expect(stdout).toMatch(/3 unresolved[\s\S]*HtxApiError: HTX refused the request: api-signature-not-valid/);
   });
@@ -234,7 +264,9 @@ describe("htx-batch-cancel: options and exit code 3", () => {
     const result = JSON.parse(stdout);
     expect(result.success).toHaveLength(2500);
     expect(result.unresolved).toHaveLength(500);
-    expect(new Set(result.unresolved.map((u: { error: { name: string } }) => u.error.name))).toEqual(new Set(["HtxAbortError"]));
+    expect(new Set(result.unresolved.map((u: { error: { name: string } }) => u.error.name))).toEqual(
+      new Set(["HtxAbortError"]),
+    );
     expect(sim.stats.batchCancelRequests).toBe(50);
   });
 });

@@ -78,7 +78,13 @@ describe("batchCancel accounting", () => {
     const result = await htx.batchCancel({ orderIds: ["1", "2", "3", "4"] });
     expect(result.success).toEqual(["1"]);
     expect(result.failed).toEqual([
-      { orderId: "2", errCode: "order-orderstate-error", errMsg: "Incorrect order state", orderState: 6, state: "filled" },
+      {
+        orderId: "2",
+        errCode: "order-orderstate-error",
+        errMsg: "Incorrect order state",
+        orderState: 6,
+        state: "filled",
+      },
       { orderId: "3", errCode: "base-not-found", errMsg: "The record is not found." },
     ]);
     expect(result.unresolved).toHaveLength(1);

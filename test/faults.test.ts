@@ -26,7 +26,9 @@ describe("fault matrix: 10,000 ids, every fault at once", () => {
     }, 20261126);
     let n = 0;
     const rateLimitAnswers: FaultPlan = (request) =>
-      ++n % 25 === 0 ? { type: "envelope", errCode: "base-request-exceed-frequency-limit", errMsg: "rate limited" } : undefined;
+      ++n % 25 === 0
+        ? { type: "envelope", errCode: "base-request-exceed-frequency-limit", errMsg: "rate limited" }
+        : undefined;
     const sim = createHtxSimulator({
       orders,
       rateLimit: { limit: 50, intervalMs: INTERVAL_MS },
@@ -44,7 +46,11 @@ describe("fault matrix: 10,000 ids, every fault at once", () => {
     const result = await htx.batchCancel({ orderIds: ids });
 
     // Every id in exactly one list.
-    const reported = [...result.success, ...result.failed.map((f) => f.orderId!), ...result.unresolved.map((u) => u.id)];
+    const reported = [
+      ...result.success,
+      ...result.failed.map((f) => f.orderId!),
+      ...result.unresolved.map((u) => u.id),
+    ];
     expect(reported.length).toBe(ids.length);
     expect(new Set(reported)).toEqual(new Set(ids));
 
@@ -69,7 +75,9 @@ describe("fault matrix: 10,000 ids, every fault at once", () => {
 
     const lost = (sim.stats.faults["drop-after"] ?? 0) + (sim.stats.faults["truncated-json"] ?? 0);
     console.info(
-      `fault matrix: ${ids.length} ids, ${requests} requests for ${chunks} chunks, faults ${JSON.stringify(sim.stats.faults)} ` +
+      `fault matrix: ${ids.length} ids, ${requests} requests for ${chunks} chunks, faults ${
+        JSON.stringify(sim.stats.faults)
+      } ` +
         `(+${Math.floor(n / 25)} rate-limit answers), answers lost after the cancel: ${lost}; ` +
         `success ${result.success.length}, failed as already cancelling/canceled ${result.failed.length}, ` +
         `unresolved ${result.unresolved.length}; violations ${sim.stats.rateLimitViolations}`,

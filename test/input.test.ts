@@ -16,7 +16,11 @@ describe("batchCancel input validation: an HtxInputError that says what to fix, 
     ["an empty list", { orderIds: [] }, /orderIds is empty/],
     ["an empty client list", { clientOrderIds: [] }, /clientOrderIds is empty/],
     ["a comma-joined string", { orderIds: "1,2,3" }, /must be an array of ids, got a string/],
-    ["a number id", { orderIds: ["1", 357631450723117] }, /orderIds\[1\] is the number 357631450723117: pass order ids as strings.*2\^53/],
+    [
+      "a number id",
+      { orderIds: ["1", 357631450723117] },
+      /orderIds\[1\] is the number 357631450723117: pass order ids as strings.*2\^53/,
+    ],
     ["an unsafe number id", { orderIds: [2 ** 60] }, /orderIds\[0\] is the number/],
     ["a non-digit order id", { orderIds: ["12a"] }, /orderIds\[0\] "12a" is not an order id/],
     ["a signed order id", { orderIds: ["1", "2", "-3"] }, /orderIds\[2\] "-3"/],
@@ -24,7 +28,11 @@ describe("batchCancel input validation: an HtxInputError that says what to fix, 
     ["a leading zero", { orderIds: ["0123"] }, /no\s+leading zero/],
     ["a zero bigint", { orderIds: [0n] }, /orderIds\[0\] is 0n: order ids are positive/],
     ["null in the list", { orderIds: [null] }, /orderIds\[0\] is null/],
-    ["a client id over 64 chars", { clientOrderIds: ["a".repeat(65)] }, /clientOrderIds\[0\] "a{65}" is not a client order id: HTX allows 1 to 64/],
+    [
+      "a client id over 64 chars",
+      { clientOrderIds: ["a".repeat(65)] },
+      /clientOrderIds\[0\] "a{65}" is not a client order id: HTX allows 1 to 64/,
+    ],
     ["a client id with a space", { clientOrderIds: ["ok", "not ok"] }, /clientOrderIds\[1\] "not ok"/],
     ["a unicode client id", { clientOrderIds: ["ордер"] }, /clientOrderIds\[0\]/],
     ["an empty client id", { clientOrderIds: [""] }, /clientOrderIds\[0\] ""/],
@@ -75,7 +83,13 @@ describe("HtxClient options", () => {
     expect(() => new HtxClient(options as never)).toThrow(message);
   });
 
-  it.each(["http://localhost:8080", "http://127.0.0.1:1", "http://127.9.8.7", "http://[::1]:8080", "https://api-aws.huobi.pro/"])(
+  it.each([
+    "http://localhost:8080",
+    "http://127.0.0.1:1",
+    "http://127.9.8.7",
+    "http://[::1]:8080",
+    "https://api-aws.huobi.pro/",
+  ])(
     "accepts %s",
     (baseUrl) => {
       expect(() => new HtxClient({ ...KEYS, baseUrl })).not.toThrow();

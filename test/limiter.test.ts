@@ -43,13 +43,21 @@ describe("SlidingWindowLimiter (fake clock)", () => {
     // network put every arrival at the start, at the end, or anywhere between, no window
     // of 2 s holds more than 50 of them.
     const pick = latencies(11, 1);
-    for (const arrival of [(s: typeof sent[0]) => s.at, (s: typeof sent[0]) => s.answeredAt, (s: typeof sent[0]) => s.at + pick() * (s.answeredAt - s.at)]) {
+    for (
+      const arrival of [
+        (s: typeof sent[0]) => s.at,
+        (s: typeof sent[0]) => s.answeredAt,
+        (s: typeof sent[0]) => s.at + pick() * (s.answeredAt - s.at),
+      ]
+    ) {
       expect(busiestWindow(sent.map(arrival), 2000)).toBeLessThanOrEqual(50);
     }
     // The invariant behind it: when a request is sent, at most 49 others were sent and either
     // are unanswered or were answered less than a window ago.
     for (const request of sent) {
-      const overlapping = sent.filter((other) => other !== request && other.at <= request.at && other.answeredAt + 2000 > request.at);
+      const overlapping = sent.filter((other) =>
+        other !== request && other.at <= request.at && other.answeredAt + 2000 > request.at
+      );
       expect(overlapping.length).toBeLessThanOrEqual(49);
     }
   });
@@ -72,10 +80,12 @@ describe("SlidingWindowLimiter (fake clock)", () => {
     const limiter = new SlidingWindowLimiter({ limit: 3, intervalMs: 1000, marginMs: 0 });
     const order: number[] = [];
     const releases: (() => void)[] = [];
-    const calls = [1, 2, 3, 4].map((n) => limiter.acquire().then((release) => {
-      order.push(n);
-      releases.push(release);
-    }));
+    const calls = [1, 2, 3, 4].map((n) =>
+      limiter.acquire().then((release) => {
+        order.push(n);
+        releases.push(release);
+      })
+    );
     await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual([1, 2, 3]);
     await vi.advanceTimersByTimeAsync(300);
@@ -127,10 +137,12 @@ describe("SlidingWindowLimiter (fake clock)", () => {
   it("serves waiters first come, first served", async () => {
     const limiter = new SlidingWindowLimiter({ limit: 1, intervalMs: 100, marginMs: 0 });
     const order: number[] = [];
-    const calls = [1, 2, 3, 4, 5].map((n) => limiter.acquire().then((release) => {
-      order.push(n);
-      release();
-    }));
+    const calls = [1, 2, 3, 4, 5].map((n) =>
+      limiter.acquire().then((release) => {
+        order.push(n);
+        release();
+      })
+    );
     await vi.runAllTimersAsync();
     await Promise.all(calls);
     expect(order).toEqual([1, 2, 3, 4, 5]);

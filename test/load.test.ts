@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HtxClient } from "../mod.ts";
-import { serveHandler, type ServedHandler } from "../src/testing/node-server.ts";
+import { type ServedHandler, serveHandler } from "../src/testing/node-server.ts";
 import { createHtxSimulator, DEMO_ACCOUNT, demoOrders } from "../src/testing/mod.ts";
 import { everyRendering, leaks } from "./helpers.ts";
 

@@ -18,13 +18,19 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 describe("msw handlers over the simulator", () => {
-  it.each(["https://api.huobi.pro", "https://api-aws.huobi.pro"])("serve HTX's host %s to an unchanged client", async (baseUrl) => {
-    sim.addOrders([{ uid: 1, orderId: "1001", state: "submitted" }]);
-    const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl });
-    const result = await htx.batchCancel({ orderIds: ["1001", "1002", "404"] });
-    expect(result.success).toEqual(["1001"]);
-    expect(result.failed.map((f) => [f.orderId, f.state ?? f.errCode])).toEqual([["1002", "filled"], ["404", "base-not-found"]]);
-  });
+  it.each(["https://api.huobi.pro", "https://api-aws.huobi.pro"])(
+    "serve HTX's host %s to an unchanged client",
+    async (baseUrl) => {
+      sim.addOrders([{ uid: 1, orderId: "1001", state: "submitted" }]);
+      const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl });
+      const result = await htx.batchCancel({ orderIds: ["1001", "1002", "404"] });
+      expect(result.success).toEqual(["1001"]);
+      expect(result.failed.map((f) => [f.orderId, f.state ?? f.errCode])).toEqual([["1002", "filled"], [
+        "404",
+        "base-not-found",
+      ]]);
+    },
+  );
 
   it("turn a simulated dropped connection into a network error", async () => {
     const dropping = createHtxSimulator({ faults: () => ({ type: "drop", after: false }) });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { HtxClient, HtxNetworkError } from "../mod.ts";
-import { serveHandler, type ServedHandler } from "../src/testing/node-server.ts";
+import { type ServedHandler, serveHandler } from "../src/testing/node-server.ts";
 import { createHtxSimulator, DEMO_ACCOUNT, demoOrders } from "../src/testing/mod.ts";
 
 let served: ServedHandler | undefined;
@@ -22,7 +22,10 @@ describe("the simulator served by Node on loopback", () => {
   });
 
   it("breaks the connection for a dropped-connection fault, which the client sees as a network error", async () => {
-    const sim = createHtxSimulator({ faults: () => ({ type: "drop", after: true }), orders: [{ uid: 1, orderId: "1", state: "submitted" }] });
+    const sim = createHtxSimulator({
+      faults: () => ({ type: "drop", after: true }),
+      orders: [{ uid: 1, orderId: "1", state: "submitted" }],
+    });
     served = await serveHandler(sim.fetch);
     const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl: served.url, retry: 0 });
     const result = await htx.batchCancel({ orderIds: ["1"] });
@@ -39,7 +42,11 @@ describe("the simulator served by Node on loopback", () => {
     const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl: served.url, retry: { limit: 2, baseDelayMs: 0 } });
     const result = await htx.batchCancel({ orderIds: ["1"] });
     expect(result.failed).toEqual([
-      expect.objectContaining({ orderId: "1", errCode: "order-orderstate-error", state: expect.stringMatching(/^(cancelling|canceled)$/) }),
+      expect.objectContaining({
+        orderId: "1",
+        errCode: "order-orderstate-error",
+        state: expect.stringMatching(/^(cancelling|canceled)$/),
+      }),
     ]);
   });
 });

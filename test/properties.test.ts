@@ -31,7 +31,10 @@ const batchInput = fc.oneof(
 );
 
 /** An HTX stand-in that answers each chunk in one of several ways, drawn per request. */
-const answerPlan = fc.array(fc.constantFrom("submit", "fail-half", "error", "html", "drop"), { minLength: 1, maxLength: 8 });
+const answerPlan = fc.array(fc.constantFrom("submit", "fail-half", "error", "html", "drop"), {
+  minLength: 1,
+  maxLength: 8,
+});
 
 describe("property: batchCancel input", () => {
   it("either rejects with HtxInputError having sent nothing, or accounts for every distinct id once", async () => {
@@ -43,13 +46,16 @@ describe("property: batchCancel input", () => {
             case "submit":
               return okAnswer(ids);
             case "fail-half":
-              return okAnswer(ids.filter((_, i) => i % 2 === 0), ids.filter((_, i) => i % 2 === 1).map((id) => ({
-                "order-id": /^\d+$/.test(id) ? id : "",
-                "client-order-id": id,
-                "err-code": "order-orderstate-error",
-                "err-msg": "Incorrect order state",
-                "order-state": 7,
-              })));
+              return okAnswer(
+                ids.filter((_, i) => i % 2 === 0),
+                ids.filter((_, i) => i % 2 === 1).map((id) => ({
+                  "order-id": /^\d+$/.test(id) ? id : "",
+                  "client-order-id": id,
+                  "err-code": "order-orderstate-error",
+                  "err-msg": "Incorrect order state",
+                  "order-state": 7,
+                })),
+              );
             case "error":
               return Response.json({ status: "error", "err-code": "bad-request", "err-msg": "no", data: null });
             case "html":
@@ -58,7 +64,12 @@ describe("property: batchCancel input", () => {
               throw new TypeError("connection reset");
           }
         });
-        const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, rateLimit: false, retry: { limit: 1, baseDelayMs: 0 } });
+        const htx = new HtxClient({
+          ...KEYS,
+          fetch: stub.fetch,
+          rateLimit: false,
+          retry: { limit: 1, baseDelayMs: 0 },
+        });
         let result;
         try {
           result = await htx.batchCancel(input as never);
@@ -104,7 +115,9 @@ const answerBody = fc.oneof(
     ),
     "err-code": fc.string(),
   }, { requiredKeys: ["status"] }).map((o) => JSON.stringify(o)),
-  fc.integer({ min: 10_000, max: 1_500_000 }).map((n) => `{"status":"ok","data":{"success":[${'"1",'.repeat(n / 4)}"2"],"failed":[]}}`),
+  fc.integer({ min: 10_000, max: 1_500_000 }).map((n) =>
+    `{"status":"ok","data":{"success":[${'"1",'.repeat(n / 4)}"2"],"failed":[]}}`
+  ),
 );
 
 describe("property: parseBatchCancelResponse", () => {

@@ -12,18 +12,27 @@ import { type Fixture, fixture, KEYS, leaks, shapeOf } from "./helpers.ts";
 it("records a request/answer pair in the fixture format, with no credentials in it", async () => {
   const sim = createHtxSimulator({
     accounts: [{ uid: 1, ...KEYS }],
-    orders: [{ uid: 1, orderId: "12345", state: "submitted" }, { uid: 1, orderId: "357631450723117", state: "canceled" }],
+    orders: [{ uid: 1, orderId: "12345", state: "submitted" }, {
+      uid: 1,
+      orderId: "357631450723117",
+      state: "canceled",
+    }],
   });
   const served = await serveHandler(sim.fetch);
   const out = mkdtempSync(join(tmpdir(), "htx-record-"));
   try {
     const { stderr } = await promisify(execFile)(process.execPath, [
       "scripts/record-fixture.mjs",
-      "--name", "recorded",
-      "--source", "simulator",
-      "--order-ids", "12345,357631450723117",
-      "--base-url", served.url,
-      "--out", out,
+      "--name",
+      "recorded",
+      "--source",
+      "simulator",
+      "--order-ids",
+      "12345,357631450723117",
+      "--base-url",
+      served.url,
+      "--out",
+      out,
     ], { env: { PATH: process.env.PATH, HTX_ACCESS_KEY: KEYS.accessKey, HTX_SECRET_KEY: KEYS.secretKey } });
     const text = readFileSync(join(out, "recorded.json"), "utf8");
     expect(leaks(text + stderr)).toEqual([]);

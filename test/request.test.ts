@@ -57,18 +57,28 @@ describe("createBatchCancelRequest", () => {
       timestamp: AT,
     });
     expect(request.url.startsWith("http://127.0.0.1:9999/v1/order/orders/batchcancel?")).toBe(true);
-    const other = await createBatchCancelRequest({ orderIds: ["1"] }, KEYS, { baseUrl: "http://127.0.0.1:9998", timestamp: AT });
-    expect(new URL(request.url).searchParams.get("Signature")).not.toBe(new URL(other.url).searchParams.get("Signature"));
+    const other = await createBatchCancelRequest({ orderIds: ["1"] }, KEYS, {
+      baseUrl: "http://127.0.0.1:9998",
+      timestamp: AT,
+    });
+    expect(new URL(request.url).searchParams.get("Signature")).not.toBe(
+      new URL(other.url).searchParams.get("Signature"),
+    );
   });
 
   it("takes at most 50 ids and points to batchCancel for more", async () => {
     const ids = Array.from({ length: 51 }, (_, i) => String(i + 1));
     await expect(createBatchCancelRequest({ orderIds: ids.slice(0, 50) }, KEYS)).resolves.toBeInstanceOf(Request);
-    await expect(createBatchCancelRequest({ orderIds: ids }, KEYS)).rejects.toThrow(/at most 50 ids, got 51: use\s+HtxClient.batchCancel/);
+    await expect(createBatchCancelRequest({ orderIds: ids }, KEYS)).rejects.toThrow(
+      /at most 50 ids, got 51: use\s+HtxClient.batchCancel/,
+    );
   });
 
   it("refuses bad credentials and base URLs with HtxInputError", async () => {
-    await expect(createBatchCancelRequest({ orderIds: ["1"] }, { accessKey: "", secretKey: "s" })).rejects.toThrow(HtxInputError);
-    await expect(createBatchCancelRequest({ orderIds: ["1"] }, KEYS, { baseUrl: "http://example.com" })).rejects.toThrow(/https/);
+    await expect(createBatchCancelRequest({ orderIds: ["1"] }, { accessKey: "", secretKey: "s" })).rejects.toThrow(
+      HtxInputError,
+    );
+    await expect(createBatchCancelRequest({ orderIds: ["1"] }, KEYS, { baseUrl: "http://example.com" })).rejects
+      .toThrow(/https/);
   });
 });

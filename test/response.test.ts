@@ -57,11 +57,17 @@ describe("parseBatchCancelResponse: answers HTX gives on the merits", () => {
     }]);
   });
 
-  it("reads client-id failures with order-id \"\" as having no order id", async () => {
+  it('reads client-id failures with order-id "" as having no order id', async () => {
     const { success, failed } = await parseFixture("client-ids-failed");
     expect(success).toEqual(["grid-1"]);
     expect(failed).toEqual([
-      { clientOrderId: "grid-2", errCode: "order-orderstate-error", errMsg: "Incorrect order state", orderState: 6, state: "filled" },
+      {
+        clientOrderId: "grid-2",
+        errCode: "order-orderstate-error",
+        errMsg: "Incorrect order state",
+        orderState: 6,
+        state: "filled",
+      },
       { clientOrderId: "grid-3", errCode: "base-not-found", errMsg: "The record is not found." },
     ]);
   });
@@ -75,12 +81,22 @@ describe("parseBatchCancelResponse: answers HTX gives on the merits", () => {
   });
 
   it.each([
-    [-1, "closed"], [1, "created"], [3, "submitted"], [4, "partial-filled"], [5, "partial-canceled"],
-    [6, "filled"], [7, "canceled"], [10, "cancelling"], [99, undefined],
+    [-1, "closed"],
+    [1, "created"],
+    [3, "submitted"],
+    [4, "partial-filled"],
+    [5, "partial-canceled"],
+    [6, "filled"],
+    [7, "canceled"],
+    [10, "cancelling"],
+    [99, undefined],
   ])("names order-state %i as %s", async (code, name) => {
     const answer = Response.json({
       status: "ok",
-      data: { success: [], failed: [{ "order-id": "1", "err-code": "order-orderstate-error", "err-msg": "x", "order-state": code }] },
+      data: {
+        success: [],
+        failed: [{ "order-id": "1", "err-code": "order-orderstate-error", "err-msg": "x", "order-state": code }],
+      },
     });
     const [failed] = (await parseBatchCancelResponse(answer)).failed;
     expect(failed!.orderState).toBe(code);
@@ -172,7 +188,11 @@ describe("parseBatchCancelResponse: answers that are not HTX's JSON", () => {
     ["ids as JSON numbers", '{"status":"ok","data":{"success":[357631450723117],"failed":[]}}', /data.success.0/],
     ["no data", '{"status":"ok"}', /data/],
     ["an unknown status", '{"status":"maybe"}', /status/],
-    ["order-state as a word", '{"status":"ok","data":{"success":[],"failed":[{"order-id":"1","err-code":"x","order-state":"canceled"}]}}', /order-state/],
+    [
+      "order-state as a word",
+      '{"status":"ok","data":{"success":[],"failed":[{"order-id":"1","err-code":"x","order-state":"canceled"}]}}',
+      /order-state/,
+    ],
     ["a JSON array", "[]", /root|status/],
     ["an error envelope without err-code", '{"status":"error","err-msg":"x"}', /err-code/],
   ])("refuses a wrong shape (%s) as a non-retryable HtxResponseError listing the issues", async (_, body, issue) => {

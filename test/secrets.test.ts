@@ -36,7 +36,11 @@ describe("credentials never show", () => {
     );
     const signatures = signaturesOf(stub.requests);
     expect(signatures.length).toBeGreaterThan(0);
-    const rendered = [everyRendering(result), everyRendering(htx), ...result.unresolved.map((u) => everyRendering(u.error))];
+    const rendered = [
+      everyRendering(result),
+      everyRendering(htx),
+      ...result.unresolved.map((u) => everyRendering(u.error)),
+    ];
     expect(leaks(rendered.join("\n"), signatures)).toEqual([]);
   });
 

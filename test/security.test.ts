@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { HtxApiError, HtxClient, HtxHttpError, HtxInputError } from "../mod.ts";
-import { serveHandler, type ServedHandler } from "../src/testing/node-server.ts";
+import { type ServedHandler, serveHandler } from "../src/testing/node-server.ts";
 import { createHtxSimulator, DEMO_ACCOUNT } from "../src/testing/mod.ts";
 import { everyRendering, KEYS, leaks } from "./helpers.ts";
 
@@ -66,7 +66,10 @@ describe("clock skew against the simulator on loopback", () => {
   });
 
   async function skewed(skewMs: number) {
-    const orders = Array.from({ length: 120 }, (_, i) => ({ uid: 1, orderId: String(5000 + i), state: "submitted" as const }));
+    const orders = Array.from(
+      { length: 120 },
+      (_, i) => ({ uid: 1, orderId: String(5000 + i), state: "submitted" as const }),
+    );
     const sim = createHtxSimulator({ orders, now: () => Date.now() + skewMs });
     served = await serveHandler(sim.fetch);
     return { sim, ids: orders.map((o) => o.orderId), baseUrl: served.url };

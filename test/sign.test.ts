@@ -6,22 +6,85 @@ import { canonicalQuery, formatTimestamp, percentEncode, preSignedText } from ".
 
 /** The known-answer vectors of htx-reference.md, each reproduced independently there. */
 const VECTORS = [
-  ["secret", "GET\napi.huobi.pro\n/v1/account/history\naccount-id=1&currency=btcusdt", "HUP3n78npIuTzVKyjEOrPictRKEUTRoYs7Ld5y38hmA="],
-  ["secret", "GET\napi.huobi.pro\n/v1/account/accounts\nAccessKeyId=access&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2019-11-21T10%3A00%3A00", "rWnLcMt3XBAsmXoNHtTQVpvMbH/cE1PXFwQAGeYwt3s="],
-  ["secret", "GET\napi.huobi.pro\n/v1/account/history\nAccessKeyId=access&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2019-11-21T10%3A00%3A00&account-id=123&currency=btc", "SGZYJ9Ub/hFerEBbSWsCxl8Djk+LRBgEZOB4fLc4T9Q="],
-  ["12345-67890-12345-67890", "GET\napi.huobi.pro\n/v1/account/accounts\nAccessKeyId=abcdefg-hijklmn-opqrst-uvwxyz&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2020-04-01T12%3A34%3A56", "3IUZcEak4IIRrh7/idFrP2Jj77MaWGXR/oQbe9gL4+I="],
-  ["456", "GET\nhost\n/url\nAccessKeyId=123&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=123", "Hhiaq8xYQPiBZOyWV37MdQutLo4f0ZOHiJtG3p+nILc="],
-  ["secret", "POST\napi.huobi.pro\n/v1/order/orders/batchcancel\nAccessKeyId=access&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2019-11-21T10%3A00%3A00", "9yf9+1LJD8Bv0r1iDtdZJ9dDiW6LKmryEYi7+EtOEE4="],
-  ["secret", "POST\napi-aws.huobi.pro\n/v1/order/orders/batchcancel\nAccessKeyId=access&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2019-11-21T10%3A00%3A00", "bhdKz16UUS6l8hQq7oEjDMdYxethSit942niaTt6yVI="],
+  [
+    "secret",
+    "GET\napi.huobi.pro\n/v1/account/history\naccount-id=1&currency=btcusdt",
+    "HUP3n78npIuTzVKyjEOrPictRKEUTRoYs7Ld5y38hmA=",
+  ],
+  [
+    "secret",
+    "GET\napi.huobi.pro\n/v1/account/accounts\nAccessKeyId=access&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2019-11-21T10%3A00%3A00",
+    "rWnLcMt3XBAsmXoNHtTQVpvMbH/cE1PXFwQAGeYwt3s=",
+  ],
+  [
+    "secret",
+    "GET\napi.huobi.pro\n/v1/account/history\nAccessKeyId=access&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2019-11-21T10%3A00%3A00&account-id=123&currency=btc",
+    "SGZYJ9Ub/hFerEBbSWsCxl8Djk+LRBgEZOB4fLc4T9Q=",
+  ],
+  [
+    "12345-67890-12345-67890",
+    "GET\napi.huobi.pro\n/v1/account/accounts\nAccessKeyId=abcdefg-hijklmn-opqrst-uvwxyz&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2020-04-01T12%3A34%3A56",
+    "3IUZcEak4IIRrh7/idFrP2Jj77MaWGXR/oQbe9gL4+I=",
+  ],
+  [
+    "456",
+    "GET\nhost\n/url\nAccessKeyId=123&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=123",
+    "Hhiaq8xYQPiBZOyWV37MdQutLo4f0ZOHiJtG3p+nILc=",
+  ],
+  [
+    "secret",
+    "POST\napi.huobi.pro\n/v1/order/orders/batchcancel\nAccessKeyId=access&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2019-11-21T10%3A00%3A00",
+    "9yf9+1LJD8Bv0r1iDtdZJ9dDiW6LKmryEYi7+EtOEE4=",
+  ],
+  [
+    "secret",
+    "POST\napi-aws.huobi.pro\n/v1/order/orders/batchcancel\nAccessKeyId=access&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2019-11-21T10%3A00%3A00",
+    "bhdKz16UUS6l8hQq7oEjDMdYxethSit942niaTt6yVI=",
+  ],
 ] as const;
 
 /** Vectors whose whole URL can be rebuilt, to drive signUrl end to end. */
 const URL_VECTORS = [
-  { accessKey: "access", secret: "secret", method: "GET", url: "https://api.huobi.pro/v1/account/accounts", time: "2019-11-21T10:00:00Z", signature: VECTORS[1][2] },
-  { accessKey: "access", secret: "secret", method: "GET", url: "https://api.huobi.pro/v1/account/history?currency=btc&account-id=123", time: "2019-11-21T10:00:00Z", signature: VECTORS[2][2] },
-  { accessKey: "abcdefg-hijklmn-opqrst-uvwxyz", secret: "12345-67890-12345-67890", method: "GET", url: "https://api.huobi.pro/v1/account/accounts", time: "2020-04-01T12:34:56Z", signature: VECTORS[3][2] },
-  { accessKey: "access", secret: "secret", method: "POST", url: "https://api.huobi.pro/v1/order/orders/batchcancel", time: "2019-11-21T10:00:00Z", signature: VECTORS[5][2] },
-  { accessKey: "access", secret: "secret", method: "POST", url: "https://API-AWS.huobi.pro/v1/order/orders/batchcancel", time: "2019-11-21T10:00:00Z", signature: VECTORS[6][2] },
+  {
+    accessKey: "access",
+    secret: "secret",
+    method: "GET",
+    url: "https://api.huobi.pro/v1/account/accounts",
+    time: "2019-11-21T10:00:00Z",
+    signature: VECTORS[1][2],
+  },
+  {
+    accessKey: "access",
+    secret: "secret",
+    method: "GET",
+    url: "https://api.huobi.pro/v1/account/history?currency=btc&account-id=123",
+    time: "2019-11-21T10:00:00Z",
+    signature: VECTORS[2][2],
+  },
+  {
+    accessKey: "abcdefg-hijklmn-opqrst-uvwxyz",
+    secret: "12345-67890-12345-67890",
+    method: "GET",
+    url: "https://api.huobi.pro/v1/account/accounts",
+    time: "2020-04-01T12:34:56Z",
+    signature: VECTORS[3][2],
+  },
+  {
+    accessKey: "access",
+    secret: "secret",
+    method: "POST",
+    url: "https://api.huobi.pro/v1/order/orders/batchcancel",
+    time: "2019-11-21T10:00:00Z",
+    signature: VECTORS[5][2],
+  },
+  {
+    accessKey: "access",
+    secret: "secret",
+    method: "POST",
+    url: "https://API-AWS.huobi.pro/v1/order/orders/batchcancel",
+    time: "2019-11-21T10:00:00Z",
+    signature: VECTORS[6][2],
+  },
 ];
 
 const BACKENDS: HmacBackend[] = [webCryptoHmac, nobleHmac];
@@ -101,7 +164,11 @@ describe("Signature V2 steps", () => {
   });
 
   it("appends the Signature percent-encoded, after the sorted query it signed", async () => {
-    const signed = await signUrl({ ...URL_VECTORS[3]!, secretKey: "secret", timestamp: new Date(URL_VECTORS[3]!.time) });
+    const signed = await signUrl({
+      ...URL_VECTORS[3]!,
+      secretKey: "secret",
+      timestamp: new Date(URL_VECTORS[3]!.time),
+    });
     expect(signed).toBe(
       "https://api.huobi.pro/v1/order/orders/batchcancel?AccessKeyId=access&SignatureMethod=HmacSHA256" +
         "&SignatureVersion=2&Timestamp=2019-11-21T10%3A00%3A00&Signature=9yf9%2B1LJD8Bv0r1iDtdZJ9dDiW6LKmryEYi7%2BEtOEE4%3D",

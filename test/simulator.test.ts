@@ -59,7 +59,9 @@ describe("simulator: Signature V2, checked as HTX does", () => {
   it("accepts a request signed by hand with node:crypto, apart from the client's signer", async () => {
     const sim = createHtxSimulator({ orders: [order("42", "submitted")] });
     const timestamp = new Date().toISOString().slice(0, 19);
-    const query = `AccessKeyId=demo-access-key&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=${encodeURIComponent(timestamp)}`;
+    const query = `AccessKeyId=demo-access-key&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=${
+      encodeURIComponent(timestamp)
+    }`;
     const text = `POST\napi.huobi.pro\n${PATH}\n${query}`;
     const signature = createHmac("sha256", "demo-secret-key").update(text).digest("base64");
     const request = new Request(`${ORIGIN}${PATH}?${query}&Signature=${encodeURIComponent(signature)}`, {
@@ -87,7 +89,9 @@ describe("simulator: Signature V2, checked as HTX does", () => {
   it("accepts a timestamp inside the window, and honours a configured window", async () => {
     expect((await answer(createHtxSimulator(), signed({ timestamp: Date.now() - 55_000 }))).body.status).toBe("ok");
     const strict = createHtxSimulator({ timestampWindowMs: 5_000 });
-    expect((await answer(strict, signed({ timestamp: Date.now() - 10_000 }))).body["err-code"]).toBe("api-signature-not-valid");
+    expect((await answer(strict, signed({ timestamp: Date.now() - 10_000 }))).body["err-code"]).toBe(
+      "api-signature-not-valid",
+    );
   });
 
   it("refuses a signature made for another host (api-aws signed, api sent)", async () => {
@@ -108,7 +112,11 @@ describe("simulator: Signature V2, checked as HTX does", () => {
   it("leaves the body unsigned, as HTX does: a signed URL replays with any body", async () => {
     const sim = createHtxSimulator({ orders: [order("7", "submitted")] });
     const request = await signed({ body: { "order-ids": ["1"] } });
-    const replayed = new Request(request.url, { method: "POST", headers: request.headers, body: '{"order-ids":["7"]}' });
+    const replayed = new Request(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: '{"order-ids":["7"]}',
+    });
     expect((await answer(sim, replayed)).body.data.success).toEqual(["7"]);
   });
 
@@ -134,7 +142,12 @@ describe("simulator: the request body", () => {
     ["both kinds of id", { body: { "order-ids": ["1"], "client-order-ids": ["a"] } }, "bad-request", "bad-body"],
     ["no ids at all", { body: {} }, "validation-constraints-required", "bad-body"],
     ["an empty list", { body: { "order-ids": [] } }, "batchcancel-order-id-list-empty", "bad-body"],
-    ["51 ids", { body: { "order-ids": Array.from({ length: 51 }, (_, i) => String(i + 1)) } }, "bad-request", "bad-body"],
+    [
+      "51 ids",
+      { body: { "order-ids": Array.from({ length: 51 }, (_, i) => String(i + 1)) } },
+      "bad-request",
+      "bad-body",
+    ],
     ["numeric ids", { body: { "order-ids": [1, 2] } }, "validation-format-error", "bad-body"],
     ["a comma-joined string", { body: { "order-ids": "1,2" } }, "validation-format-error", "bad-body"],
   ])("refuses %s with %s, HTTP 200", async (_, send, errCode, reason) => {
@@ -162,7 +175,11 @@ describe("simulator: orders and their states", () => {
     expect((await answer(sim, request)).body.data).toEqual({ success: ["1", "2", "3"], failed: [] });
     expect(["1", "2", "3"].map((id) => sim.getOrder(1, id)!.state)).toEqual(["cancelling", "cancelling", "cancelling"]);
     t += 100;
-    expect(["1", "2", "3"].map((id) => sim.getOrder(1, id)!.state)).toEqual(["canceled", "canceled", "partial-canceled"]);
+    expect(["1", "2", "3"].map((id) => sim.getOrder(1, id)!.state)).toEqual([
+      "canceled",
+      "canceled",
+      "partial-canceled",
+    ]);
     expect(sim.stats.ordersCanceled).toBe(3);
   });
 
@@ -175,12 +192,13 @@ describe("simulator: orders and their states", () => {
     await answer(sim, signed({ body: { "order-ids": ["8"] }, timestamp: t }));
     const { body } = await answer(sim, signed({ body: { "order-ids": ["5", "6", "7", "8"] }, timestamp: t }));
     expect(body.data.success).toEqual([]);
-    expect(body.data.failed.map((f: Record<string, unknown>) => [f["order-id"], f["err-code"], f["order-state"]])).toEqual([
-      ["5", "order-orderstate-error", 7],
-      ["6", "order-orderstate-error", 6],
-      ["7", "order-orderstate-error", 5],
-      ["8", "order-orderstate-error", 10],
-    ]);
+    expect(body.data.failed.map((f: Record<string, unknown>) => [f["order-id"], f["err-code"], f["order-state"]]))
+      .toEqual([
+        ["5", "order-orderstate-error", 7],
+        ["6", "order-orderstate-error", 6],
+        ["7", "order-orderstate-error", 5],
+        ["8", "order-orderstate-error", 10],
+      ]);
     t += 100;
     const again = await answer(sim, signed({ body: { "order-ids": ["8"] }, timestamp: t }));
     expect(again.body.data.failed[0]["order-state"]).toBe(7);
@@ -189,23 +207,38 @@ describe("simulator: orders and their states", () => {
   it("answers unknown ids with base-not-found and no order-state", async () => {
     const sim = createHtxSimulator();
     const { body } = await answer(sim, signed({ body: { "order-ids": ["404"] } }));
-    expect(body.data.failed).toEqual([{ "order-id": "404", "err-code": "base-not-found", "err-msg": "The record is not found." }]);
+    expect(body.data.failed).toEqual([{
+      "order-id": "404",
+      "err-code": "base-not-found",
+      "err-msg": "The record is not found.",
+    }]);
   });
 
-  it("answers client-id requests with \"order-id\": \"\" in failed entries", async () => {
+  it('answers client-id requests with "order-id": "" in failed entries', async () => {
     const sim = createHtxSimulator({ orders: [order("1", "submitted", "a"), order("2", "filled", "b")] });
     const { body } = await answer(sim, signed({ body: { "client-order-ids": ["a", "b", "c"] } }));
     expect(body.data.success).toEqual(["a"]);
     expect(body.data.failed).toEqual([
-      { "order-id": "", "client-order-id": "b", "err-code": "order-orderstate-error", "err-msg": "Incorrect order state", "order-state": 6 },
+      {
+        "order-id": "",
+        "client-order-id": "b",
+        "err-code": "order-orderstate-error",
+        "err-msg": "Incorrect order state",
+        "order-state": 6,
+      },
       { "order-id": "", "client-order-id": "c", "err-code": "base-not-found", "err-msg": "The record is not found." },
     ]);
   });
 
   it("keeps accounts apart: one UID cannot cancel another's orders", async () => {
     const other = { uid: 2, accessKey: "k2", secretKey: "s2" };
-    const sim = createHtxSimulator({ accounts: [DEMO_ACCOUNT, other], orders: [{ uid: 2, orderId: "9", state: "submitted" }] });
-    expect((await answer(sim, signed({ body: { "order-ids": ["9"] } }))).body.data.failed[0]["err-code"]).toBe("base-not-found");
+    const sim = createHtxSimulator({
+      accounts: [DEMO_ACCOUNT, other],
+      orders: [{ uid: 2, orderId: "9", state: "submitted" }],
+    });
+    expect((await answer(sim, signed({ body: { "order-ids": ["9"] } }))).body.data.failed[0]["err-code"]).toBe(
+      "base-not-found",
+    );
     expect((await answer(sim, signed({ body: { "order-ids": ["9"] }, ...other }))).body.data.success).toEqual(["9"]);
   });
 });
@@ -248,7 +281,12 @@ describe("simulator: rate limit per UID in fixed windows", () => {
     await fill(sim, 1, t);
     const response = await sim.fetch(await signed({ timestamp: t }));
     expect(response.status).toBe(status);
-    if (errCode) expect(await response.json()).toMatchObject({ "err-code": errCode, "err-msg": expect.stringMatching(/request limit/) });
+    if (errCode) {
+      expect(await response.json()).toMatchObject({
+        "err-code": errCode,
+        "err-msg": expect.stringMatching(/request limit/),
+      });
+    }
     expect(response.headers.get("X-HB-RateLimit-Requests-Remain")).toBe("0");
   });
 
@@ -269,10 +307,13 @@ describe("simulator: other paths", () => {
     expect(await response.json()).toEqual({ status: "ok", data: 1629715504949 });
   });
 
-  it.each([["GET", PATH], ["POST", "/v1/order/orders/batchCancel"], ["GET", "/v2/nothing"]])("answers 405 to %s %s", async (method, path) => {
-    const sim = createHtxSimulator();
-    expect((await sim.fetch(new Request(`${ORIGIN}${path}`, { method }))).status).toBe(405);
-  });
+  it.each([["GET", PATH], ["POST", "/v1/order/orders/batchCancel"], ["GET", "/v2/nothing"]])(
+    "answers 405 to %s %s",
+    async (method, path) => {
+      const sim = createHtxSimulator();
+      expect((await sim.fetch(new Request(`${ORIGIN}${path}`, { method }))).status).toBe(405);
+    },
+  );
 });
 
 describe("simulator: faults", () => {

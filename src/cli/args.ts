@@ -108,7 +108,9 @@ export function parseCommand(argv: string[]): Command {
   if (v.version) return { kind: "version" };
   const [sub, ...rest] = positionals;
   if (rest.length > 0 || (sub !== undefined && sub !== "simulate" && sub !== "demo" && sub !== "cancel")) {
-    throw new UsageError(`Unexpected argument "${sub === undefined ? rest[0] : rest[0] ?? sub}". Run htx-batch-cancel --help.`);
+    throw new UsageError(
+      `Unexpected argument "${sub === undefined ? rest[0] : rest[0] ?? sub}". Run htx-batch-cancel --help.`,
+    );
   }
   if (sub === "simulate") {
     return {

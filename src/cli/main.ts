@@ -9,8 +9,7 @@ import { createBatchCancelRequest } from "../request.ts";
 import { type Command, HELP, idsFromText, parseCommand, UsageError } from "./args.ts";
 import { demo, simulate } from "./demo.ts";
 import { exitCode, progressReporter, type Streams, summary } from "./output.ts";
-
-const VERSION = "0.1.0";
+import { VERSION } from "../version.ts";
 
 const streams: Streams = {
   out: (text) => void process.stdout.write(text),
@@ -27,7 +26,9 @@ function credentials(dryRun: boolean): { accessKey: string; secretKey: string } 
   }
   for (const [name, value] of [["HTX_ACCESS_KEY", accessKey], ["HTX_SECRET_KEY", secretKey]]) {
     if (!value) {
-      throw new UsageError(`${name} is not set: export your HTX API key's credentials as HTX_ACCESS_KEY and HTX_SECRET_KEY.`);
+      throw new UsageError(
+        `${name} is not set: export your HTX API key's credentials as HTX_ACCESS_KEY and HTX_SECRET_KEY.`,
+      );
     }
   }
   return { accessKey, secretKey };

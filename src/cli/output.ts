@@ -54,12 +54,17 @@ function grouped<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 export function summary(result: BatchCancelResult): string {
   const lines: string[] = [];
   const total = result.success.length + result.failed.length + result.unresolved.length;
-  lines.push(`${total} ids: ${result.success.length} submitted, ${result.failed.length} failed, ${result.unresolved.length} unresolved`);
+  lines.push(
+    `${total} ids: ${result.success.length} submitted, ${result.failed.length} failed, ${result.unresolved.length} unresolved`,
+  );
   if (result.failed.length > 0) {
     lines.push("", "Failed (HTX refused the cancel):");
     const groups = grouped(result.failed, (f) => `${f.errCode}${f.state ? ` (order ${f.state})` : ""}`);
     for (const [reason, items] of groups) {
-      lines.push(`  ${reason}: ${items.length}`, `    ${idList(items.map((f) => f.orderId ?? f.clientOrderId ?? "?"))}`);
+      lines.push(
+        `  ${reason}: ${items.length}`,
+        `    ${idList(items.map((f) => f.orderId ?? f.clientOrderId ?? "?"))}`,
+      );
     }
   }
   if (result.unresolved.length > 0) {

@@ -3,6 +3,7 @@ import type { SimulatedOrder } from "./simulator.ts";
 
 /** Orders to load into a simulator, and the ids to cancel (open, closed and unknown ones). */
 export interface DemoOrders {
+  /** Orders to load into the simulator. */
   orders: SimulatedOrder[];
   /** Every id a kill switch would send: the open ones, the filled/canceled ones, and unknown ids. */
   ids: string[];

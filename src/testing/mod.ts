@@ -23,4 +23,4 @@ export {
   type SimulatedAccount,
   type SimulatedOrder,
 } from "./simulator.ts";
-export { demoOrders, type DemoOrders } from "./demo-orders.ts";
+export { type DemoOrders, demoOrders } from "./demo-orders.ts";

@@ -18,7 +18,10 @@ export const HTX_HOSTS: readonly string[] = ["https://api.huobi.pro", "https://a
  * Handlers that route every request to HTX's hosts (or `hosts`) to `simulator.fetch`.
  * A simulated dropped connection becomes msw's network error.
  */
-export function htxHandlers(simulator: Pick<HtxSimulator, "fetch">, hosts: readonly string[] = HTX_HOSTS): HttpHandler[] {
+export function htxHandlers(
+  simulator: Pick<HtxSimulator, "fetch">,
+  hosts: readonly string[] = HTX_HOSTS,
+): HttpHandler[] {
   return hosts.map((host) =>
     http.all(`${host}/*`, async ({ request }) => {
       try {
@@ -32,9 +35,13 @@ export function htxHandlers(simulator: Pick<HtxSimulator, "fetch">, hosts: reado
 
 /** A recorded answer: status, headers, and a JSON `body` or a raw `text`. */
 export interface RecordedAnswer {
+  /** HTTP status. */
   status: number;
+  /** Response headers. */
   headers?: Record<string, string>;
+  /** A JSON body. */
   body?: unknown;
+  /** A raw body (HTML, truncated JSON, empty). */
   text?: string;
 }
 
@@ -50,8 +57,9 @@ export function recordedAnswerHandlers(
   const body = response.text ?? JSON.stringify(response.body);
   const method = request.method.toLowerCase() as "get" | "post";
   return hosts.map((host) =>
-    http[method](`${host}${request.path}`, () =>
-      new HttpResponse(body, { status: response.status, headers: response.headers })
+    http[method](
+      `${host}${request.path}`,
+      () => new HttpResponse(body, { status: response.status, headers: response.headers }),
     )
   );
 }

@@ -9,16 +9,23 @@ import { constantTimeEqual, expectedSignature, parseHtxTimestamp, readSignedQuer
 
 /** An API key of a simulated account (UID). */
 export interface SimulatedAccount {
+  /** The account's UID: rate limits and orders are per UID. */
   uid: number;
+  /** The AccessKeyId the simulator accepts. */
   accessKey: string;
+  /** The secret it verifies signatures with. */
   secretKey: string;
 }
 
 /** An order the simulator knows. */
 export interface SimulatedOrder {
+  /** The UID that owns the order. */
   uid: number;
+  /** HTX's order id (digits). */
   orderId: string;
+  /** The client order id, if the order has one. */
   clientOrderId?: string;
+  /** The order's state now. */
   state: OrderStateName;
 }
 
@@ -123,7 +130,8 @@ const MSG = {
   unknownKey: "Signature not valid: Incorrect Access key [Access key错误]",
   badSignature: "Signature not valid: Verification failure [校验失败]",
   stale: "Signature not valid: Invalid submission time or incorrect time format [无效的提交时间，或时间格式错误]",
-  missingAuth: "Signature parameters are missing: AccessKeyId, SignatureMethod, SignatureVersion, Timestamp and Signature are required.",
+  missingAuth:
+    "Signature parameters are missing: AccessKeyId, SignatureMethod, SignatureVersion, Timestamp and Signature are required.",
   badMethod: "Signature not valid: SignatureMethod must be HmacSHA256 and SignatureVersion 2",
   gateway: "gateway internal error",
   rateLimit: "The number of requests exceeds the limit, please try again later.",
@@ -132,10 +140,13 @@ const MSG = {
 } as const;
 
 const HTML_PAGES: Record<number, string> = {
-  200: "<!DOCTYPE html><html><head><title>HTX</title></head><body><h1>System maintenance</h1><p>We will be back soon.</p></body></html>",
-  403: "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been blocked</h1><p>Cloudflare Ray ID: 7f00000000000000</p></body></html>",
+  200:
+    "<!DOCTYPE html><html><head><title>HTX</title></head><body><h1>System maintenance</h1><p>We will be back soon.</p></body></html>",
+  403:
+    "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been blocked</h1><p>Cloudflare Ray ID: 7f00000000000000</p></body></html>",
   502: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
-  503: "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>",
+  503:
+    "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>",
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -242,7 +253,10 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
     const rawQuery = request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "";
     const query = readSignedQuery(rawQuery.split("#")[0]!);
     const p = query?.params;
-    if (!query || !p?.get("AccessKeyId") || !p.get("SignatureMethod") || !p.get("SignatureVersion") || !p.get("Timestamp") || !query.signature) {
+    if (
+      !query || !p?.get("AccessKeyId") || !p.get("SignatureMethod") || !p.get("SignatureVersion") ||
+      !p.get("Timestamp") || !query.signature
+    ) {
       return reject("missing-auth", "login-required", MSG.missingAuth);
     }
     const account = accounts.get(p.get("AccessKeyId")!);
@@ -287,14 +301,20 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
   }
 
   /** Checks the body as HTX does; returns the ids, or the answer that refuses them. */
-  function readBody(text: string, rate: { uid: number; at: number }): { kind: "order" | "client"; ids: string[] } | Response {
+  function readBody(
+    text: string,
+    rate: { uid: number; at: number },
+  ): { kind: "order" | "client"; ids: string[] } | Response {
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
       return reject("malformed-json", "gateway-internal-error", MSG.gateway, rate);
     }
-    const record = (typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+    const record = (typeof body === "object" && body !== null && !Array.isArray(body) ? body : {}) as Record<
+      string,
+      unknown
+    >;
     const hasOrder = "order-ids" in record;
     const hasClient = "client-order-ids" in record;
     // HTX's answers to both keys, no key, >50 ids and non-string ids are unconfirmed: these
@@ -303,7 +323,12 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
       return reject("bad-body", "bad-request", "Only one of order-ids and client-order-ids may be given.", rate);
     }
     if (!hasOrder && !hasClient) {
-      return reject("bad-body", "validation-constraints-required", "Field is missing: order-ids or client-order-ids.", rate);
+      return reject(
+        "bad-body",
+        "validation-constraints-required",
+        "Field is missing: order-ids or client-order-ids.",
+        rate,
+      );
     }
     const ids = record[hasOrder ? "order-ids" : "client-order-ids"];
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string")) {
@@ -377,7 +402,9 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
     const body = readBody(await request.text(), rate);
     if (body instanceof Response) return body;
     if (fault?.type === "html") return html(fault.status, HTML_PAGES[fault.status]!);
-    if (fault?.type === "empty") return new Response("", { status: 200, headers: { "Content-Type": "application/json" } });
+    if (fault?.type === "empty") {
+      return new Response("", { status: 200, headers: { "Content-Type": "application/json" } });
+    }
     if (fault?.type === "envelope") return envelope(fault.errCode, fault.errMsg, rate, true);
     if (fault?.type === "drop" && !fault.after) throw new TypeError("simulated connection drop (before the cancel)");
     const data = cancel(uid, body.kind, body.ids);
@@ -395,7 +422,16 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
     stats.requests++;
     const url = new URL(request.url);
     const fault = options.faults?.(request, ++n);
-    if (fault) bump(stats.faults, fault.type === "drop" ? (fault.after ? "drop-after" : "drop-before") : fault.type === "html" ? `html-${fault.status}` : fault.type);
+    if (fault) {
+      bump(
+        stats.faults,
+        fault.type === "drop"
+          ? (fault.after ? "drop-after" : "drop-before")
+          : fault.type === "html"
+          ? `html-${fault.status}`
+          : fault.type,
+      );
+    }
     const answer = route(request, url, fault, arrivedAt);
     if (fault?.type === "latency") {
       // Settle first (errors included), so a late answer never changes when the request counted.
@@ -406,7 +442,9 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
   }
 
   function route(request: Request, url: URL, fault: HtxFault | undefined, at: number): Promise<Response> {
-    if (url.pathname === TIMESTAMP_PATH && request.method === "GET") return Promise.resolve(json({ status: "ok", data: now() }));
+    if (url.pathname === TIMESTAMP_PATH && request.method === "GET") {
+      return Promise.resolve(json({ status: "ok", data: now() }));
+    }
     if (url.pathname === BATCH_CANCEL_PATH && request.method === "POST") return batchCancel(request, url, fault, at);
     bump(stats.byErrCode, "http-405");
     return Promise.resolve(new Response("Method Not Allowed", { status: 405 }));
@@ -437,16 +475,25 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
 
 /** Rates (0 to 1) of each fault, drawn per request from a seeded generator (repeatable runs). */
 export interface FaultRates {
+  /** Connections dropped before the cancel is applied. */
   dropBefore?: number;
+  /** Connections dropped after the cancel is applied. */
   dropAfter?: number;
+  /** 502 HTML pages. */
   html502?: number;
+  /** 503 HTML pages. */
   html503?: number;
+  /** 403 Cloudflare pages. */
   html403?: number;
+  /** HTML pages with HTTP 200. */
   html200?: number;
+  /** JSON answers cut off (the cancel applied). */
   truncatedJson?: number;
+  /** Empty 200 answers. */
   empty?: number;
   /** With `latencyMs`: the share of requests that are slow. */
   slow?: number;
+  /** How slow a slow answer is, in ms (default 0). */
   latencyMs?: number;
 }
 

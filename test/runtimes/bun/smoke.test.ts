@@ -1,0 +1,18 @@
+// Bun: the sources as they are, the simulator served with Bun.serve.
+import assert from "node:assert/strict";
+import { expect, test } from "bun:test";
+import * as lib from "../../../mod.ts";
+import * as testing from "../../../src/testing/mod.ts";
+import { runSmoke, smokeSimulator } from "../smoke.mjs";
+
+test("smoke: vectors, 120 ids through Bun.serve({ fetch: sim.fetch }), an input error", async () => {
+  const { sim, ids } = smokeSimulator(testing);
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: sim.fetch });
+  try {
+    const report = await runSmoke({ lib, assert, baseUrl: `http://127.0.0.1:${server.port}`, ids });
+    expect(sim.stats.rateLimitViolations).toBe(0);
+    console.log(`bun ${Bun.version}: ${JSON.stringify(report)}`);
+  } finally {
+    server.stop(true);
+  }
+});

@@ -1,0 +1,50 @@
+/**
+ * Node 20 (this machine's), 22 and 24 (the npm-distributed binaries pinned in the lock file),
+ * each importing the packed npm tarball, not the sources.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { NODE_VERSIONS, nodeBinary } from "./node-binaries.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const NODES: [string, () => string][] = [
+  ["20", () => process.execPath],
+  ["22", () => nodeBinary(NODE_VERSIONS["22"])],
+  ["24", () => nodeBinary(NODE_VERSIONS["24"])],
+];
+let project: string;
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), "htx-pack-"));
+  const npm = (args: string[], cwd: string) =>
+    execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  // dist/ is fresh from the global setup; --ignore-scripts skips the prepack rebuild.
+  const tarball = npm(["pack", "--ignore-scripts", "--silent", "--pack-destination", project], ROOT).trim().split("\n")
+    .at(-1)!;
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  npm(["install", "--no-audit", "--no-fund", "--prefer-offline", join(project, tarball), "msw@2"], project);
+  copyFileSync(join(ROOT, "test/runtimes/smoke.mjs"), join(project, "smoke-suite.mjs"));
+  copyFileSync(join(ROOT, "test/runtimes/node/smoke.mjs"), join(project, "smoke.mjs"));
+}, 180_000);
+
+describe.each(NODES)("Node %s on the packed tarball", (major, binary) => {
+  it("imports every entry point and passes the smoke suite", () => {
+    expect(execFileSync(binary(), ["--version"], { encoding: "utf8" })).toMatch(new RegExp(`^v${major}\\.`));
+    const out = execFileSync(binary(), ["smoke.mjs"], { cwd: project, encoding: "utf8" });
+    const report = JSON.parse(out.trim().split("\n").at(-1)!);
+    expect(report.node).toMatch(new RegExp(`^v${major}\\.`));
+    expect(report).toMatchObject({ defaultHmac: "noble", submitted: 117, failed: 3 });
+    console.info(`node ${report.node}: ${out.trim()}`);
+  });
+
+  it("runs the installed bin", () => {
+    const out = execFileSync(binary(), [join(project, "node_modules/.bin/htx-batch-cancel"), "--version"], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    expect(out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

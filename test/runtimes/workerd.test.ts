@@ -1,0 +1,57 @@
+/** Cloudflare Workers: the built module bundled into a module Worker, run in workerd by miniflare. */
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServedHandler, serveHandler } from "../../src/testing/node-server.ts";
+import * as testing from "../../src/testing/mod.ts";
+import { smokeSimulator } from "./smoke.mjs";
+
+/** Pinned, so a workerd update cannot change the semantics under the test. */
+export const COMPATIBILITY_DATE = "2026-04-01";
+
+let mf: Miniflare;
+let served: ServedHandler;
+const { sim, ids } = smokeSimulator(testing);
+
+beforeAll(async () => {
+  const bundle = await build({
+    entryPoints: [new URL("./workerd/worker.mjs", import.meta.url).pathname],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+  });
+  mf = new Miniflare({
+    modules: true,
+    script: bundle.outputFiles[0]!.text,
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: [], // no nodejs_compat: web APIs only
+  });
+  served = await serveHandler(sim.fetch);
+}, 60_000);
+afterAll(async () => {
+  await mf?.dispose();
+  await served?.close();
+});
+
+describe("workerd (Cloudflare Workers)", () => {
+  it("runs the smoke suite: vectors, 120 ids through the simulator, an input error", async () => {
+    const response = await mf.dispatchFetch("http://worker/", {
+      method: "POST",
+      body: JSON.stringify({ baseUrl: served.url, ids }),
+    });
+    const outcome = (await response.json()) as {
+      ok: boolean;
+      error?: string;
+      report?: Record<string, unknown>;
+      userAgent?: string;
+    };
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.ok).toBe(true);
+    expect(outcome.userAgent).toBe("Cloudflare-Workers");
+    expect(outcome.report!.defaultHmac).toBe("webcrypto");
+    expect(sim.stats.batchCancelRequests).toBe(3);
+    expect(sim.stats.rateLimitViolations).toBe(0);
+    console.info(`workerd (compatibility date ${COMPATIBILITY_DATE}): ${JSON.stringify(outcome.report)}`);
+  }, 60_000);
+});
