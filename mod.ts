@@ -56,7 +56,13 @@ export {
 } from "./src/errors.ts";
 export { defaultHmac, type HmacBackend, type KeyedHmac, nobleHmac, webCryptoHmac } from "./src/hmac.ts";
 export { type BatchCancelInput, type Credentials, MAX_IDS_PER_REQUEST } from "./src/input.ts";
-export { type RateLimiter, type ReleaseSlot, SlidingWindowLimiter, type SlidingWindowOptions } from "./src/limiter.ts";
+export {
+  type RateLimiter,
+  type ReleaseSlot,
+  SlidingWindowLimiter,
+  type SlidingWindowOptions,
+  type SlotRecord,
+} from "./src/limiter.ts";
 export { redactUrl } from "./src/redact.ts";
 export {
   BATCH_CANCEL_PATH,

@@ -32,15 +32,24 @@ export interface SlidingWindowOptions {
   marginMs?: number;
   /** A slot whose release never comes is freed after this many ms; default 30_000. */
   maxHoldMs?: number;
-  /** Monotonic clock in ms; default `performance.now`. */
+  /** Monotonic clock in ms; default `performance.now`. Use `Date.now` when slots are persisted. */
   now?: () => number;
+  /**
+   * Busy slots from an earlier {@link SlidingWindowLimiter.snapshot} (same clock), e.g. after a
+   * restart. Slots that were still in flight count as answered now: the safe reading.
+   */
+  restore?: readonly SlotRecord[];
 }
 
-interface Slot {
+/** A busy slot: when it was granted and, once the answer came, when that was. */
+export interface SlotRecord {
+  /** When the slot was granted (limiter clock, ms). */
   grantedAt: number;
-  /** When the answer arrived; undefined while the request is in flight. */
+  /** When the answer arrived; absent while the request is in flight. */
   releasedAt?: number;
 }
+
+type Slot = SlotRecord;
 
 interface Waiter {
   resolve: (release: ReleaseSlot) => void;
@@ -75,6 +84,16 @@ export class SlidingWindowLimiter implements RateLimiter {
     this.marginMs = options.marginMs ?? 10;
     this.maxHoldMs = options.maxHoldMs ?? 30_000;
     this.#now = options.now ?? (() => performance.now());
+    const now = this.#now();
+    for (const slot of options.restore ?? []) {
+      this.#slots.push({ grantedAt: slot.grantedAt, releasedAt: slot.releasedAt ?? now });
+    }
+  }
+
+  /** The slots that still count against the limit, to persist and restore later. */
+  snapshot(): SlotRecord[] {
+    const now = this.#now();
+    return this.#slots.filter((slot) => this.#freeAt(slot) > now).map((slot) => ({ ...slot }));
   }
 
   acquire(signal?: AbortSignal): Promise<ReleaseSlot> {

@@ -14,7 +14,7 @@ describe("package metadata", () => {
 
   it("exports the same entry points on npm and JSR", () => {
     const npm = Object.keys(pkg.exports).filter((k) => k !== "./package.json" && k !== "./testing/node");
-    const jsr = Object.keys(deno.exports).filter((k) => k !== "./cli" && k !== "./cloudflare");
+    const jsr = Object.keys(deno.exports).filter((k) => k !== "./cli");
     expect(jsr.sort()).toEqual(npm.sort());
   });
 

@@ -7,6 +7,8 @@ export default defineConfig({
     include: ["test/runtimes/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 120_000,
+    // One at a time: these suites time windows and start runtimes; parallel runs disturb them.
+    fileParallelism: false,
     hookTimeout: 120_000,
   },
 });
