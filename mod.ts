@@ -37,6 +37,7 @@
 export {
   type BatchCancelOptions,
   type BatchCancelResult,
+  type FetchLike,
   HtxClient,
   type HtxClientOptions,
   type RetryOptions,
@@ -54,7 +55,7 @@ export {
   HtxTimeoutError,
   type RedactedRequest,
 } from "./src/errors.ts";
-export { defaultHmac, type HmacBackend, type KeyedHmac, nobleHmac, webCryptoHmac } from "./src/hmac.ts";
+export { defaultHmac, type HmacBackend, type KeyedHmac, nativeHmac, nobleHmac, webCryptoHmac } from "./src/hmac.ts";
 export { type BatchCancelInput, type Credentials, MAX_IDS_PER_REQUEST } from "./src/input.ts";
 export {
   type RateLimiter,

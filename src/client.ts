@@ -23,7 +23,7 @@ import {
 } from "./input.ts";
 import { type RateLimiter, type ReleaseSlot, SlidingWindowLimiter, type SlidingWindowOptions } from "./limiter.ts";
 import { redactCause, redactUrl } from "./redact.ts";
-import { buildBatchCancelRequest, DEFAULT_BASE_URL } from "./request.ts";
+import { BATCH_CANCEL_PATH, batchCancelInit, DEFAULT_BASE_URL } from "./request.ts";
 import {
   type BatchCancelAnswer,
   type FailedCancel,
@@ -32,8 +32,11 @@ import {
   readBatchCancelAnswer,
 } from "./response.ts";
 import { TimestampAnswerSchema } from "./schemas.ts";
-import { createUrlSigner, type UrlSigner } from "./sign.ts";
+import { createEndpointSigner, type EndpointSigner } from "./sign.ts";
 import * as v from "valibot";
+
+/** The standard fetch signature, as far as this client uses it. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 /** How failed attempts are retried. */
 export interface RetryOptions {
@@ -53,8 +56,11 @@ export interface HtxClientOptions {
   secretKey: string;
   /** Default `"https://api.huobi.pro"`; https only, except loopback hosts (tests, simulator). */
   baseUrl?: string;
-  /** Default `globalThis.fetch`. */
-  fetch?: (request: Request) => Promise<Response>;
+  /**
+   * Default `globalThis.fetch`. Called as `fetch(url, init)`, like the standard one; a
+   * simulator's `fetch` fits as it is.
+   */
+  fetch?: FetchLike;
   /** Wall clock for request timestamps, epoch ms; default `Date.now`. */
   now?: () => number;
   /** Per request, from send to the end of the answer; default 10_000. */
@@ -109,6 +115,17 @@ type Outcome =
   | { kind: "failed"; failed: FailedCancel }
   | { kind: "unresolved"; error: HtxError };
 
+/** A `{ method, url }` whose redacted URL is computed on first read. */
+function lazyRedacted(method: string, url: string): RedactedRequest {
+  let redacted: string | undefined;
+  return {
+    method,
+    get url() {
+      return (redacted ??= redactUrl(url));
+    },
+  };
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -144,8 +161,8 @@ function positiveInteger(name: string, value: number, min: number): number {
 export class HtxClient {
   readonly #origin: string;
   readonly #secrets: readonly string[];
-  readonly #signUrl: UrlSigner;
-  readonly #fetch: (request: Request) => Promise<Response>;
+  readonly #signUrl: EndpointSigner;
+  readonly #fetch: FetchLike;
   readonly #now: () => number;
   readonly #timeoutMs: number;
   readonly #retry: Required<RetryOptions>;
@@ -175,9 +192,9 @@ export class HtxClient {
           "Workers have one globally).",
       );
     }
-    this.#fetch = options.fetch ?? ((request) => globalThis.fetch(request));
+    this.#fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.#secrets = [accessKey, secretKey];
-    this.#signUrl = createUrlSigner(accessKey, secretKey, options.hmac);
+    this.#signUrl = createEndpointSigner("POST", `${this.#origin}${BATCH_CANCEL_PATH}`, accessKey, secretKey, options.hmac);
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = positiveInteger("timeoutMs", options.timeoutMs ?? 10_000, 1);
     const retry = typeof options.retry === "object" ? options.retry : { limit: options.retry };
@@ -239,17 +256,16 @@ export class HtxClient {
     let lastError: HtxError | undefined;
     let synced = false;
     for (let attempt = 0; attempt <= this.#retry.limit; attempt++) {
-      let request: Request;
+      let url: string;
       let signedAt: number;
       const generation = this.#clockGeneration;
-      const controller = new AbortController();
       let release: ReleaseSlot | undefined;
       try {
         if (attempt > 0) await sleep(this.#backoffMs(attempt, lastError!), signal);
-        // Sign before taking a slot, so that nothing slow stands between the grant and the
-        // send: the limiter's window is only as good as send times follow grant times.
+        // Sign before taking a slot: a slot counts from its grant, so work done after the
+        // grant only holds it longer.
         signedAt = this.#now();
-        request = await this.#sign(chunk, signedAt, controller.signal);
+        url = await this.#signUrl(signedAt + this.#clockOffsetMs);
         release = (await this.#limiter?.acquire(signal)) ?? undefined;
         if (signal?.aborted) throw signal.reason;
       } catch (reason) {
@@ -262,10 +278,10 @@ export class HtxClient {
         return this.#all(chunk, { kind: "unresolved", error });
       }
       if (this.#now() - signedAt > RESIGN_AFTER_MS || generation !== this.#clockGeneration) {
-        request = await this.#sign(chunk, this.#now(), controller.signal);
+        url = await this.#signUrl(this.#now() + this.#clockOffsetMs);
       }
       try {
-        return this.#account(chunk, await this.#send(request, controller));
+        return this.#account(chunk, await this.#send(url, chunk));
       } catch (error) {
         lastError = error as HtxError;
       } finally {
@@ -283,18 +299,16 @@ export class HtxClient {
     return this.#all(chunk, { kind: "unresolved", error: lastError! });
   }
 
-  /** A signed request for the chunk, timestamped `at` (plus the learned clock offset). */
-  #sign(chunk: NormalizedIds, at: number, signal: AbortSignal): Promise<Request> {
-    return buildBatchCancelRequest(chunk, this.#signUrl, this.#origin, at + this.#clockOffsetMs, signal);
-  }
-
-  /** Sends one request and reads its answer, all within `timeoutMs`; `controller` aborts it. */
-  #send(request: Request, controller: AbortController): Promise<BatchCancelAnswer> {
-    const shown: RedactedRequest = { method: "POST", url: redactUrl(request.url) };
+  /** Sends one signed request and reads its answer, all within `timeoutMs`. */
+  #send(url: string, chunk: NormalizedIds): Promise<BatchCancelAnswer> {
+    const controller = new AbortController();
+    const init = batchCancelInit(chunk, controller.signal);
+    // Redacted only when an error needs it: most requests never show their URL.
+    const shown = lazyRedacted("POST", url);
     return this.#withTimeout(controller, shown, async () => {
       let response: Response;
       try {
-        response = await this.#fetch(request);
+        response = await this.#fetch(url, init);
       } catch (cause) {
         throw new HtxNetworkError("The request to HTX failed before an answer arrived.", {
           request: shown,
@@ -357,10 +371,9 @@ export class HtxClient {
   async #readServerClock(): Promise<void> {
     const url = `${this.#origin}${TIMESTAMP_PATH}`;
     const controller = new AbortController();
-    const request = new Request(url, { method: "GET", redirect: "manual", signal: controller.signal });
     await this.#withTimeout(controller, { method: "GET", url }, async () => {
       const sentAt = this.#now();
-      const response = await this.#fetch(request);
+      const response = await this.#fetch(url, { method: "GET", redirect: "manual", signal: controller.signal });
       const parsed = v.safeParse(TimestampAnswerSchema, await response.json());
       if (!response.ok || !parsed.success) {
         throw new HtxResponseError("HTX's timestamp answer is not usable.", {

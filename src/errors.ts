@@ -38,7 +38,8 @@ export class HtxError extends Error {
   constructor(message: string, retryable: boolean, options: HtxErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.retryable = retryable;
-    if (options.request) this.request = options.request;
+    // A plain copy: the error keeps the redacted URL only, never what it was made from.
+    if (options.request) this.request = { method: options.request.method, url: options.request.url };
   }
 
   /** A plain object for `JSON.stringify`: name, message, and the fields that say what happened. */

@@ -50,18 +50,57 @@ export const nobleHmac: HmacBackend = {
   },
 };
 
+/** The part of `node:crypto` the native backend uses. */
+interface NodeCryptoLike {
+  createSecretKey(key: Uint8Array): unknown;
+  createHmac(algorithm: "sha256", key: unknown): { update(text: string): { digest(): Uint8Array } };
+}
+
+/**
+ * `node:crypto`, where the runtime offers it without a static `node:` import
+ * (`process.getBuiltinModule`: Node 20.16+, and runtimes that follow Node); else undefined.
+ */
+function nodeCrypto(): NodeCryptoLike | undefined {
+  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    return runtime?.getBuiltinModule?.("node:crypto") as NodeCryptoLike | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The runtime's native HMAC through `node:crypto`, found by feature detection, so this module
+ * still imports nothing from `node:`. Synchronous and the fastest where it exists.
+ */
+export const nativeHmac: HmacBackend = {
+  name: "node:crypto",
+  keyed(secret) {
+    const crypto = nodeCrypto();
+    if (!crypto) throw new Error("node:crypto is not reachable in this runtime: use nobleHmac or webCryptoHmac");
+    // A KeyObject, made once: the secret is not converted again for every request.
+    const key = crypto.createSecretKey(utf8.encode(secret));
+    return (text) => crypto.createHmac("sha256", key).update(text).digest();
+  },
+};
+
 /** True inside Cloudflare Workers (workerd), which sets this user agent. */
 function inWorkers(): boolean {
   return globalThis.navigator?.userAgent === "Cloudflare-Workers";
 }
 
 /**
- * The default backend, chosen per runtime by measurement (µs per signature of a signing text,
- * pre-keyed, after warm-up; `test/runtimes/` and README, "HMAC backends"): Workers get Web
- * Crypto (workerd 4.8 vs noble 9.5–11.6); Node (noble 6.8–7.2 vs 23–29), Deno (10.8 vs 29) and
- * Bun (11.0 vs 13.3) get noble, where an awaited `crypto.subtle.sign` costs more than the MAC.
+ * The default backend, chosen per runtime by measurement (`bench/hmac.mjs`; µs per signature of
+ * a signing text, pre-keyed, after warm-up, medians on this project's machine): Workers get Web
+ * Crypto (4.8 vs noble 9.5–11.6; no node:crypto without nodejs_compat); Deno gets noble (11.4
+ * vs node:crypto 14.6, Web Crypto 28.2); Node (node:crypto vs noble 7.4, Web Crypto 28.2) and
+ * Bun (1.7 vs noble 7.9, Web Crypto 10.8) get their native HMAC; anything else gets noble.
  */
-export const defaultHmac: HmacBackend = inWorkers() ? webCryptoHmac : nobleHmac;
+export const defaultHmac: HmacBackend = inWorkers()
+  ? webCryptoHmac
+  : "Deno" in globalThis || !nodeCrypto()
+  ? nobleHmac
+  : nativeHmac;
 
 /** Standard, padded base64 of bytes, with web APIs only (`btoa`). */
 export function toBase64(bytes: Uint8Array): string {

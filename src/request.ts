@@ -11,7 +11,7 @@ import {
   validateCredentials,
   validateTimestamp,
 } from "./input.ts";
-import { createUrlSigner, type UrlSigner } from "./sign.ts";
+import { createEndpointSigner } from "./sign.ts";
 
 /** HTX's main host. `https://api-aws.huobi.pro` is the same API, closer to AWS. */
 export const DEFAULT_BASE_URL = "https://api.huobi.pro";
@@ -23,16 +23,9 @@ export function batchCancelBody({ kind, ids }: NormalizedIds): string {
   return JSON.stringify(kind === "order" ? { "order-ids": ids } : { "client-order-ids": ids });
 }
 
-/** Signs and builds one request for at most 50 already validated ids. */
-export async function buildBatchCancelRequest(
-  ids: NormalizedIds,
-  sign: UrlSigner,
-  origin: string,
-  epochMs: number,
-  signal?: AbortSignal,
-): Promise<Request> {
-  const url = await sign("POST", `${origin}${BATCH_CANCEL_PATH}`, epochMs);
-  return new Request(url, {
+/** The `fetch` init of a batch-cancel request for already validated ids (at most 50). */
+export function batchCancelInit(ids: NormalizedIds, signal?: AbortSignal): RequestInit {
+  return {
     method: "POST",
     // A wrong or missing Content-Type is answered with gateway-internal-error.
     headers: { "Content-Type": "application/json" },
@@ -40,7 +33,7 @@ export async function buildBatchCancelRequest(
     // Never follow a redirect: the signed URL would go to another host.
     redirect: "manual",
     signal,
-  });
+  };
 }
 
 /** Options of {@link createBatchCancelRequest}. */
@@ -81,6 +74,6 @@ export async function createBatchCancelRequest(
   const { accessKey, secretKey } = validateCredentials(credentials);
   const origin = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const epochMs = validateTimestamp(options.timestamp ?? Date.now());
-  const sign = createUrlSigner(accessKey, secretKey, options.hmac);
-  return await buildBatchCancelRequest(ids, sign, origin, epochMs, options.signal);
+  const sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, accessKey, secretKey, options.hmac);
+  return new Request(await sign(epochMs), batchCancelInit(ids, options.signal));
 }

@@ -68,6 +68,48 @@ export function createUrlSigner(
   };
 }
 
+/** Signs requests to one fixed endpoint: returns its signed URL for a time. */
+export type EndpointSigner = (epochMs: number) => Promise<string>;
+
+/**
+ * A signer for one endpoint without query parameters of its own, such as batchcancel. Its
+ * canonical query is always `AccessKeyId=…&SignatureMethod=HmacSHA256&SignatureVersion=2`
+ * (they sort before `Timestamp`) followed by the timestamp, so everything but the timestamp is
+ * encoded once, and the secret is prepared once.
+ */
+export function createEndpointSigner(
+  method: string,
+  url: string,
+  accessKey: string,
+  secretKey: string,
+  backend: HmacBackend = defaultHmac,
+): EndpointSigner {
+  const target = new URL(url);
+  const fixed = canonicalQuery(authParams(accessKey, 0).filter(([name]) => name !== "Timestamp"));
+  const textPrefix = preSignedText(method, target.host, target.pathname, `${fixed}&Timestamp=`);
+  const urlPrefix = `${target.origin}${target.pathname}?${fixed}&Timestamp=`;
+  const mac = backend.keyed(secretKey);
+  // The timestamp changes once a second: encode it once per second, not once per request.
+  let second = Number.NaN;
+  let timestamp = "";
+  return async (epochMs) => {
+    const now = Math.floor(epochMs / 1000);
+    if (now !== second) {
+      second = now;
+      timestamp = percentEncode(formatTimestamp(epochMs));
+    }
+    const signature = toBase64(await mac(textPrefix + timestamp));
+    return `${urlPrefix}${timestamp}&Signature=${encodeBase64Param(signature)}`;
+  };
+}
+
+const BASE64_ESCAPES: Record<string, string> = { "+": "%2B", "/": "%2F", "=": "%3D" };
+
+/** Percent-encodes base64, whose only reserved characters are `+`, `/` and `=`. */
+function encodeBase64Param(base64: string): string {
+  return base64.replace(/[+/=]/g, (c) => BASE64_ESCAPES[c]!);
+}
+
 /** Arguments of {@link signUrl}. */
 export interface SignUrlOptions {
   /** HTTP method, e.g. `"POST"`. */

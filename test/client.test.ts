@@ -179,8 +179,8 @@ describe("batchCancel retries", () => {
 describe("batchCancel timeouts and aborts", () => {
   it("gives up on a request after timeoutMs, even when fetch ignores its signal", async () => {
     let signal: AbortSignal | undefined;
-    const hang = (request: Request) => {
-      signal = request.signal;
+    const hang = (_url: string, init: RequestInit) => {
+      signal = init.signal!;
       return new Promise<Response>(() => {});
     };
     const htx = new HtxClient({ ...KEYS, fetch: hang, timeoutMs: 30, retry: 0 });

@@ -59,10 +59,11 @@ export async function idsOf(request: Request): Promise<string[]> {
   return body["order-ids"] ?? body["client-order-ids"] ?? [];
 }
 
-/** A fetch that records every request and answers through `answer`. */
+/** A fetch (called as `fetch(url, init)`) that records every request and answers through `answer`. */
 export function recordingFetch(answer: (request: Request, n: number) => Response | Promise<Response>) {
   const requests: Request[] = [];
-  const fetch = async (request: Request) => {
+  const fetch = async (url: string, init: RequestInit) => {
+    const request = new Request(url, init);
     requests.push(request.clone());
     return answer(request, requests.length);
   };

@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type HmacBackend, HtxInputError, nobleHmac, signUrl, webCryptoHmac } from "../mod.ts";
+import { type HmacBackend, HtxInputError, nativeHmac, nobleHmac, signUrl, webCryptoHmac } from "../mod.ts";
 import { toBase64 } from "../src/hmac.ts";
-import { canonicalQuery, formatTimestamp, percentEncode, preSignedText } from "../src/sign.ts";
+import { canonicalQuery, createEndpointSigner, formatTimestamp, percentEncode, preSignedText } from "../src/sign.ts";
 
 /** The known-answer vectors of htx-reference.md, each reproduced independently there. */
 const VECTORS = [
@@ -87,7 +87,7 @@ const URL_VECTORS = [
   },
 ];
 
-const BACKENDS: HmacBackend[] = [webCryptoHmac, nobleHmac];
+const BACKENDS: HmacBackend[] = [webCryptoHmac, nobleHmac, nativeHmac];
 
 function nodeHmac(secret: string, text: string): string {
   return createHmac("sha256", Buffer.from(secret, "utf8")).update(text, "utf8").digest("base64");
@@ -181,5 +181,19 @@ describe("Signature V2 steps", () => {
     await expect(signUrl({ ...base, accessKey: "" })).rejects.toThrow(/accessKey must be a non-empty string/);
     await expect(signUrl({ ...base, timestamp: Number.NaN })).rejects.toThrow(/timestamp/);
     await expect(signUrl({ ...base, timestamp: new Date("nope") })).rejects.toThrow(HtxInputError);
+  });
+});
+
+describe("the endpoint signer (what HtxClient uses)", () => {
+  it.each([
+    ["https://api.huobi.pro", "access", "secret"],
+    ["https://API-AWS.huobi.pro", "abcdefg-hijklmn-opqrst-uvwxyz", "12345-67890-12345-67890"],
+    ["http://127.0.0.1:8080", "ключ key+/=", "sécret 🔑"],
+  ])("signs %s exactly as signUrl does, at any time", async (origin, accessKey, secretKey) => {
+    const url = `${origin}/v1/order/orders/batchcancel`;
+    const sign = createEndpointSigner("POST", url, accessKey, secretKey);
+    for (const time of [0, Date.UTC(2019, 10, 21, 10), Date.UTC(2026, 10, 26, 23, 59, 59, 999), Date.UTC(2099, 0, 1)]) {
+      expect(await sign(time)).toBe(await signUrl({ method: "POST", url, accessKey, secretKey, timestamp: time }));
+    }
   });
 });

@@ -5,7 +5,13 @@
  * unconfirmed, the choice made here is named in a comment.
  */
 import { ORDER_STATES, type OrderStateName } from "../schemas.ts";
-import { constantTimeEqual, expectedSignature, parseHtxTimestamp, readSignedQuery } from "./verify-signature.ts";
+import {
+  constantTimeEqual,
+  expectedSignature,
+  importHmacKey,
+  parseHtxTimestamp,
+  readSignedQuery,
+} from "./verify-signature.ts";
 
 /** An API key of a simulated account (UID). */
 export interface SimulatedAccount {
@@ -96,8 +102,12 @@ export interface HtxSimulatorStats {
 
 /** A running simulator. */
 export interface HtxSimulator {
-  /** The fake HTX API as a fetch handler. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * The fake HTX API: a fetch handler (`fetch(request)`, for `Deno.serve`, `Bun.serve`, msw;
+   * further arguments are ignored) that also works as a `fetch` function (`fetch(url, init)`,
+   * for `HtxClient`'s `fetch` option).
+   */
+  fetch(input: Request | string | URL, init?: RequestInit): Promise<Response>;
   /** Live counters. */
   readonly stats: HtxSimulatorStats;
   /** Adds or replaces orders (by UID and order id). */
@@ -183,6 +193,7 @@ interface StoredOrder extends SimulatedOrder {
  */
 export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimulator {
   const accounts = new Map((options.accounts ?? [DEMO_ACCOUNT]).map((a) => [a.accessKey, a]));
+  const hmacKeys = new Map<string, Promise<CryptoKey>>(); // by AccessKeyId, imported on first use
   const now = options.now ?? Date.now;
   const windowMs = options.timestampWindowMs ?? 60_000;
   const limit = options.rateLimit?.limit ?? 50;
@@ -268,7 +279,9 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
     if (sentAt === undefined || Math.abs(now() - sentAt) > windowMs) {
       return reject("stale-timestamp", "api-signature-not-valid", MSG.stale);
     }
-    const expected = await expectedSignature(account.secretKey, request.method, url.host, url.pathname, p);
+    let key = hmacKeys.get(account.accessKey);
+    if (!key) hmacKeys.set(account.accessKey, key = importHmacKey(account.secretKey));
+    const expected = await expectedSignature(await key, request.method, url.host, url.pathname, p);
     if (!constantTimeEqual(expected, query.signature)) {
       return reject("bad-signature", "api-signature-not-valid", MSG.badSignature);
     }
@@ -452,7 +465,11 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
 
   addOrders(options.orders ?? []);
   return {
-    fetch: handle,
+    // A server calls handlers with extras (Bun: the server, Deno: connection info), and a
+    // Request may come from another realm (miniflare's undici): anything but a URL is taken as
+    // the request; only a URL is combined with `init`, as fetch does.
+    fetch: (input, init) =>
+      handle(typeof input === "string" || input instanceof URL ? new Request(input, init) : input),
     get stats() {
       return stats;
     },

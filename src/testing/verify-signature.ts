@@ -50,9 +50,14 @@ export function readSignedQuery(rawQuery: string): SignedQuery | undefined {
   return { params, signature };
 }
 
+/** Imports an account's secret for HMAC-SHA256, once per account. */
+export function importHmacKey(secretKey: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", utf8.encode(secretKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+}
+
 /** HMAC-SHA256 of the canonical text, base64. */
 export async function expectedSignature(
-  secretKey: string,
+  key: CryptoKey,
   method: string,
   host: string,
   path: string,
@@ -65,9 +70,6 @@ export async function expectedSignature(
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
   const text = [method.toUpperCase(), host.toLowerCase(), path, pairs.join("&")].join("\n");
-  const key = await crypto.subtle.importKey("raw", utf8.encode(secretKey), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8.encode(text)));
   return btoa(String.fromCharCode(...mac));
 }

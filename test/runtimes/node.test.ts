@@ -36,7 +36,8 @@ describe.each(NODES)("Node %s on the packed tarball", (major, binary) => {
     const out = execFileSync(binary(), ["smoke.mjs"], { cwd: project, encoding: "utf8" });
     const report = JSON.parse(out.trim().split("\n").at(-1)!);
     expect(report.node).toMatch(new RegExp(`^v${major}\\.`));
-    expect(report).toMatchObject({ defaultHmac: "noble", submitted: 117, failed: 3 });
+    expect(report).toMatchObject({ defaultHmac: "node:crypto", submitted: 117, failed: 3 });
+    expect(report.backendsChecked).toEqual(["noble", "webcrypto", "node:crypto"]);
     console.info(`node ${report.node}: ${out.trim()}`);
   });
 

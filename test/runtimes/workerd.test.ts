@@ -50,6 +50,7 @@ describe("workerd (Cloudflare Workers)", () => {
     expect(outcome.ok).toBe(true);
     expect(outcome.userAgent).toBe("Cloudflare-Workers");
     expect(outcome.report!.defaultHmac).toBe("webcrypto");
+    expect(outcome.report!.backendsChecked).toEqual(["noble", "webcrypto"]);
     expect(sim.stats.batchCancelRequests).toBe(3);
     expect(sim.stats.rateLimitViolations).toBe(0);
     console.info(`workerd (compatibility date ${COMPATIBILITY_DATE}): ${JSON.stringify(outcome.report)}`);

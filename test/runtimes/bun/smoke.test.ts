@@ -11,6 +11,8 @@ test("smoke: vectors, 120 ids through Bun.serve({ fetch: sim.fetch }), an input 
   try {
     const report = await runSmoke({ lib, assert, baseUrl: `http://127.0.0.1:${server.port}`, ids });
     expect(sim.stats.rateLimitViolations).toBe(0);
+    expect(report.defaultHmac).toBe("node:crypto");
+    expect(report.backendsChecked).toEqual(["noble", "webcrypto", "node:crypto"]);
     console.log(`bun ${Bun.version}: ${JSON.stringify(report)}`);
   } finally {
     server.stop(true);

@@ -10,6 +10,8 @@ Deno.test("smoke: vectors, 120 ids through Deno.serve(sim.fetch), an input error
   try {
     const report = await runSmoke({ lib, assert, baseUrl: `http://127.0.0.1:${server.addr.port}`, ids });
     assert.equal(sim.stats.rateLimitViolations, 0);
+    assert.equal(report.defaultHmac, "noble");
+    assert.deepEqual(report.backendsChecked, ["noble", "webcrypto", "node:crypto"]);
     console.log(`deno ${Deno.version.deno}: ${JSON.stringify(report)}`);
   } finally {
     await server.shutdown();
