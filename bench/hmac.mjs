@@ -17,7 +17,11 @@ async function microsPerSignature(backend, rounds = 7, count = 5000) {
   return { median: samples[rounds >> 1], min: samples[0], max: samples.at(-1) };
 }
 
-const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.version}`;
+const runtime = globalThis.Deno
+  ? `deno ${Deno.version.deno}`
+  : globalThis.Bun
+  ? `bun ${Bun.version}`
+  : `node ${process.version}`;
 const result = { runtime, default: defaultHmac.name, rounds: 7 };
 for (const backend of [nativeHmac, nobleHmac, webCryptoHmac]) {
   try {

@@ -22,8 +22,15 @@ function row(name, unit, samples, baselineName, baselineSamples, target) {
   const value = median(samples);
   const base = baselineSamples ? median(baselineSamples) : undefined;
   rows.push({
-    name, unit, median: value, spread: spread(samples), runs: samples.length,
-    baseline: baselineName, baselineMedian: base, ratio: base ? value / base : undefined, target,
+    name,
+    unit,
+    median: value,
+    spread: spread(samples),
+    runs: samples.length,
+    baseline: baselineName,
+    baselineMedian: base,
+    ratio: base ? value / base : undefined,
+    target,
   });
 }
 
@@ -31,19 +38,33 @@ function row(name, unit, samples, baselineName, baselineSamples, target) {
 async function bundle(contents) {
   const out = await build({
     stdin: { contents, resolveDir: ROOT, loader: "ts" },
-    bundle: true, minify: true, format: "esm", platform: "neutral", write: false, logLevel: "silent",
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+    logLevel: "silent",
   });
   const bytes = out.outputFiles[0].contents;
   return { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 const floorBundle = await bundle(`export { floorClient } from "./bench/floor-portable.mjs";`);
-for (const [name, entry] of [
-  ["bundle: import { HtxClient }", `export { HtxClient } from "./mod.ts";`],
-  ["bundle: all of mod.ts", `export * from "./mod.ts";`],
-]) {
+for (
+  const [name, entry] of [
+    ["bundle: import { HtxClient }", `export { HtxClient } from "./mod.ts";`],
+    ["bundle: all of mod.ts", `export * from "./mod.ts";`],
+  ]
+) {
   const size = await bundle(entry);
   row(`${name} (min)`, "bytes", [size.bytes], "floor client", [floorBundle.bytes]);
-  row(`${name} (gzip)`, "bytes", [size.gzip], "floor client", [floorBundle.gzip], name.includes("HtxClient") ? "≤ 5,120 B gzip" : undefined);
+  row(
+    `${name} (gzip)`,
+    "bytes",
+    [size.gzip],
+    "floor client",
+    [floorBundle.gzip],
+    name.includes("HtxClient") ? "≤ 5,120 B gzip" : undefined,
+  );
 }
 
 // 2. Start-up ---------------------------------------------------------------------------------
@@ -82,27 +103,44 @@ async function microsPerCall(call, count) {
   return ((performance.now() - started) * 1000) / count;
 }
 const perCall = { floor: [], ...Object.fromEntries(Object.keys(clients).map((k) => [k, []])) };
-const variants = { floor: () => floor(["1", "2"]), ...Object.fromEntries(Object.entries(clients).map(([k, c]) => [k, () => c.batchCancel({ orderIds: ["1", "2"] })])) };
+const variants = {
+  floor: () => floor(["1", "2"]),
+  ...Object.fromEntries(Object.entries(clients).map(([k, c]) => [k, () => c.batchCancel({ orderIds: ["1", "2"] })])),
+};
 for (const call of Object.values(variants)) await microsPerCall(call, 5000); // warm-up
 for (let round = 0; round < 9; round++) {
   // Interleaved, so drift in the machine's speed hits every variant alike.
   for (const [name, call] of Object.entries(variants)) perCall[name].push(await microsPerCall(call, 3000));
 }
 for (const name of Object.keys(clients)) {
-  row(`per call: batchCancel(2 ids), ${name} HMAC`, "µs", perCall[name], "floor (canned fetch + JSON + node:crypto)", perCall.floor, "≤ 1.5× floor");
+  row(
+    `per call: batchCancel(2 ids), ${name} HMAC`,
+    "µs",
+    perCall[name],
+    "floor (canned fetch + JSON + node:crypto)",
+    perCall.floor,
+    "≤ 1.5× floor",
+  );
 }
 
 // 4. Bulk cancel and 5. memory -------------------------------------------------------------------
 const LATENCY_MS = 50;
 const KEYS = { accessKey: "demo-access-key", secretKey: "demo-secret-key" };
-const worker = new Worker(new URL("./sim-worker.mjs", import.meta.url), { workerData: { orders: 10_000, latencyMs: LATENCY_MS } });
-const ask = (message) => new Promise((resolve) => { worker.once("message", resolve); worker.postMessage(message); });
+const worker = new Worker(new URL("./sim-worker.mjs", import.meta.url), {
+  workerData: { orders: 10_000, latencyMs: LATENCY_MS },
+});
+const ask = (message) =>
+  new Promise((resolve) => {
+    worker.once("message", resolve);
+    worker.postMessage(message);
+  });
 const { url } = await new Promise((resolve) => worker.once("message", resolve));
 const { demoOrders } = await import("../dist/src/testing/mod.js");
 const { createBatchCancelRequest } = await import("../dist/mod.js");
 const { ids } = demoOrders({ open: 10_000, filled: 0, canceled: 0, unknown: 0 });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const chunksOf = (list) => Array.from({ length: Math.ceil(list.length / 50) }, (_, i) => list.slice(i * 50, i * 50 + 50));
+const chunksOf = (list) =>
+  Array.from({ length: Math.ceil(list.length / 50) }, (_, i) => list.slice(i * 50, i * 50 + 50));
 
 /** One fresh run against a fresh simulator, after a warm-up wave of the same width and a window's pause. */
 async function freshRun(send, warmUp) {
@@ -119,14 +157,20 @@ async function freshRun(send, warmUp) {
 const floorWave = [];
 for (let run = 0; run < 7; run++) {
   let requests = [];
-  floorWave.push(await freshRun(
-    () => Promise.all(requests.map((r) => fetch(r).then((x) => x.text()))),
-    async () => {
-      const warm = await Promise.all(chunksOf(ids.slice(8000)).map((c) => createBatchCancelRequest({ orderIds: c }, KEYS, { baseUrl: url })));
-      await Promise.all(warm.map((r) => fetch(r).then((x) => x.text())));
-      requests = await Promise.all(chunksOf(ids.slice(0, 2000)).map((c) => createBatchCancelRequest({ orderIds: c }, KEYS, { baseUrl: url })));
-    },
-  ));
+  floorWave.push(
+    await freshRun(
+      () => Promise.all(requests.map((r) => fetch(r).then((x) => x.text()))),
+      async () => {
+        const warm = await Promise.all(
+          chunksOf(ids.slice(8000)).map((c) => createBatchCancelRequest({ orderIds: c }, KEYS, { baseUrl: url })),
+        );
+        await Promise.all(warm.map((r) => fetch(r).then((x) => x.text())));
+        requests = await Promise.all(
+          chunksOf(ids.slice(0, 2000)).map((c) => createBatchCancelRequest({ orderIds: c }, KEYS, { baseUrl: url })),
+        );
+      },
+    ),
+  );
 }
 for (const count of [2000, 10_000]) {
   const samples = [];
@@ -137,10 +181,12 @@ for (const count of [2000, 10_000]) {
     const htx = new HtxClient({ ...KEYS, baseUrl: url });
     let result;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-    samples.push(await freshRun(
-      async () => (result = await htx.batchCancel({ orderIds: ids.slice(0, count) })),
-      () => htx.batchCancel({ orderIds: ids.slice(8000) }),
-    ));
+    samples.push(
+      await freshRun(
+        async () => (result = await htx.batchCancel({ orderIds: ids.slice(0, count) })),
+        () => htx.batchCancel({ orderIds: ids.slice(8000) }),
+      ),
+    );
     clearInterval(sampler);
     if (result.success.length !== count) throw new Error(`bulk run accounted ${result.success.length} of ${count}`);
     violations.push((await ask("stats")).rateLimitViolations);
@@ -148,13 +194,29 @@ for (const count of [2000, 10_000]) {
   const requests = Math.ceil(count / 50);
   // The bound: one round trip for what fits in one window; beyond, the window arithmetic too.
   const boundMs = (Math.ceil(requests / 50) - 1) * 2000 + LATENCY_MS;
-  row(`bulk: ${count.toLocaleString("en")} ids, ${LATENCY_MS} ms latency, loopback`, "ms", samples, "rate-limit bound", [boundMs],
-    count > 2500 ? "within 5 % of the bound" : "≤ 1.3 × RTT");
+  row(
+    `bulk: ${count.toLocaleString("en")} ids, ${LATENCY_MS} ms latency, loopback`,
+    "ms",
+    samples,
+    "rate-limit bound",
+    [boundMs],
+    count > 2500 ? "within 5 % of the bound" : "≤ 1.3 × RTT",
+  );
   rows.at(-1).violations = Math.max(...violations);
   if (count === 2000) {
-    row("bulk: 2,000 ids, 50 ms latency, loopback", "ms", samples, "the same 40 requests pre-signed, plain fetch", floorWave);
+    row(
+      "bulk: 2,000 ids, 50 ms latency, loopback",
+      "ms",
+      samples,
+      "the same 40 requests pre-signed, plain fetch",
+      floorWave,
+    );
   }
-  if (count === 10_000) row("memory: peak RSS, 10,000-id run", "MiB", [peakRss / 2 ** 20], "RSS before the runs", [process.memoryUsage().rss / 2 ** 20]);
+  if (count === 10_000) {
+    row("memory: peak RSS, 10,000-id run", "MiB", [peakRss / 2 ** 20], "RSS before the runs", [
+      process.memoryUsage().rss / 2 ** 20,
+    ]);
+  }
 }
 await worker.terminate();
 
@@ -165,13 +227,22 @@ const runtimes = [
   [`${ROOT}node_modules/.bin/bun`, ["bench/hmac.mjs"]],
 ];
 for (const [command, args] of runtimes) {
-  const report = JSON.parse(execFileSync(command, args, {
-    cwd: ROOT, encoding: "utf8", env: { ...process.env, DENO_DIR: `${ROOT}.deno`, DENO_NO_UPDATE_CHECK: "1" },
-  }).trim().split("\n").at(-1));
+  const report = JSON.parse(
+    execFileSync(command, args, {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, DENO_DIR: `${ROOT}.deno`, DENO_NO_UPDATE_CHECK: "1" },
+    }).trim().split("\n").at(-1),
+  );
   for (const backend of ["node:crypto", "webcrypto"]) {
     if (typeof report[backend] !== "object") continue;
-    row(`HMAC per signature: ${report.runtime}, ${backend}${report.default === backend ? " (default)" : ""}`, "µs",
-      [report[backend].min, report[backend].median, report[backend].max], "noble, same runtime", [report.noble.median]);
+    row(
+      `HMAC per signature: ${report.runtime}, ${backend}${report.default === backend ? " (default)" : ""}`,
+      "µs",
+      [report[backend].min, report[backend].median, report[backend].max],
+      "noble, same runtime",
+      [report.noble.median],
+    );
     rows.at(-1).runs = report.rounds;
   }
 }
@@ -191,7 +262,11 @@ for (const [command, args] of runtimes) {
         } };`,
       resolveDir: ROOT,
     },
-    bundle: true, format: "esm", platform: "neutral", write: false, logLevel: "silent",
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+    logLevel: "silent",
   });
   const mf = new Miniflare({ modules: true, script: worker.outputFiles[0].text, compatibilityDate: "2026-04-01" });
   const timeIt = async (backend, n) => {
@@ -202,25 +277,38 @@ for (const [command, args] of runtimes) {
   const per = { noble: [], webcrypto: [] };
   for (const backend of Object.keys(per)) await timeIt(backend, 2000);
   for (let r = 0; r < 5; r++) {
-    for (const backend of Object.keys(per)) per[backend].push(((await timeIt(backend, 20_000)) - (await timeIt(backend, 0))) / 20);
+    for (const backend of Object.keys(per)) {
+      per[backend].push(((await timeIt(backend, 20_000)) - (await timeIt(backend, 0))) / 20);
+    }
   }
   row("HMAC per signature: workerd, webcrypto (default)", "µs", per.webcrypto, "noble, same runtime", per.noble);
   await mf.dispose();
 }
 
 // Output --------------------------------------------------------------------------------------
-const machine = `${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const machine = `${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, ${
+  Math.round(os.totalmem() / 2 ** 30)
+} GiB, Node ${process.version}`;
 const lines = [
   `htx-batch-cancel bench, ${new Date().toISOString().slice(0, 10)}, ${machine}`,
   "",
   "| row | median | spread | runs | baseline | baseline median | ratio | target |",
   "|---|---|---|---|---|---|---|---|",
   ...rows.map((r) =>
-    `| ${r.name}${r.violations !== undefined ? ` (violations: ${r.violations})` : ""} | ${fmt(r.median)} ${r.unit} | ${r.spread} | ${r.runs} | ${r.baseline ?? ""} | ${r.baselineMedian !== undefined ? `${fmt(r.baselineMedian)} ${r.unit}` : ""} | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : ""}${r.overBaseline !== undefined ? ` (+${fmt(r.overBaseline)} ms)` : ""} | ${r.target ?? ""} |`
+    `| ${r.name}${r.violations !== undefined ? ` (violations: ${r.violations})` : ""} | ${
+      fmt(r.median)
+    } ${r.unit} | ${r.spread} | ${r.runs} | ${r.baseline ?? ""} | ${
+      r.baselineMedian !== undefined ? `${fmt(r.baselineMedian)} ${r.unit}` : ""
+    } | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : ""}${
+      r.overBaseline !== undefined ? ` (+${fmt(r.overBaseline)} ms)` : ""
+    } | ${r.target ?? ""} |`
   ),
 ];
 console.log(lines.join("\n"));
 if (process.argv.includes("--json")) {
-  writeFileSync(new URL("./results/latest.json", import.meta.url), `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2)}\n`);
+  writeFileSync(
+    new URL("./results/latest.json", import.meta.url),
+    `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2)}\n`,
+  );
 }
 process.exit(0);

@@ -194,7 +194,13 @@ export class HtxClient {
     }
     this.#fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.#secrets = [accessKey, secretKey];
-    this.#signUrl = createEndpointSigner("POST", `${this.#origin}${BATCH_CANCEL_PATH}`, accessKey, secretKey, options.hmac);
+    this.#signUrl = createEndpointSigner(
+      "POST",
+      `${this.#origin}${BATCH_CANCEL_PATH}`,
+      accessKey,
+      secretKey,
+      options.hmac,
+    );
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = positiveInteger("timeoutMs", options.timeoutMs ?? 10_000, 1);
     const retry = typeof options.retry === "object" ? options.retry : { limit: options.retry };

@@ -35,9 +35,37 @@ function ccxtHtx({ fetchImplementation, hostname, enableRateLimit }) {
 // Bundle size ---------------------------------------------------------------------------------
 async function bundle(contents, resolveDir) {
   const out = await build({
-    stdin: { contents, resolveDir }, bundle: true, minify: true, format: "esm", platform: "neutral",
-    mainFields: ["module", "main"], external: ["node:*", "http", "https", "net", "tls", "zlib", "crypto", "fs", "path", "url", "util", "stream", "os", "events", "buffer", "ws", "http-proxy-agent", "https-proxy-agent", "socks-proxy-agent", "protobufjs", "protobufjs/*"],
-    write: false, logLevel: "silent",
+    stdin: { contents, resolveDir },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    external: [
+      "node:*",
+      "http",
+      "https",
+      "net",
+      "tls",
+      "zlib",
+      "crypto",
+      "fs",
+      "path",
+      "url",
+      "util",
+      "stream",
+      "os",
+      "events",
+      "buffer",
+      "ws",
+      "http-proxy-agent",
+      "https-proxy-agent",
+      "socks-proxy-agent",
+      "protobufjs",
+      "protobufjs/*",
+    ],
+    write: false,
+    logLevel: "silent",
   });
   const bytes = out.outputFiles[0].contents;
   return { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
@@ -66,7 +94,10 @@ const body = JSON.stringify({ status: "ok", data: { success: ["1", "2"], failed:
 const canned = async () => new Response(body, { headers: { "content-type": "application/json" } });
 const htx = new HtxClient({ ...KEYS, fetch: canned, rateLimit: false });
 const exchange = ccxtHtx({ fetchImplementation: canned, enableRateLimit: false });
-const variants = { ours: () => htx.batchCancel({ orderIds: ["1", "2"] }), ccxt: () => exchange.cancelOrders(["1", "2"]) };
+const variants = {
+  ours: () => htx.batchCancel({ orderIds: ["1", "2"] }),
+  ccxt: () => exchange.cancelOrders(["1", "2"]),
+};
 const perCall = { ours: [], ccxt: [] };
 async function micros(call, count) {
   const started = performance.now();
@@ -74,12 +105,20 @@ async function micros(call, count) {
   return ((performance.now() - started) * 1000) / count;
 }
 for (const call of Object.values(variants)) await micros(call, 3000);
-for (let round = 0; round < 7; round++) for (const [name, call] of Object.entries(variants)) perCall[name].push(await micros(call, 2000));
+for (let round = 0; round < 7; round++) {
+  for (const [name, call] of Object.entries(variants)) perCall[name].push(await micros(call, 2000));
+}
 row("per call: cancel 2 ids, canned answer", "µs", perCall.ours, perCall.ccxt);
 
 // Bulk: the simulator in its own thread on loopback, 50 ms latency ------------------------------
-const worker = new Worker(new URL("../sim-worker.mjs", import.meta.url), { workerData: { orders: 10_000, latencyMs: 50 } });
-const ask = (message) => new Promise((resolve) => { worker.once("message", resolve); worker.postMessage(message); });
+const worker = new Worker(new URL("../sim-worker.mjs", import.meta.url), {
+  workerData: { orders: 10_000, latencyMs: 50 },
+});
+const ask = (message) =>
+  new Promise((resolve) => {
+    worker.once("message", resolve);
+    worker.postMessage(message);
+  });
 const { url } = await new Promise((resolve) => worker.once("message", resolve));
 const { ids } = demoOrders({ open: 10_000, filled: 0, canceled: 0, unknown: 0 });
 const chunks = (list) => Array.from({ length: Math.ceil(list.length / 50) }, (_, i) => list.slice(i * 50, i * 50 + 50));
@@ -102,7 +141,14 @@ for (const count of [2000, 10_000]) {
     if (stats.ordersCanceled !== count) throw new Error(`${who} cancelled ${stats.ordersCanceled} of ${count}`);
     result[who] = { ms, violations: stats.rateLimitViolations, requests: stats.batchCancelRequests };
   }
-  row(`bulk: ${count.toLocaleString("en")} ids, 50 ms latency (ours: ${result.ours.requests} requests, ${result.ours.violations} violations; ccxt: ${result.ccxt.requests} requests, ${result.ccxt.violations} violations)`, "ms", [result.ours.ms], [result.ccxt.ms]);
+  row(
+    `bulk: ${
+      count.toLocaleString("en")
+    } ids, 50 ms latency (ours: ${result.ours.requests} requests, ${result.ours.violations} violations; ccxt: ${result.ccxt.requests} requests, ${result.ccxt.violations} violations)`,
+    "ms",
+    [result.ours.ms],
+    [result.ccxt.ms],
+  );
 }
 await worker.terminate();
 
@@ -115,6 +161,9 @@ const lines = [
 ];
 console.log(lines.join("\n"));
 if (process.argv.includes("--json")) {
-  writeFileSync(new URL("../results/peers.json", import.meta.url), `${JSON.stringify({ date: new Date().toISOString(), ccxt: ccxt.version, rows }, null, 2)}\n`);
+  writeFileSync(
+    new URL("../results/peers.json", import.meta.url),
+    `${JSON.stringify({ date: new Date().toISOString(), ccxt: ccxt.version, rows }, null, 2)}\n`,
+  );
 }
 process.exit(0);
