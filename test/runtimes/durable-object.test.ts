@@ -5,25 +5,17 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleWorker, COMPATIBILITY_DATE } from "./workerd/bundle.ts";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServedHandler, serveHandler } from "../../src/testing/node-server.ts";
 import { createHtxSimulator, demoOrders, type HtxSimulator } from "../../src/testing/mod.ts";
 
 const WORKERS = ["cancel-a", "cancel-b", "cancel-c"];
-const COMPATIBILITY_DATE = "2026-04-01";
 let script: string;
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [new URL("./workerd/cancel-worker.mjs", import.meta.url).pathname],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-  });
-  script = bundle.outputFiles[0]!.text;
+  script = await bundleWorker("test/runtimes/workerd/cancel-worker.mjs");
 }, 60_000);
 
 /** One worker owns the object class; the others bind to it by script name. */

@@ -1,5 +1,5 @@
 /** examples/cloudflare-worker in workerd, its outbound fetch to HTX routed to the simulator. */
-import { build } from "esbuild";
+import { bundleWorker, COMPATIBILITY_DATE } from "./workerd/bundle.ts";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHtxSimulator, DEMO_ACCOUNT, demoOrders } from "../../src/testing/mod.ts";
@@ -12,18 +12,10 @@ const outbound: string[] = [];
 let mf: Miniflare;
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [`${ROOT}examples/cloudflare-worker/src/index.ts`],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-    alias: { "htx-batch-cancel": `${ROOT}dist/mod.js` },
-  });
   mf = new Miniflare({
     modules: true,
-    script: bundle.outputFiles[0]!.text,
-    compatibilityDate: "2026-04-01",
+    script: await bundleWorker("examples/cloudflare-worker/src/index.ts"),
+    compatibilityDate: COMPATIBILITY_DATE,
     bindings: {
       HTX_ACCESS_KEY: DEMO_ACCOUNT.accessKey,
       HTX_SECRET_KEY: DEMO_ACCOUNT.secretKey,

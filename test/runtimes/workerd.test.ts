@@ -1,29 +1,19 @@
 /** Cloudflare Workers: the built module bundled into a module Worker, run in workerd by miniflare. */
-import { build } from "esbuild";
+import { bundleWorker, COMPATIBILITY_DATE } from "./workerd/bundle.ts";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServedHandler, serveHandler } from "../../src/testing/node-server.ts";
 import * as testing from "../../src/testing/mod.ts";
 import { smokeSimulator } from "./smoke.mjs";
 
-/** Pinned, so a workerd update cannot change the semantics under the test. */
-export const COMPATIBILITY_DATE = "2026-04-01";
-
 let mf: Miniflare;
 let served: ServedHandler;
 const { sim, ids } = smokeSimulator(testing);
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [new URL("./workerd/worker.mjs", import.meta.url).pathname],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-  });
   mf = new Miniflare({
     modules: true,
-    script: bundle.outputFiles[0]!.text,
+    script: await bundleWorker("test/runtimes/workerd/worker.mjs"),
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: [], // no nodejs_compat: web APIs only
   });
