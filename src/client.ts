@@ -160,7 +160,7 @@ function positiveInteger(name: string, value: number, min: number): number {
  */
 export class HtxClient {
   readonly #origin: string;
-  readonly #secrets: readonly string[];
+  readonly #redactable: readonly string[];
   readonly #signUrl: EndpointSigner;
   readonly #fetch: FetchLike;
   readonly #now: () => number;
@@ -193,7 +193,9 @@ export class HtxClient {
       );
     }
     this.#fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
-    this.#secrets = [accessKey, secretKey];
+    // What a foreign error may echo: the AccessKeyId, which every signed URL carries. The
+    // secret is never sent, so it is kept only inside the HMAC key.
+    this.#redactable = [accessKey];
     this.#signUrl = createEndpointSigner(
       "POST",
       `${this.#origin}${BATCH_CANCEL_PATH}`,
@@ -318,10 +320,10 @@ export class HtxClient {
       } catch (cause) {
         throw new HtxNetworkError("The request to HTX failed before an answer arrived.", {
           request: shown,
-          cause: redactCause(cause, this.#secrets),
+          cause: redactCause(cause, this.#redactable),
         });
       }
-      return readBatchCancelAnswer(response, { request: shown, secrets: this.#secrets });
+      return readBatchCancelAnswer(response, { request: shown, secrets: this.#redactable });
     });
   }
 
