@@ -3,7 +3,7 @@
  * Rules: https://huobiapi.github.io/docs/spot/v1/en/#authentication and the project's HTX
  * reference, which also lists the known-answer vectors the tests use.
  */
-import { defaultHmac, type HmacBackend, type KeyedHmac, toBase64 } from "./hmac.ts";
+import { defaultHmac, type HmacBackend, toBase64 } from "./hmac.ts";
 import { validateCredentials, validateTimestamp } from "./input.ts";
 
 /** `YYYY-MM-DDThh:mm:ss` in UTC: no milliseconds, no `Z` (HTX rejects both). */
@@ -46,26 +46,6 @@ export function authParams(accessKey: string, epochMs: number): [string, string]
     ["SignatureVersion", "2"],
     ["Timestamp", formatTimestamp(epochMs)],
   ];
-}
-
-/** Signs URLs with one access key and a secret prepared once (the key is cached per signer). */
-export type UrlSigner = (method: string, url: string | URL, epochMs: number) => Promise<string>;
-
-/** Prepares the secret once and returns a signer; the secret is kept only inside the HMAC key. */
-export function createUrlSigner(
-  accessKey: string,
-  secretKey: string,
-  backend: HmacBackend = defaultHmac,
-): UrlSigner {
-  const mac: KeyedHmac = backend.keyed(secretKey);
-  return async (method, url, epochMs) => {
-    const target = new URL(url);
-    const params = [...target.searchParams].filter(([name]) => name !== "Signature");
-    const query = canonicalQuery([...params, ...authParams(accessKey, epochMs)]);
-    const text = preSignedText(method, target.host, target.pathname, query);
-    const signature = toBase64(await mac(text));
-    return `${target.origin}${target.pathname}?${query}&Signature=${percentEncode(signature)}`;
-  };
 }
 
 /** Signs requests to one fixed endpoint: returns its signed URL for a time. */
@@ -143,5 +123,10 @@ export async function signUrl(options: SignUrlOptions): Promise<string> {
   const { method, url, accessKey, secretKey, timestamp, hmac } = options;
   validateCredentials({ accessKey, secretKey });
   const epochMs = validateTimestamp(timestamp);
-  return await createUrlSigner(accessKey, secretKey, hmac)(method, url, epochMs);
+  const target = new URL(url);
+  const params = [...target.searchParams].filter(([name]) => name !== "Signature");
+  const query = canonicalQuery([...params, ...authParams(accessKey, epochMs)]);
+  const text = preSignedText(method, target.host, target.pathname, query);
+  const signature = toBase64(await (hmac ?? defaultHmac).keyed(secretKey)(text));
+  return `${target.origin}${target.pathname}?${query}&Signature=${encodeBase64Param(signature)}`;
 }
