@@ -172,11 +172,12 @@ export async function readBatchCancelAnswer(
     }, { request: ctx.request });
   }
   if (status < 200 || status > 299) throw httpError(status, body, ctx);
-  const bodySnippet = snippet(body, ctx.secrets);
+  // Only errors show the body: fold and redact it then, not for every answer.
+  const bodySnippet = () => snippet(body, ctx.secrets);
   if (body.trim() === "") {
     throw new HtxResponseError(`HTX answered HTTP ${status} with an empty body.`, {
       status,
-      bodySnippet,
+      bodySnippet: "",
       retryable: true,
     }, { request: ctx.request });
   }
@@ -189,8 +190,9 @@ export async function readBatchCancelAnswer(
       html
         ? `HTX answered HTTP ${status} with an HTML page instead of JSON (an edge or maintenance page).`
         : `HTX answered HTTP ${status} with a body that is not valid JSON (truncated?).`,
-      { status, bodySnippet, retryable: true },
-      { request: ctx.request, cause },
+      { status, bodySnippet: bodySnippet(), retryable: true },
+      // V8's message quotes the start of the body.
+      { request: ctx.request, cause: redactCause(cause, ctx.secrets ?? []) },
     );
   }
   const parsed = v.safeParse(BatchCancelAnswerSchema, json);
@@ -201,7 +203,7 @@ export async function readBatchCancelAnswer(
     );
     throw new HtxResponseError(
       `HTX's answer does not have the batch-cancel shape: ${issues[0]}`,
-      { status, issues, bodySnippet, retryable: false },
+      { status, issues, bodySnippet: bodySnippet(), retryable: false },
       { request: ctx.request },
     );
   }
