@@ -131,10 +131,8 @@ export class SlidingWindowLimiter implements RateLimiter {
       if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
       const slot: Slot = { grantedAt: now };
       this.#slots.push(slot);
-      let released = false;
       waiter.resolve(() => {
-        if (released) return;
-        released = true;
+        if (slot.releasedAt !== undefined) return; // a second release must not move the answer time
         slot.releasedAt = this.#now();
         this.#schedule();
       });
