@@ -69,15 +69,15 @@ export function createEndpointSigner(
   const textPrefix = preSignedText(method, target.host, target.pathname, `${fixed}&Timestamp=`);
   const urlPrefix = `${target.origin}${target.pathname}?${fixed}&Timestamp=`;
   const mac = backend.keyed(secretKey);
-  // The timestamp changes once a second: encode it once per second, not once per request.
-  let second = Number.NaN;
-  let timestamp = "";
+  // The timestamp changes once a second: encode it once per second, not once per request. The
+  // cache is one immutable pair, read once per call into a local: concurrent calls straddling a
+  // second boundary each keep the timestamp they signed, whatever the cache holds after the
+  // await (reading the shared value again there once sent URLs whose signature did not match).
+  let cached = { second: Number.NaN, encoded: "" };
   return async (epochMs) => {
-    const now = Math.floor(epochMs / 1000);
-    if (now !== second) {
-      second = now;
-      timestamp = percentEncode(formatTimestamp(epochMs));
-    }
+    const second = Math.floor(epochMs / 1000);
+    if (cached.second !== second) cached = { second, encoded: percentEncode(formatTimestamp(epochMs)) };
+    const timestamp = cached.encoded;
     const signature = toBase64(await mac(textPrefix + timestamp));
     return `${urlPrefix}${timestamp}&Signature=${encodeBase64Param(signature)}`;
   };

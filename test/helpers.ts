@@ -134,3 +134,31 @@ export function shapeOf(value: unknown, key = ""): unknown {
   if (value === "") return "empty string";
   return value === null ? "null" : typeof value;
 }
+
+/** What a result's lists hold, counted: the message every accounting assertion fails with. */
+export interface Breakdown {
+  success: number;
+  /** Failed ids by `errCode`. */
+  failed: Record<string, number>;
+  /** Unresolved ids by error class and, where it has one, HTX's code or the HTTP status. */
+  unresolved: Record<string, number>;
+}
+
+/**
+ * Counts a batch-cancel result by list, error class and code, so that an accounting assertion
+ * written as `expect(breakdown(result)).toEqual({...})` shows where every id went when it fails.
+ */
+export function breakdown(result: {
+  success: readonly unknown[];
+  failed: readonly { errCode: string }[];
+  unresolved: readonly { error: Error }[];
+}): Breakdown {
+  const count = (into: Record<string, number>, key: string) => (into[key] = (into[key] ?? 0) + 1);
+  const out: Breakdown = { success: result.success.length, failed: {}, unresolved: {} };
+  for (const { errCode } of result.failed) count(out.failed, errCode);
+  for (const { error } of result.unresolved) {
+    const e = error as Error & { errCode?: string; status?: number };
+    count(out.unresolved, [e.name, e.errCode ?? e.status].filter((x) => x !== undefined).join(":"));
+  }
+  return out;
+}
