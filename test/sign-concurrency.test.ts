@@ -61,9 +61,19 @@ describe("concurrent signing across second boundaries", () => {
     async (_name, backend) => {
       let t = Date.UTC(2026, 10, 30, 12, 0, 0, 970);
       const now = () => t++;
-      const orders = Array.from({ length: 5000 }, (_, i) => ({ uid: 1, orderId: String(1000 + i), state: "submitted" as const }));
+      const orders = Array.from(
+        { length: 5000 },
+        (_, i) => ({ uid: 1, orderId: String(1000 + i), state: "submitted" as const }),
+      );
       const sim = createHtxSimulator({ orders, now, rateLimit: { limit: 1_000 } });
-      const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl: ORIGIN, fetch: sim.fetch, now, rateLimit: false, hmac: backend });
+      const htx = new HtxClient({
+        ...DEMO_ACCOUNT,
+        baseUrl: ORIGIN,
+        fetch: sim.fetch,
+        now,
+        rateLimit: false,
+        hmac: backend,
+      });
       const result = await htx.batchCancel({ orderIds: orders.map((o) => o.orderId) });
       expect({ result: breakdown(result), rejections: sim.stats.rejections }).toEqual({
         result: { success: orders.length, failed: {}, unresolved: {} },
