@@ -1,10 +1,14 @@
 /**
- * HTX Signature Version 2 (HmacSHA256), one small pure step per function.
+ * HTX Signature Version 2 (HmacSHA256 or Ed25519), one small pure step per function.
  * Rules: https://huobiapi.github.io/docs/spot/v1/en/#authentication and the project's HTX
- * reference, which also lists the known-answer vectors the tests use.
+ * reference, which also lists the known-answer vectors the tests use. Both methods sign the
+ * same text; only `SignatureMethod` and the key differ (src/keys.ts).
  */
-import { defaultHmac, type HmacBackend, toBase64 } from "./hmac.ts";
-import { validateCredentials, validateTimestamp } from "./input.ts";
+import { validateCredentials } from "./credentials.ts";
+import { defaultHmac, type HmacBackend } from "./hmac.ts";
+import { validateTimestamp } from "./input.ts";
+import { createSigningKey, hmacSigningKey, type SignatureMethod, type SigningKey } from "./keys.ts";
+import type { PrivateKeyInput } from "./keys/private-key.ts";
 
 /** `YYYY-MM-DDThh:mm:ss` in UTC: no milliseconds, no `Z` (HTX rejects both). */
 export function formatTimestamp(epochMs: number): string {
@@ -39,10 +43,14 @@ export function preSignedText(method: string, host: string, path: string, query:
 }
 
 /** The four parameters HTX requires on every signed request. */
-export function authParams(accessKey: string, epochMs: number): [string, string][] {
+export function authParams(
+  accessKey: string,
+  epochMs: number,
+  method: SignatureMethod = "HmacSHA256",
+): [string, string][] {
   return [
     ["AccessKeyId", accessKey],
-    ["SignatureMethod", "HmacSHA256"],
+    ["SignatureMethod", method],
     ["SignatureVersion", "2"],
     ["Timestamp", formatTimestamp(epochMs)],
   ];
@@ -53,22 +61,23 @@ export type EndpointSigner = (epochMs: number) => Promise<string>;
 
 /**
  * A signer for one endpoint without query parameters of its own, such as batchcancel. Its
- * canonical query is always `AccessKeyId=…&SignatureMethod=HmacSHA256&SignatureVersion=2`
- * (they sort before `Timestamp`) followed by the timestamp, so everything but the timestamp is
- * encoded once, and the secret is prepared once.
+ * canonical query is always `AccessKeyId=…&SignatureMethod=…&SignatureVersion=2` (they sort
+ * before `Timestamp`) followed by the timestamp, so everything but the timestamp is encoded
+ * once, and the key is prepared once. `key` is a {@link SigningKey} (either method) or an
+ * HmacSHA256 secret, signed with `backend`.
  */
 export function createEndpointSigner(
   method: string,
   url: string,
   accessKey: string,
-  secretKey: string,
+  key: string | SigningKey,
   backend: HmacBackend = defaultHmac,
 ): EndpointSigner {
   const target = new URL(url);
-  const fixed = canonicalQuery(authParams(accessKey, 0).filter(([name]) => name !== "Timestamp"));
+  const signer = typeof key === "string" ? hmacSigningKey(key, backend) : key;
+  const fixed = canonicalQuery(authParams(accessKey, 0, signer.method).filter(([name]) => name !== "Timestamp"));
   const textPrefix = preSignedText(method, target.host, target.pathname, `${fixed}&Timestamp=`);
   const urlPrefix = `${target.origin}${target.pathname}?${fixed}&Timestamp=`;
-  const mac = backend.keyed(secretKey);
   // The timestamp changes once a second: encode it once per second, not once per request. The
   // cache is one immutable pair, read once per call into a local: concurrent calls straddling a
   // second boundary each keep the timestamp they signed, whatever the cache holds after the
@@ -78,7 +87,7 @@ export function createEndpointSigner(
     const second = Math.floor(epochMs / 1000);
     if (cached.second !== second) cached = { second, encoded: percentEncode(formatTimestamp(epochMs)) };
     const timestamp = cached.encoded;
-    const signature = toBase64(await mac(textPrefix + timestamp));
+    const signature = await signer.sign(textPrefix + timestamp);
     return `${urlPrefix}${timestamp}&Signature=${encodeBase64Param(signature)}`;
   };
 }
@@ -90,25 +99,32 @@ function encodeBase64Param(base64: string): string {
   return base64.replace(/[+/=]/g, (c) => BASE64_ESCAPES[c]!);
 }
 
-/** Arguments of {@link signUrl}. */
-export interface SignUrlOptions {
+/** What {@link signUrl} signs, and when. */
+export interface SignUrlRequest {
   /** HTTP method, e.g. `"POST"`. */
   method: string;
   /** The full URL the request goes to; its own query parameters are signed too. */
   url: string | URL;
   /** The API key's AccessKeyId. */
   accessKey: string;
-  /** The API key's secret. */
-  secretKey: string;
   /** When the request is made: epoch milliseconds or a `Date` (sent to the second). */
   timestamp: number | Date;
-  /** HMAC implementation; default {@link defaultHmac}. */
+  /** HMAC implementation for a `secretKey`; default {@link defaultHmac}. */
   hmac?: HmacBackend;
 }
 
 /**
- * Returns the full signed URL for one request (HTX Signature V2). Pure apart from the HMAC:
- * the timestamp is given, so the result is deterministic.
+ * Arguments of {@link signUrl}: the request, and exactly one of `secretKey` (HmacSHA256) or
+ * `privateKey` (Ed25519: PEM PKCS#8 text, DER bytes or an Ed25519 private `CryptoKey`).
+ */
+export type SignUrlOptions =
+  & SignUrlRequest
+  & ({ secretKey: string; privateKey?: undefined } | { privateKey: PrivateKeyInput; secretKey?: undefined });
+
+/**
+ * Returns the full signed URL for one request (HTX Signature V2). Pure apart from the signing:
+ * the timestamp is given, and both HMAC and Ed25519 are deterministic, so is the result. An
+ * Ed25519 `privateKey` is imported for this one call: to sign many, pass a `CryptoKey`.
  *
  * @example
  * ```ts
@@ -117,16 +133,18 @@ export interface SignUrlOptions {
  *   url: "https://api.huobi.pro/v1/order/orders/batchcancel",
  *   accessKey, secretKey, timestamp: Date.now(),
  * });
+ * // or with an Ed25519 key: { ..., accessKey, privateKey: pemText, timestamp }
  * ```
  */
 export async function signUrl(options: SignUrlOptions): Promise<string> {
-  const { method, url, accessKey, secretKey, timestamp, hmac } = options;
-  validateCredentials({ accessKey, secretKey });
+  const { method, url, timestamp, hmac } = options;
+  const credentials = validateCredentials(options);
   const epochMs = validateTimestamp(timestamp);
+  const key = createSigningKey(credentials, { hmac });
   const target = new URL(url);
   const params = [...target.searchParams].filter(([name]) => name !== "Signature");
-  const query = canonicalQuery([...params, ...authParams(accessKey, epochMs)]);
+  const query = canonicalQuery([...params, ...authParams(credentials.accessKey, epochMs, key.method)]);
   const text = preSignedText(method, target.host, target.pathname, query);
-  const signature = toBase64(await (hmac ?? defaultHmac).keyed(secretKey)(text));
+  const signature = await key.sign(text);
   return `${target.origin}${target.pathname}?${query}&Signature=${encodeBase64Param(signature)}`;
 }

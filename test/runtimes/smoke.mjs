@@ -46,6 +46,53 @@ export const VECTORS = [
   },
 ];
 
+/**
+ * Ed25519 signed URLs (issue 14). The keys are HTX's public vector key and the project's test key
+ * (test/fixtures-ed25519/vectors.ts); each signature is node:crypto's, checked in
+ * test/ed25519-runtimes.test.ts. Ed25519 is deterministic: same key, same text, same signature.
+ */
+export const ED25519_VECTORS = [
+  {
+    privateKey:
+      "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJyWp10Qe1iIkoK+nkM4DWkI6fsQpIni49EUNjcQGXn6\n-----END PRIVATE KEY-----\n",
+    accessKey: "access",
+    method: "POST",
+    url: "https://api.huobi.pro/v1/order/orders/batchcancel",
+    time: "2019-11-21T10:00:00Z",
+    signature: "ipx55TDvQYVnKbJOea8iu7OEYRUQRtQAg+VvnYjFY9bC11Ie820gqQSCDuwiytjMgLWcGVte2wQ+xPfpbUjBBQ==",
+  },
+  {
+    privateKey:
+      "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIDP3ovY6M8ZBI5Gn5v8lk184tZX/72lsI0U/EGCCNiqF\n-----END PRIVATE KEY-----\n",
+    accessKey: "access",
+    method: "POST",
+    url: "https://api.huobi.pro/v1/order/orders/batchcancel",
+    time: "2019-11-21T10:00:00Z",
+    signature: "FcjeQ6hQFRzxpbiTDi3AJQWi/jVL5IqLbiGFsgkZpN420kZ/IRC0oQe4pQS7l8xSZj86Oz69b+SYBTtphk5dBg==",
+  },
+  {
+    privateKey:
+      "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIDP3ovY6M8ZBI5Gn5v8lk184tZX/72lsI0U/EGCCNiqF\n-----END PRIVATE KEY-----\n",
+    accessKey: "access",
+    method: "GET",
+    url: "https://api-aws.huobi.pro/v1/order/openOrders?symbol=btcusdt&account-id=123",
+    time: "2026-11-26T12:00:00Z",
+    signature: "7KHX8rYcdcWRO3C6hpEqLwb9mHKv+Zq0l9QxAe0x8Vx4ZSkVUETPpiBfJ5DFAhgIXlVDogoT2MNoN6Bh6X5UAQ==",
+  },
+];
+
+/** The forms a private key is accepted in, each made from the PEM with web APIs only. */
+const ED25519_FORMS = {
+  pem: (pem) => pem,
+  der: (pem) => derOfPem(pem),
+  cryptoKey: (pem) => crypto.subtle.importKey("pkcs8", derOfPem(pem), { name: "Ed25519" }, false, ["sign"]),
+};
+
+function derOfPem(pem) {
+  const body = pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
+  return Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+}
+
 /** The simulator every runner serves: 117 open orders, 1 filled, 1 canceled, 1 unknown id. */
 export function smokeSimulator(testing) {
   const book = testing.demoOrders({ open: 117, filled: 1, canceled: 1, unknown: 1 });
@@ -69,6 +116,15 @@ export async function runSmoke({ lib, assert, baseUrl, ids }) {
     for (const v of VECTORS) {
       const url = await lib.signUrl({ ...v, timestamp: new Date(v.time), hmac: backend });
       assert.equal(new URL(url).searchParams.get("Signature"), v.signature, `${backend.name} ${v.url}`);
+    }
+  }
+
+  // 1b. Ed25519 signed URLs, the key given in every form, through Web Crypto.
+  for (const [form, make] of Object.entries(ED25519_FORMS)) {
+    for (const v of ED25519_VECTORS) {
+      const url = await lib.signUrl({ ...v, privateKey: await make(v.privateKey), timestamp: new Date(v.time) });
+      assert.equal(new URL(url).searchParams.get("SignatureMethod"), "Ed25519", `ed25519 ${form} ${v.url}`);
+      assert.equal(new URL(url).searchParams.get("Signature"), v.signature, `ed25519 ${form} ${v.url}`);
     }
   }
 
@@ -100,6 +156,7 @@ export async function runSmoke({ lib, assert, baseUrl, ids }) {
   return {
     defaultHmac: lib.defaultHmac.name,
     backendsChecked: backends.map((b) => b.name),
+    ed25519FormsChecked: Object.keys(ED25519_FORMS),
     submitted: result.success.length,
     failed: result.failed.length,
   };

@@ -5,7 +5,7 @@ import * as lib from "../../../mod.ts";
 import * as testing from "../../../src/testing/mod.ts";
 import { runSmoke, smokeSimulator } from "../smoke.mjs";
 
-test("smoke: vectors, 120 ids through Bun.serve({ fetch: sim.fetch }), an input error", async () => {
+test("smoke: vectors (HMAC, Ed25519), 120 ids through Bun.serve({ fetch: sim.fetch }), an input error", async () => {
   const { sim, ids } = smokeSimulator(testing);
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: sim.fetch });
   try {
@@ -13,6 +13,7 @@ test("smoke: vectors, 120 ids through Bun.serve({ fetch: sim.fetch }), an input 
     expect(sim.stats.rateLimitViolations).toBe(0);
     expect(report.defaultHmac).toBe("node:crypto");
     expect(report.backendsChecked).toEqual(["noble", "webcrypto", "node:crypto"]);
+    expect(report.ed25519FormsChecked).toEqual(["pem", "der", "cryptoKey"]);
     console.log(`bun ${Bun.version}: ${JSON.stringify(report)}`);
   } finally {
     server.stop(true);

@@ -4,7 +4,7 @@ import * as lib from "../../../mod.ts";
 import * as testing from "../../../src/testing/mod.ts";
 import { runSmoke, smokeSimulator } from "../smoke.mjs";
 
-Deno.test("smoke: vectors, 120 ids through Deno.serve(sim.fetch), an input error", async () => {
+Deno.test("smoke: vectors (HMAC, Ed25519), 120 ids through Deno.serve(sim.fetch), an input error", async () => {
   const { sim, ids } = smokeSimulator(testing);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, sim.fetch);
   try {
@@ -12,6 +12,7 @@ Deno.test("smoke: vectors, 120 ids through Deno.serve(sim.fetch), an input error
     assert.equal(sim.stats.rateLimitViolations, 0);
     assert.equal(report.defaultHmac, "noble");
     assert.deepEqual(report.backendsChecked, ["noble", "webcrypto", "node:crypto"]);
+    assert.deepEqual(report.ed25519FormsChecked, ["pem", "der", "cryptoKey"]);
     console.log(`deno ${Deno.version.deno}: ${JSON.stringify(report)}`);
   } finally {
     await server.shutdown();

@@ -15,6 +15,7 @@ const served = await serveHandler(sim.fetch);
 try {
   const report = await runSmoke({ lib, assert, baseUrl: served.url, ids });
   assert.equal(sim.stats.rateLimitViolations, 0);
+  assert.deepEqual(report.ed25519FormsChecked, ["pem", "der", "cryptoKey"]);
   console.log(JSON.stringify({ node: process.version, ...report }));
 } finally {
   await served.close();

@@ -1,0 +1,85 @@
+/**
+ * The two forms of HTX API credentials, checked before anything is signed: an AccessKeyId with
+ * either its HmacSHA256 secret or an Ed25519 private key, never both. Messages say what to fix
+ * and describe values without echoing them.
+ */
+import { HtxInputError } from "./errors.ts";
+import { type Ed25519PrivateKey, parsePrivateKey, type PrivateKeyInput } from "./keys/private-key.ts";
+
+/** An API key signed with HmacSHA256: its AccessKeyId and secret. */
+export interface HmacCredentials {
+  /** The API key's AccessKeyId. */
+  accessKey: string;
+  /** The API key's secret. */
+  secretKey: string;
+  /** Absent: one key, one method. */
+  privateKey?: undefined;
+}
+
+/** An API key signed with Ed25519: its AccessKeyId and the private key whose public half HTX holds. */
+export interface Ed25519Credentials {
+  /** The API key's AccessKeyId. */
+  accessKey: string;
+  /** PEM PKCS#8 text (`-----BEGIN PRIVATE KEY-----`), its DER bytes, or an Ed25519 private `CryptoKey`. */
+  privateKey: PrivateKeyInput;
+  /** Absent: one key, one method. */
+  secretKey?: undefined;
+}
+
+/** Credentials in either form. */
+export type Credentials = HmacCredentials | Ed25519Credentials;
+
+/** Credentials after {@link validateCredentials}, tagged with the `SignatureMethod` they sign with. */
+export type ValidCredentials =
+  | { readonly method: "HmacSHA256"; readonly accessKey: string; readonly secretKey: string }
+  | { readonly method: "Ed25519"; readonly accessKey: string; readonly privateKey: Ed25519PrivateKey };
+
+/** What a value is, never what it holds; worded exactly as src/input.ts words it, until this replaces it. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/**
+ * Reads one field; a getter or Proxy trap that throws is an input error. What it threw is not
+ * kept: it comes from code that holds the secrets, and nothing here knows them yet to redact.
+ */
+function field(from: unknown, name: string): unknown {
+  try {
+    return (from as Record<string, unknown> | null | undefined)?.[name];
+  } catch {
+    throw new HtxInputError(`${name} could not be read: reading it threw.`);
+  }
+}
+
+/** A non-empty string that UTF-8 can encode (HMAC keys and AccessKeyIds are signed as UTF-8). */
+function text(name: string, value: unknown): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new HtxInputError(`${name} must be a non-empty string (got ${describe(value)}).`);
+  }
+  if (/[\uD800-\uDFFF]/.test(value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""))) {
+    throw new HtxInputError(`${name} contains an unpaired surrogate: it cannot be UTF-8 encoded.`);
+  }
+  return value;
+}
+
+/**
+ * Checks credentials (or ones this function already returned) and tells which method they sign
+ * with. An Ed25519 key is parsed and its kind checked here, synchronously.
+ * @throws {HtxInputError} unless `accessKey` is a non-empty string and exactly one of a valid
+ * `secretKey` or `privateKey` is given.
+ */
+export function validateCredentials(credentials: unknown): ValidCredentials {
+  const [accessKey, secretKey, privateKey] = ["accessKey", "secretKey", "privateKey"].map((n) => field(credentials, n));
+  const validAccessKey = text("accessKey", accessKey);
+  if (privateKey === undefined) {
+    return { method: "HmacSHA256", accessKey: validAccessKey, secretKey: text("secretKey", secretKey) };
+  }
+  if (secretKey !== undefined) {
+    throw new HtxInputError(
+      "Pass either secretKey (HmacSHA256) or privateKey (Ed25519), not both: an API key signs with one method.",
+    );
+  }
+  return { method: "Ed25519", accessKey: validAccessKey, privateKey: parsePrivateKey(privateKey) };
+}

@@ -1,0 +1,63 @@
+/**
+ * The signing key behind every signed request: an HmacSHA256 secret or an Ed25519 private key,
+ * behind one interface, so the Signature V2 code (src/sign.ts) does not care which.
+ */
+import { validateCredentials } from "./credentials.ts";
+import { defaultHmac, type HmacBackend, type KeyedHmac, toBase64 } from "./hmac.ts";
+import { ed25519SigningKey } from "./keys/ed25519.ts";
+
+/**
+ * HTX's `SignatureMethod` values: https://huobiapi.github.io/docs/spot/v1/en/#authentication and
+ * the project's HTX reference, "Ed25519 keys" (the docs' own Ed25519 example is wrong).
+ */
+export type SignatureMethod = "HmacSHA256" | "Ed25519";
+
+/** A key prepared once, that signs Signature V2 texts. Holds no state that changes between calls. */
+export interface SigningKey {
+  /** The `SignatureMethod` parameter its signatures go with. */
+  readonly method: SignatureMethod;
+  /** Signs a pre-signed text; returns the signature as standard, padded base64. */
+  sign(text: string): string | Promise<string>;
+  /**
+   * Resolves once the key is usable; rejects with `HtxInputError` when it never will be (a
+   * runtime whose Web Crypto lacks Ed25519). Optional to call: `sign` rejects the same way.
+   */
+  ready(): Promise<void>;
+  /** Every text the key's secret material may appear as, for `redactText(text, secrets)`. */
+  redactables(): string[];
+}
+
+/** Options of {@link createSigningKey}. */
+export interface SigningKeyOptions {
+  /** HMAC implementation for a `secretKey`; default `defaultHmac`. Ignored for a `privateKey`. */
+  hmac?: HmacBackend;
+}
+
+/** The base64 of a MAC, without an extra await when the backend is synchronous. */
+function base64Of(mac: ReturnType<KeyedHmac>): string | Promise<string> {
+  return "then" in mac ? mac.then(toBase64) : toBase64(mac);
+}
+
+/** A {@link SigningKey} for an HmacSHA256 secret; the backend prepares the secret once. */
+export function hmacSigningKey(secretKey: string, backend: HmacBackend = defaultHmac): SigningKey {
+  const mac = backend.keyed(secretKey);
+  return Object.freeze({
+    method: "HmacSHA256" as const,
+    ready: () => Promise.resolve(),
+    sign: (text: string) => base64Of(mac(text)),
+    redactables: () => [secretKey],
+  });
+}
+
+/**
+ * The signing key of `{ accessKey, secretKey }` (HmacSHA256) or `{ accessKey, privateKey }`
+ * (Ed25519), or of what `validateCredentials` returned for them. Everything that can be
+ * checked synchronously is checked here; see {@link SigningKey.ready} for the rest.
+ * @throws {HtxInputError} for credentials that are not exactly one valid form.
+ */
+export function createSigningKey(credentials: unknown, options: SigningKeyOptions = {}): SigningKey {
+  const valid = validateCredentials(credentials);
+  return valid.method === "Ed25519"
+    ? ed25519SigningKey(valid.privateKey)
+    : hmacSigningKey(valid.secretKey, options.hmac ?? defaultHmac);
+}

@@ -1,0 +1,105 @@
+/**
+ * Credentials in two forms (issue 14): `{ accessKey, secretKey }` signs with HmacSHA256 exactly
+ * as before, `{ accessKey, privateKey }` with Ed25519; exactly one of the two secrets.
+ */
+import { createHmac } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { type HmacBackend, HtxInputError, nobleHmac } from "../mod.ts";
+import { validateCredentials } from "../src/credentials.ts";
+import { validateCredentials as validateHmacCredentials } from "../src/input.ts";
+import { createSigningKey } from "../src/keys.ts";
+import { createEndpointSigner } from "../src/sign.ts";
+import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
+import { everyRendering, KEYS, leaks } from "./helpers.ts";
+
+/** What a validator does with an input: its result, or the class and message it throws. */
+function outcome(validate: (input: unknown) => unknown, input: unknown) {
+  try {
+    const { accessKey, secretKey } = validate(input) as Record<string, unknown>;
+    return { accessKey, secretKey };
+  } catch (error) {
+    return { threw: (error as Error).name, message: (error as Error).message };
+  }
+}
+
+describe("the HmacSHA256 form", () => {
+  it.each([
+    ["valid credentials", KEYS],
+    ["no credentials", undefined],
+    ["null", null],
+    ["a missing accessKey", { secretKey: "s" }],
+    ["an empty accessKey", { accessKey: "", secretKey: "s" }],
+    ["a numeric accessKey", { accessKey: 7, secretKey: "s" }],
+    ["a missing secretKey", { accessKey: "a" }],
+    ["an empty secretKey", { accessKey: "a", secretKey: "" }],
+    ["a secretKey in a Map", { accessKey: "a", secretKey: new Map() }],
+    ["a null secretKey", { accessKey: "a", secretKey: null }],
+    ["an unpaired surrogate in the secret", { accessKey: "a", secretKey: "x\uD800y" }],
+    ["an unpaired surrogate in the access key", { accessKey: "\uDC00", secretKey: "s" }],
+    ["astral characters (paired surrogates)", { accessKey: "🔑", secretKey: "🚀secret" }],
+    ["an explicitly undefined privateKey", { ...KEYS, privateKey: undefined }],
+  ])("%s: the same outcome and message as src/input.ts's validateCredentials", (_, input) => {
+    expect(outcome(validateCredentials, input)).toEqual(outcome(validateHmacCredentials, input));
+  });
+
+  it("is tagged HmacSHA256 and signs as before, with the HMAC backend it is given", async () => {
+    const used: string[] = [];
+    const spy: HmacBackend = { name: "spy", keyed: (secret) => (used.push(secret), nobleHmac.keyed(secret)) };
+    expect(validateCredentials(KEYS)).toEqual({ method: "HmacSHA256", ...KEYS });
+    const key = createSigningKey(KEYS, { hmac: spy });
+    expect(key.method).toBe("HmacSHA256");
+    expect(used).toEqual([KEYS.secretKey]);
+    expect(await key.sign("text")).toBe(createHmac("sha256", KEYS.secretKey).update("text").digest("base64"));
+  });
+
+  it("a SigningKey and the secret string give the endpoint signer the same URLs", async () => {
+    const url = "https://api.huobi.pro/v1/order/orders/batchcancel";
+    const fromKey = createEndpointSigner("POST", url, KEYS.accessKey, createSigningKey(KEYS));
+    const fromSecret = createEndpointSigner("POST", url, KEYS.accessKey, KEYS.secretKey);
+    expect(await fromKey(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe(await fromSecret(Date.UTC(2026, 0, 2, 3, 4, 5)));
+  });
+});
+
+describe("the Ed25519 form", () => {
+  it("is tagged Ed25519; validating its result again returns the same key", () => {
+    const once = validateCredentials({ accessKey: KEYS.accessKey, privateKey: TEST_KEY.pem });
+    expect(once.method).toBe("Ed25519");
+    expect(once.accessKey).toBe(KEYS.accessKey);
+    const twice = validateCredentials(once);
+    if (once.method !== "Ed25519" || twice.method !== "Ed25519") expect.unreachable("tagged HmacSHA256");
+    expect(twice.privateKey).toBe(once.privateKey);
+  });
+
+  it.each([
+    ["a missing accessKey", { privateKey: TEST_KEY.pem }, /accessKey must be a non-empty string/],
+    ["a secretKey beside it", { ...KEYS, privateKey: TEST_KEY.pem }, /not both/],
+    ["an empty secretKey beside it", { accessKey: "a", secretKey: "", privateKey: TEST_KEY.pem }, /not both/],
+    ["a null privateKey", { accessKey: "a", privateKey: null }, /privateKey must be PEM text.*\(got null\)/],
+  ])("refuses %s", (_, input, message) => {
+    expect(() => validateCredentials(input)).toThrow(HtxInputError);
+    expect(() => validateCredentials(input)).toThrow(message);
+  });
+});
+
+describe("credentials that fight back", () => {
+  it.each(["accessKey", "secretKey", "privateKey"])(
+    "a %s getter that throws is an HtxInputError that shows nothing it threw",
+    (name) => {
+      const input = {
+        ...KEYS,
+        get [name]() {
+          throw new Error(`boom ${KEYS.secretKey}`);
+        },
+      };
+      let error: unknown;
+      try {
+        validateCredentials(input);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(HtxInputError);
+      expect((error as Error).message).toBe(`${name} could not be read: reading it threw.`);
+      expect(leaks(everyRendering(error))).toEqual([]);
+    },
+  );
+});
