@@ -13,11 +13,17 @@ export const PROVIDER = "htx-spot-api";
 export const PACT_FILE = `${CONSUMER}-${PROVIDER}.json`;
 export const PATH = "/v1/order/orders/batchcancel";
 
-/** Provider states; the provider step has one handler for each. */
+/**
+ * Provider states; the provider step has one handler for each. `openOrders` and `spotAccount`
+ * are for the listing interactions (GET /v1/order/openOrders, GET /v1/account/accounts) that
+ * come with the client's listing code: `{ orders }` as for `orders`, `{ accountId?, state? }`.
+ */
 export const STATES = {
   orders: "these orders exist for the account",
   wrongSecret: "the request is signed with a secret HTX does not know for the key",
   rateLimited: "the account's rate limit for the window is used up",
+  openOrders: "open orders exist",
+  spotAccount: "a spot account exists",
 } as const;
 
 export interface ContractInteraction {

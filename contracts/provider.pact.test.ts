@@ -8,7 +8,14 @@ import { Verifier } from "@pact-foundation/pact";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUrl } from "../mod.ts";
 import { type ServedHandler, serveHandler } from "../src/testing/node-server.ts";
-import { createHtxSimulator, DEMO_ACCOUNT, type HtxSimulator, type SimulatedOrder } from "../src/testing/mod.ts";
+import { writeSync } from "node:fs";
+import {
+  createHtxSimulator,
+  DEMO_ACCOUNT,
+  type HtxSimulator,
+  type SimulatedOrder,
+  type SimulatedUserAccount,
+} from "../src/testing/mod.ts";
 import { PACT_FILE, PROVIDER, STATES } from "./interactions.ts";
 
 const PACT = new URL(`./pacts/${PACT_FILE}`, import.meta.url).pathname;
@@ -43,6 +50,21 @@ const stateHandlers = {
   },
   [STATES.rateLimited]: async () => {
     simulator = createHtxSimulator({ rateLimit: { limit: 0 } });
+    secretKey = DEMO_ACCOUNT.secretKey;
+    return undefined;
+  },
+  [STATES.openOrders]: async (params?: unknown) => {
+    const { orders = [] } = (params ?? {}) as { orders?: Omit<SimulatedOrder, "uid">[] };
+    simulator = createHtxSimulator({ orders: orders.map((o) => ({ uid: DEMO_ACCOUNT.uid, ...o })) });
+    secretKey = DEMO_ACCOUNT.secretKey;
+    return undefined;
+  },
+  [STATES.spotAccount]: async (params?: unknown) => {
+    const { accountId = "10000001", state = "working" } = (params ?? {}) as Partial<SimulatedUserAccount> & {
+      accountId?: string;
+    };
+    const userAccounts = [{ uid: DEMO_ACCOUNT.uid, id: accountId, type: "spot", state }];
+    simulator = createHtxSimulator({ userAccounts });
     secretKey = DEMO_ACCOUNT.secretKey;
     return undefined;
   },
@@ -99,12 +121,41 @@ describe("the simulator honours the committed contract", () => {
     ["answers ids as numbers", /\$\.data\.success\[0\]/, (body: Record<string, any>) => {
       if (body.data) body.data.success = body.data.success.map(Number);
     }],
-  ])("fails verification when the provider %s", async (_, mismatch, change) => {
+  ])("fails verification when the provider %s", async (what, mismatch, change) => {
     drift = change;
+    // The Pact core prints its report straight to fd 1, past vitest: frame it so that a green
+    // run's "Verification unsuccessful" / "There were N pact failures" reads as intended.
+    expectedFailureBanner(`begin: a drifting provider that ${what}; the pact failures below are intended`);
     try {
       await expect(verify()).rejects.toThrow(mismatch);
     } finally {
       drift = undefined;
+      expectedFailureBanner(`end: the provider that ${what} failed verification, as this test requires`);
     }
   });
+
+  it("sets up the provider states the listing contract will use: open orders, a spot account", async () => {
+    const open = { orderId: "9007199254740993", state: "submitted" as const, symbol: "ethusdt" };
+    await stateHandlers[STATES.openOrders]({ orders: [open, { orderId: "2", state: "filled" as const }] });
+    expect(simulator.openOrders(DEMO_ACCOUNT.uid).map((o) => [o.orderId, o.symbol])).toEqual([[
+      open.orderId,
+      "ethusdt",
+    ]]);
+    await stateHandlers[STATES.spotAccount]({ accountId: "42", state: "lock" });
+    const url = await signUrl({
+      method: "GET",
+      url: `${served.url}/v1/account/accounts`,
+      ...DEMO_ACCOUNT,
+      timestamp: Date.now(),
+    });
+    expect(await (await simulator.fetch(url)).json()).toEqual({
+      status: "ok",
+      data: [{ id: 42, type: "spot", subtype: "", state: "lock" }],
+    });
+  });
 });
+
+/** A line written straight to fd 1, in order with the Pact core's own output. */
+function expectedFailureBanner(text: string): void {
+  writeSync(1, `\n──── expected Pact failure (negative contract test), ${text} ────\n`);
+}

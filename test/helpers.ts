@@ -1,8 +1,7 @@
 /** Shared test helpers: fixtures, a recording fetch, test credentials and the leak scan. */
 import { readdirSync, readFileSync } from "node:fs";
 import { inspect } from "node:util";
-import type { OrderStateName } from "../mod.ts";
-import type { HtxFault, HtxSimulatorOptions } from "../src/testing/mod.ts";
+import type { HtxFault, HtxSimulatorOptions, SimulatedOrder } from "../src/testing/mod.ts";
 
 /** Credentials used by every test; the leak scan looks for both. */
 export const KEYS = { accessKey: "test-AKID-7f3e9c1d", secretKey: "test-SECRET-b41c88e2a9" } as const;
@@ -11,7 +10,15 @@ export const KEYS = { accessKey: "test-AKID-7f3e9c1d", secretKey: "test-SECRET-b
 export interface Fixture {
   name: string;
   source: string;
-  request: { method: string; path: string; headers: Record<string, string>; body: unknown };
+  request: {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    /** The business query of a GET (signed parameters are never recorded). */
+    query?: Record<string, string>;
+    /** The JSON body of a POST; absent on a GET. */
+    body?: unknown;
+  };
   response: {
     status: number;
     headers: Record<string, string>;
@@ -22,7 +29,7 @@ export interface Fixture {
   };
   /** How to make the simulator give this answer (test/simulator.test.ts replays it). */
   replay: {
-    orders?: { orderId: string; clientOrderId?: string; state: OrderStateName }[];
+    orders?: Omit<SimulatedOrder, "uid">[];
     sign?: "wrong-secret" | "stale";
     fault?: HtxFault;
     rateLimited?: boolean;

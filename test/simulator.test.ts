@@ -1,59 +1,15 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { HtxClient, signUrl } from "../mod.ts";
+import { HtxClient } from "../mod.ts";
 import {
   createHtxSimulator,
   DEMO_ACCOUNT,
   demoOrders,
   faultsByRate,
   type HtxSimulatorOptions,
-  type SimulatedOrder,
 } from "../src/testing/mod.ts";
 import { allFixtures, type Fixture, shapeOf } from "./helpers.ts";
-
-const ORIGIN = "https://api.huobi.pro";
-const PATH = "/v1/order/orders/batchcancel";
-
-interface SendOptions {
-  body?: unknown;
-  rawBody?: string;
-  secretKey?: string;
-  accessKey?: string;
-  timestamp?: number;
-  origin?: string;
-  contentType?: string | null;
-}
-
-/** A batch-cancel request signed for the demo account (or as told). */
-async function signed(options: SendOptions = {}): Promise<Request> {
-  const origin = options.origin ?? ORIGIN;
-  const url = await signUrl({
-    method: "POST",
-    url: `${origin}${PATH}`,
-    accessKey: options.accessKey ?? DEMO_ACCOUNT.accessKey,
-    secretKey: options.secretKey ?? DEMO_ACCOUNT.secretKey,
-    timestamp: options.timestamp ?? Date.now(),
-  });
-  const headers: Record<string, string> = {};
-  if (options.contentType !== null) headers["Content-Type"] = options.contentType ?? "application/json";
-  return new Request(url, {
-    method: "POST",
-    headers,
-    body: options.rawBody ?? JSON.stringify(options.body ?? { "order-ids": ["1"] }),
-  });
-}
-
-async function answer(sim: ReturnType<typeof createHtxSimulator>, request: Request | Promise<Request>) {
-  const response = await sim.fetch(await request);
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
-}
-
-const order = (orderId: string, state: SimulatedOrder["state"], clientOrderId?: string): SimulatedOrder => ({
-  uid: 1,
-  orderId,
-  state,
-  ...(clientOrderId ? { clientOrderId } : {}),
-});
+import { answer, BATCH_CANCEL as PATH, order, ORIGIN, type SendOptions, signed } from "./simulator-requests.ts";
 
 describe("simulator: Signature V2, checked as HTX does", () => {
   it("accepts a request signed by hand with node:crypto, apart from the client's signer", async () => {
@@ -244,63 +200,6 @@ describe("simulator: orders and their states", () => {
   });
 });
 
-describe("simulator: rate limit per UID in fixed windows", () => {
-  async function fill(sim: ReturnType<typeof createHtxSimulator>, count: number, timestamp: number) {
-    const answers = [];
-    for (let i = 0; i < count; i++) answers.push(await answer(sim, signed({ timestamp })));
-    return answers;
-  }
-
-  it("answers the 51st request of a 2 s window with HTX's envelope, then admits again in the next window", async () => {
-    let t = 10_000_000;
-    const sim = createHtxSimulator({ now: () => t });
-    const answers = await fill(sim, 51, t);
-    expect(answers.slice(0, 50).every((a) => a.body.status === "ok")).toBe(true);
-    expect(answers[50]!.body).toMatchObject({ status: "error", "err-code": "base-request-exceed-frequency-limit" });
-    expect(answers[50]!.status).toBe(200);
-    expect(sim.stats.rateLimitViolations).toBe(1);
-    expect(sim.stats.maxRequestsInWindow).toBe(51);
-    t += 2000;
-    expect((await fill(sim, 1, t))[0]!.body.status).toBe("ok");
-  });
-
-  it("sends the rate-limit headers on every answer", async () => {
-    const t = 10_000_500;
-    const sim = createHtxSimulator({ now: () => t });
-    const [first, second] = await fill(sim, 2, t);
-    expect(first!.headers.get("X-HB-RateLimit-Requests-Remain")).toBe("49");
-    expect(second!.headers.get("X-HB-RateLimit-Requests-Remain")).toBe("48");
-    expect(first!.headers.get("X-HB-RateLimit-Requests-Expire")).toBe("10002000");
-  });
-
-  it.each([
-    [{ status: 429 as const }, 429, undefined],
-    [{ errCode: "invalid-parameter" as const }, 200, "invalid-parameter"],
-  ])("can answer rate limiting as %j", async (rateLimit, status, errCode) => {
-    const t = 10_000_000;
-    const sim = createHtxSimulator({ now: () => t, rateLimit: { limit: 1, ...rateLimit } });
-    await fill(sim, 1, t);
-    const response = await sim.fetch(await signed({ timestamp: t }));
-    expect(response.status).toBe(status);
-    if (errCode) {
-      expect(await response.json()).toMatchObject({
-        "err-code": errCode,
-        "err-msg": expect.stringMatching(/request limit/),
-      });
-    }
-    expect(response.headers.get("X-HB-RateLimit-Requests-Remain")).toBe("0");
-  });
-
-  it("counts per UID: two accounts each get their own 50", async () => {
-    const t = 10_000_000;
-    const other = { uid: 2, accessKey: "k2", secretKey: "s2" };
-    const sim = createHtxSimulator({ now: () => t, accounts: [DEMO_ACCOUNT, other] });
-    await fill(sim, 50, t);
-    expect((await answer(sim, signed({ timestamp: t, ...other }))).body.status).toBe("ok");
-    expect(sim.stats.rateLimitViolations).toBe(0);
-  });
-});
-
 describe("simulator: other paths", () => {
   it("answers GET /v1/common/timestamp from its own clock", async () => {
     const sim = createHtxSimulator({ now: () => 1629715504949 });
@@ -389,8 +288,11 @@ describe("simulator and fixtures agree", () => {
       orders: orders.map((o) => ({ uid: 1, ...o })),
       faults: fault ? () => fault : undefined,
     });
-    if (rateLimited) await sim.fetch(await signed({ timestamp: t }));
+    const { method, path, query } = fx.request;
+    const send = { method: method as "GET" | "POST", path, query };
+    if (rateLimited) await sim.fetch(await signed({ ...send, timestamp: t }));
     const request = await signed({
+      ...send,
       body: fx.request.body,
       contentType: fx.request.headers["Content-Type"],
       secretKey: sign === "wrong-secret" ? "not-the-secret" : undefined,

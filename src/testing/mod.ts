@@ -1,6 +1,8 @@
 /**
- * Offline HTX for tests and demos: a simulator of the batch-cancel endpoint as a plain fetch
- * handler, with signature checks, order states, per-UID rate limits and injectable faults.
+ * Offline HTX for tests and demos: a simulator of the spot endpoints a kill switch needs
+ * (timestamp, accounts, open orders, batch cancel) as a plain fetch handler, with signature
+ * checks, order states, per-UID and per-endpoint rate limits, injectable faults and an order
+ * bot. What it models and what it cannot know: docs/testing.md.
  *
  * ```ts
  * import { createHtxSimulator, DEMO_ACCOUNT } from "htx-batch-cancel/testing";
@@ -11,8 +13,10 @@
  * @module
  */
 export {
+  type CallerInfo,
   createHtxSimulator,
   DEMO_ACCOUNT,
+  type EndpointStats,
   type FaultPlan,
   type FaultRates,
   faultsByRate,
@@ -20,7 +24,14 @@ export {
   type HtxSimulator,
   type HtxSimulatorOptions,
   type HtxSimulatorStats,
+  type KeyPermission,
+  type OrderRefusal,
+  type RateLimitOptions,
   type SimulatedAccount,
+  type SimulatedEndpoint,
   type SimulatedOrder,
+  type SimulatedUserAccount,
+  type WindowAlignment,
 } from "./simulator.ts";
 export { type DemoOrders, demoOrders } from "./demo-orders.ts";
+export { type OrderBot, type OrderBotOptions, startOrderBot } from "./order-bot.ts";

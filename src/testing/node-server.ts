@@ -33,19 +33,26 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end(Buffer.from(await response.arrayBuffer()));
 }
 
+/** The peer's IP as the simulator compares it with a key's `allowedIps` (IPv4-mapped IPv6 unwrapped). */
+function peerIp(req: IncomingMessage): string | undefined {
+  const address = req.socket.remoteAddress;
+  return address?.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
 /**
- * Serves `handler` on `host:port` (default 127.0.0.1 and a free port). A handler that rejects
- * (the simulator's dropped-connection fault) has its socket destroyed: the client sees a
- * broken connection, as it would from HTX.
+ * Serves `handler` on `host:port` (default 127.0.0.1 and a free port). The handler gets the
+ * request and `{ clientIp }`, the peer's address (the simulator checks IP bindings with it). A
+ * handler that rejects (the simulator's dropped-connection fault) has its socket destroyed:
+ * the client sees a broken connection, as it would from HTX.
  */
 export function serveHandler(
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request, info: { clientIp?: string }) => Promise<Response>,
   options: { port?: number; host?: string } = {},
 ): Promise<ServedHandler> {
   const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
     toRequest(req)
-      .then(handler)
+      .then((request) => handler(request, { clientIp: peerIp(req) }))
       .then((response) => send(res, response))
       .catch(() => res.socket?.destroy());
   });

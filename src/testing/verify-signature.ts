@@ -32,22 +32,26 @@ function decode(raw: string): string | undefined {
 export interface SignedQuery {
   params: Map<string, string>;
   signature: string | undefined;
+  /** The first parameter name that came more than once, if any. */
+  duplicate?: string;
 }
 
 /** Splits a raw query string (`a=1&b=2`) into decoded parameters; undefined if it cannot be decoded. */
 export function readSignedQuery(rawQuery: string): SignedQuery | undefined {
   const params = new Map<string, string>();
   let signature: string | undefined;
+  let duplicate: string | undefined;
   for (const pair of rawQuery.split("&")) {
     if (pair === "") continue;
     const at = pair.indexOf("=");
     const name = decode(at < 0 ? pair : pair.slice(0, at));
     const value = decode(at < 0 ? "" : pair.slice(at + 1));
     if (name === undefined || value === undefined) return undefined;
+    if (params.has(name) || (name === "Signature" && signature !== undefined)) duplicate ??= name;
     if (name === "Signature") signature = value;
     else params.set(name, value);
   }
-  return { params, signature };
+  return { params, signature, ...(duplicate === undefined ? {} : { duplicate }) };
 }
 
 /** Imports an account's secret for HMAC-SHA256, once per account. */

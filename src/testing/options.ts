@@ -1,0 +1,133 @@
+/** The simulator's options, checked and with their defaults: a bad one is an `HtxInputError` that says what to pass. */
+import { HtxInputError } from "../errors.ts";
+import type { WindowRules } from "./limits.ts";
+import type {
+  HtxSimulatorOptions,
+  KeyPermission,
+  RateLimitOptions,
+  SimulatedAccount,
+  SimulatedUserAccount,
+} from "./types.ts";
+
+/** The account the simulator knows by default, for demos and tests. */
+export const DEMO_ACCOUNT: SimulatedAccount = Object.freeze({
+  uid: 1,
+  accessKey: "demo-access-key",
+  secretKey: "demo-secret-key",
+});
+
+/** Options with every default filled in. */
+export interface ResolvedOptions {
+  keys: SimulatedAccount[];
+  userAccounts: SimulatedUserAccount[];
+  now: () => number;
+  timestampWindowMs: number;
+  cancelSettleMs: number;
+  windows: WindowRules;
+  limitStatus: 200 | 429;
+  limitErrCode: NonNullable<RateLimitOptions["errCode"]>;
+  openOrdersRequired: ReadonlySet<"account-id" | "symbol">;
+  defaultClientIp: string;
+}
+
+const fail = (message: string): never => {
+  throw new HtxInputError(`createHtxSimulator: ${message}`);
+};
+
+/** A number option: finite and at least `min` (or `Infinity` where allowed), an integer if told. */
+function numberOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  { min = 0, integer = false, infinite = false } = {},
+): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === "number" && value >= min &&
+    (Number.isFinite(value) ? !integer || Number.isSafeInteger(value) : infinite && value === Infinity);
+  if (!ok) {
+    fail(
+      `${name} must be ${integer ? "an integer" : "a number"} ≥ ${min}${infinite ? " or Infinity" : ""}; got ${value}.`,
+    );
+  }
+  return value;
+}
+
+function resolveWindows(rate: RateLimitOptions): WindowRules {
+  const limit = (name: string, value: number | undefined, fallback: number) =>
+    numberOption(`rateLimit.${name}`, value, fallback, { integer: true, infinite: true });
+  const intervalMs = numberOption("rateLimit.intervalMs", rate.intervalMs, 2000, { min: 1 });
+  const alignment = rate.alignment ?? "sliding";
+  if (!["sliding", "epoch", "first-request", "random-offset"].includes(alignment)) {
+    fail(`rateLimit.alignment must be "sliding", "epoch", "first-request" or "random-offset"; got ${alignment}.`);
+  }
+  const offsetMs = numberOption("rateLimit.offsetMs", rate.offsetMs, Math.floor(Math.random() * intervalMs));
+  if (offsetMs >= intervalMs) fail(`rateLimit.offsetMs must be below intervalMs (${intervalMs}); got ${offsetMs}.`);
+  const expireHeader = rate.expireHeader ?? "epoch-ms";
+  if (expireHeader !== "epoch-ms" && expireHeader !== "remaining-ms") {
+    fail(`rateLimit.expireHeader must be "epoch-ms" or "remaining-ms"; got ${expireHeader}.`);
+  }
+  return {
+    limits: {
+      "batch-cancel": limit("limit", rate.limit, 50),
+      "open-orders": limit("openOrdersLimit", rate.openOrdersLimit, 50),
+      "accounts": limit("accountsLimit", rate.accountsLimit, 100),
+    },
+    intervalMs,
+    alignment,
+    offsetMs,
+    refuseEarly: numberOption("rateLimit.refuseEarly", rate.refuseEarly, 0, { integer: true }),
+    expireHeader,
+  };
+}
+
+function checkKeys(keys: readonly SimulatedAccount[]): void {
+  const permissions: readonly KeyPermission[] = ["read", "trade"];
+  keys.forEach((key, i) => {
+    if (!Number.isSafeInteger(key.uid) || key.uid < 0) fail(`accounts[${i}].uid must be a non-negative integer.`);
+    if (typeof key.accessKey !== "string" || key.accessKey === "") fail(`accounts[${i}].accessKey must be a string.`);
+    if (typeof key.secretKey !== "string" || key.secretKey === "") fail(`accounts[${i}].secretKey must be a string.`);
+    if (key.permissions?.some((p) => !permissions.includes(p))) {
+      fail(`accounts[${i}].permissions may hold only "read" and "trade".`);
+    }
+  });
+}
+
+function userAccountsOf(options: HtxSimulatorOptions, keys: readonly SimulatedAccount[]): SimulatedUserAccount[] {
+  if (options.userAccounts === undefined) {
+    const uids = [...new Set(keys.map((key) => key.uid))];
+    return uids.map((uid) => ({ uid, id: String(10_000_000 + uid), type: "spot", subtype: "", state: "working" }));
+  }
+  options.userAccounts.forEach((account, i) => {
+    if (!/^[1-9][0-9]*$/.test(account.id)) fail(`userAccounts[${i}].id must be a string of digits.`);
+    if (account.state !== "working" && account.state !== "lock") {
+      fail(`userAccounts[${i}].state must be working or lock.`);
+    }
+  });
+  return options.userAccounts.map((account) => ({ subtype: "", ...account }));
+}
+
+/** Checks the options and fills in the defaults. */
+export function resolveOptions(options: HtxSimulatorOptions): ResolvedOptions {
+  const keys = options.accounts ?? [DEMO_ACCOUNT];
+  checkKeys(keys);
+  const rate = options.rateLimit ?? {};
+  if (rate.status !== undefined && rate.status !== 200 && rate.status !== 429) {
+    fail("rateLimit.status must be 200 or 429.");
+  }
+  const required = options.openOrdersRequired ?? [];
+  if (required.some((name) => name !== "account-id" && name !== "symbol")) {
+    fail('openOrdersRequired may hold only "account-id" and "symbol".');
+  }
+  return {
+    keys,
+    userAccounts: userAccountsOf(options, keys),
+    now: options.now ?? Date.now,
+    timestampWindowMs: numberOption("timestampWindowMs", options.timestampWindowMs, 60_000),
+    cancelSettleMs: numberOption("cancelSettleMs", options.cancelSettleMs, 100),
+    windows: resolveWindows(rate),
+    limitStatus: rate.status ?? 200,
+    limitErrCode: rate.errCode ?? "base-request-exceed-frequency-limit",
+    openOrdersRequired: new Set(required),
+    defaultClientIp: options.defaultClientIp ?? "127.0.0.1",
+  };
+}

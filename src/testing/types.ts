@@ -1,0 +1,224 @@
+/**
+ * The simulator's public types: its options, what it knows (API keys, accounts, orders), the
+ * faults it can inject and the counters it keeps. Re-exported from `./simulator.ts`.
+ */
+import type { OrderStateName } from "../schemas.ts";
+
+/** What an API key may do; HTX checks it per endpoint (listings need `read`, cancels `trade`). */
+export type KeyPermission = "read" | "trade";
+
+/** An API key of a simulated user (UID). */
+export interface SimulatedAccount {
+  /** The user's UID: rate limits, accounts and orders are per UID. */
+  uid: number;
+  /** The AccessKeyId the simulator accepts. */
+  accessKey: string;
+  /** The secret it verifies signatures with. */
+  secretKey: string;
+  /** What the key may do; default both. A key without `trade` cannot cancel. */
+  permissions?: readonly KeyPermission[];
+  /** The caller IPs the key is bound to; default none, which allows any IP. */
+  allowedIps?: readonly string[];
+}
+
+/** An account of a UID as `GET /v1/account/accounts` lists it. */
+export interface SimulatedUserAccount {
+  /** The UID it belongs to. */
+  uid: number;
+  /** The account id (digits; HTX writes it as a JSON number). */
+  id: string;
+  /** `spot`, `margin`, `otc`, `point`, `super-margin`, … */
+  type: string;
+  /** `working`, or `lock` for a locked account. */
+  state: "working" | "lock";
+  /** Default `""`. */
+  subtype?: string;
+}
+
+/** A refusal an order gives to cancels, whatever its state (HTX's `base-record-invalid` race, …). */
+export interface OrderRefusal {
+  /** The per-order err-code of the `failed` entry, e.g. `base-record-invalid`. */
+  errCode: string;
+  /** Its err-msg; default a text for the known codes, else the code. */
+  errMsg?: string;
+  /** How many cancels it refuses before the order behaves normally; default every one. */
+  times?: number;
+}
+
+/** An order the simulator knows. Only `uid`, `orderId` and `state` are required. */
+export interface SimulatedOrder {
+  /** The UID that owns the order. */
+  uid: number;
+  /** HTX's order id (digits; listings write it as a JSON number, never through a JS number). */
+  orderId: string;
+  /** The client order id, if the order has one. */
+  clientOrderId?: string;
+  /** The order's state now. */
+  state: OrderStateName;
+  /** Default `btcusdt`. */
+  symbol?: string;
+  /** HTX's order type, `<side>-<kind>`; default `buy-limit`. */
+  type?: string;
+  /** Decimal string; default `"1"`. */
+  price?: string;
+  /** Decimal string; default `"1"`. */
+  amount?: string;
+  /** Decimal string; default `"0"`. */
+  filledAmount?: string;
+  /** When it was placed (epoch ms, simulator clock); default when it was added. */
+  createdAt?: number;
+  /** When it became final (filled, canceled, …; epoch ms); default `createdAt`. */
+  finalAt?: number;
+  /** Its account id; default the UID's spot account. */
+  accountId?: string;
+  /** Makes cancels of this order fail (see {@link OrderRefusal}). */
+  refuse?: OrderRefusal;
+}
+
+/** What the simulator can do to a request instead of, or besides, answering it. */
+export type HtxFault =
+  /** A slow answer: counted and applied on arrival, answered this many ms later. */
+  | { type: "latency"; ms: number }
+  /** Break the connection, before or after the request is applied (outcome unknown to the client). */
+  | { type: "drop"; after: boolean }
+  /** An HTML page with this status (403 Cloudflare, 502/503 edge, 200 maintenance); nothing applied. */
+  | { type: "html"; status: 200 | 403 | 502 | 503 }
+  /** The request is applied, but the JSON answer is cut off mid-way. */
+  | { type: "truncated-json" }
+  /** HTTP 200 with an empty body; nothing applied. */
+  | { type: "empty" }
+  /** An error envelope with this code (e.g. `base-system-error`); nothing applied. */
+  | { type: "envelope"; errCode: string; errMsg: string };
+
+/** Chooses a fault for the n-th request (1-based), or none. */
+export type FaultPlan = (request: Request, n: number) => HtxFault | undefined;
+
+/**
+ * Where each rate-limit window starts. HTX's alignment is undocumented: `sliding` (the
+ * default) refuses whatever any alignment would, `epoch` uses multiples of the interval,
+ * `first-request` starts a window with the first request after the last one ended (one
+ * maintainer's observation), `random-offset` shifts epoch windows by `offsetMs`.
+ */
+export type WindowAlignment = "sliding" | "epoch" | "first-request" | "random-offset";
+
+/** Rate limits per UID and endpoint, and how a refusal looks. */
+export interface RateLimitOptions {
+  /** Batch-cancel requests per window; default 50 (HTX: 50 per 2 s). `Infinity` for none. */
+  limit?: number;
+  /** `GET /v1/order/openOrders` per window; default 50. */
+  openOrdersLimit?: number;
+  /** `GET /v1/account/accounts` per window; default 100. */
+  accountsLimit?: number;
+  /** Window length in ms, every endpoint; default 2000. */
+  intervalMs?: number;
+  /** Default `sliding`, the least forgiving reading. */
+  alignment?: WindowAlignment;
+  /** With `random-offset`: the offset in ms (0 ≤ offset < intervalMs); default random per simulator. */
+  offsetMs?: number;
+  /** Refuse this many requests before the limit, while `X-HB-RateLimit-Requests-Remain` is above 0; default 0. */
+  refuseEarly?: number;
+  /** `X-HB-RateLimit-Requests-Expire` as epoch ms of the window's end (default) or ms remaining: HTX's unit is unknown. */
+  expireHeader?: "epoch-ms" | "remaining-ms";
+  /** `200` answers HTX's envelope (default), `429` an HTTP 429. */
+  status?: 200 | 429;
+  /** Which envelope: default `base-request-exceed-frequency-limit`, or `invalid-parameter` ("request limit"). */
+  errCode?: "base-request-exceed-frequency-limit" | "invalid-parameter";
+}
+
+/** Options of `createHtxSimulator`. */
+export interface HtxSimulatorOptions {
+  /** API keys; default one demo key, `DEMO_ACCOUNT`. */
+  accounts?: SimulatedAccount[];
+  /** The UIDs' accounts; default one working spot account per UID (id `10000000 + uid`). Given, it is the whole list. */
+  userAccounts?: SimulatedUserAccount[];
+  /** Known orders; default none. */
+  orders?: SimulatedOrder[];
+  /** The simulator's clock, epoch ms; set it off from the caller's to test skew. Default `Date.now`. */
+  now?: () => number;
+  /** How far a request's Timestamp may be from the simulator's clock, either way; default 60_000 (the stricter documented value). */
+  timestampWindowMs?: number;
+  /** Per-UID, per-endpoint windows, counted by arrival. */
+  rateLimit?: RateLimitOptions;
+  /** Faults to inject, per request or by rate (see `faultsByRate`). */
+  faults?: FaultPlan;
+  /** How long an accepted cancel stays `cancelling` before it is `canceled`; default 100 ms. */
+  cancelSettleMs?: number;
+  /** Parameters `GET /v1/order/openOrders` requires (HTX's older docs and SDKs: both); default none (current docs). */
+  openOrdersRequired?: readonly ("account-id" | "symbol")[];
+  /** The caller's IP when a call does not say (in-process calls, msw); default `127.0.0.1`. */
+  defaultClientIp?: string;
+}
+
+/** The endpoints the simulator answers. */
+export type SimulatedEndpoint = "batch-cancel" | "open-orders" | "accounts" | "timestamp";
+
+/** Counters of one endpoint. */
+export interface EndpointStats {
+  /** Requests to it. */
+  requests: number;
+  /** Requests refused because their UID's window for it was full. */
+  rateLimitViolations: number;
+  /** The most requests of one UID that passed the signature check within any span of `intervalMs`. */
+  maxRequestsInWindow: number;
+}
+
+/** Counters for tests and benchmarks. */
+export interface HtxSimulatorStats {
+  /** Every request, on any path. */
+  requests: number;
+  /** Batch-cancel requests. */
+  batchCancelRequests: number;
+  /** Error envelopes and error statuses answered, by err-code (or `http-<status>`). */
+  byErrCode: Record<string, number>;
+  /**
+   * Requests refused, by reason: `missing-auth`, `duplicate-parameter`, `unknown-key`,
+   * `bad-signature`, `stale-timestamp`, `ip-not-allowed`, `permission`, `get-with-body`,
+   * `content-type`, `malformed-json`, `bad-body`, `bad-parameter`, `missing-parameter`,
+   * `unknown-account`, `rate-limit`.
+   */
+  rejections: Record<string, number>;
+  /** Batch-cancel requests refused because their UID's window was full. */
+  rateLimitViolations: number;
+  /** Cancels accepted (orders moved to cancelling). */
+  ordersCanceled: number;
+  /** Batch cancel: the most requests of one UID that arrived within any span of `intervalMs`. */
+  maxRequestsInWindow: number;
+  /** Faults injected, by type. */
+  faults: Record<string, number>;
+  /** Per endpoint. */
+  byEndpoint: Record<SimulatedEndpoint, EndpointStats>;
+}
+
+/** How a server tells the simulator who called: Deno's `ServeHandlerInfo` shape, or an IP. */
+export interface CallerInfo {
+  /** The caller's IP, as a Node adapter, msw or a test knows it. */
+  clientIp?: string;
+  /** As `Deno.serve` passes it. */
+  remoteAddr?: { hostname?: string };
+  /** As `Bun.serve` passes its server. */
+  requestIP?: (request: Request) => { address: string } | null;
+}
+
+/** A running simulator. */
+export interface HtxSimulator {
+  /**
+   * The fake HTX API: a fetch handler (`fetch(request, info?)`, for `Deno.serve`, `Bun.serve`,
+   * msw; `info` may tell the caller's IP, see {@link CallerInfo}) that also works as a `fetch`
+   * function (`fetch(url, init)`, for `HtxClient`'s `fetch` option; `init.clientIp` is read too).
+   */
+  fetch(input: Request | string | URL, init?: RequestInit & CallerInfo): Promise<Response>;
+  /** Live counters. */
+  readonly stats: HtxSimulatorStats;
+  /** Adds or replaces orders (by UID and order id). */
+  addOrders(orders: readonly SimulatedOrder[]): void;
+  /** Places a new open order as HTX would (a fresh id above every known one) and returns it. */
+  placeOrder(order: { uid: number } & Partial<Omit<SimulatedOrder, "uid">>): SimulatedOrder;
+  /** Removes every order. */
+  clearOrders(): void;
+  /** An order as it is now (settling `cancelling` by the clock), or undefined. */
+  getOrder(uid: number, orderId: string): SimulatedOrder | undefined;
+  /** The UID's orders that a listing shows now (open or `cancelling`), oldest first. */
+  openOrders(uid: number): SimulatedOrder[];
+  /** Sets every counter back to zero. */
+  resetStats(): void;
+}
