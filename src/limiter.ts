@@ -7,7 +7,7 @@
  * network did in between (cold connections, TLS handshakes, queues). The price is one round
  * trip per window.
  */
-import { HtxAbortError } from "./errors.ts";
+import { HtxAbortError, HtxInputError } from "./errors.ts";
 
 /** Tells the limiter that the request's answer (or its failure) has arrived. */
 export type ReleaseSlot = () => void;
@@ -30,13 +30,18 @@ export interface SlidingWindowOptions {
   intervalMs?: number;
   /** Extra ms each slot is held, against timer and clock rounding; default 10. */
   marginMs?: number;
-  /** A slot whose release never comes is freed after this many ms; default 30_000. */
+  /**
+   * A slot whose release never comes is freed this many ms after its grant; default 30_000 (or
+   * `intervalMs` if longer). Keep it at least the longest time a request can be in flight (the
+   * client's `timeoutMs`): a slot freed earlier lets a new request overlap one still on its way.
+   */
   maxHoldMs?: number;
   /** Monotonic clock in ms; default `performance.now`. Use `Date.now` when slots are persisted. */
   now?: () => number;
   /**
    * Busy slots from an earlier {@link SlidingWindowLimiter.snapshot} (same clock), e.g. after a
-   * restart. Slots that were still in flight count as answered now: the safe reading.
+   * restart. A slot still in flight stays busy until `grantedAt + maxHoldMs`: its request may
+   * still be on its way to HTX, and its release is lost with the process that held it.
    */
   restore?: readonly SlotRecord[];
 }
@@ -79,14 +84,23 @@ export class SlidingWindowLimiter implements RateLimiter {
    * @param options Limit, window, margin, hold and clock.
    */
   constructor(options: SlidingWindowOptions = {}) {
-    this.limit = options.limit ?? 50;
-    this.intervalMs = options.intervalMs ?? 2000;
-    this.marginMs = options.marginMs ?? 10;
-    this.maxHoldMs = options.maxHoldMs ?? 30_000;
+    if (typeof options !== "object" || options === null) {
+      throw new HtxInputError("SlidingWindowLimiter: pass an options object such as { limit: 50, intervalMs: 2000 }.");
+    }
+    const owner = "SlidingWindowLimiter";
+    this.limit = checkedNumber(owner, "limit", options.limit ?? 50, 1, { integer: true });
+    this.intervalMs = checkedNumber(owner, "intervalMs", options.intervalMs ?? 2000, 1);
+    this.marginMs = checkedNumber(owner, "marginMs", options.marginMs ?? 10, 0);
+    // At least a window: a slot freed sooner would not have held its window.
+    const maxHoldMs = options.maxHoldMs ?? Math.max(30_000, this.intervalMs);
+    this.maxHoldMs = checkedNumber(owner, "maxHoldMs (at least intervalMs)", maxHoldMs, this.intervalMs);
+    if (options.now !== undefined && typeof options.now !== "function") {
+      throw new HtxInputError("SlidingWindowLimiter: now must be a function returning ms, e.g. () => Date.now().");
+    }
     this.#now = options.now ?? (() => performance.now());
-    const now = this.#now();
-    for (const slot of options.restore ?? []) {
-      this.#slots.push({ grantedAt: slot.grantedAt, releasedAt: slot.releasedAt ?? now });
+    for (const slot of checkedSlots(options.restore)) {
+      const { grantedAt, releasedAt } = slot;
+      this.#slots.push(releasedAt === undefined ? { grantedAt } : { grantedAt, releasedAt });
     }
   }
 
@@ -104,6 +118,8 @@ export class SlidingWindowLimiter implements RateLimiter {
         waiter.onAbort = () => {
           const at = this.#waiting.indexOf(waiter);
           if (at >= 0) this.#waiting.splice(at, 1);
+          // Nobody left to wake: a pending timer would only keep the process alive.
+          if (this.#waiting.length === 0) this.#stopTimer();
           reject(abortError(signal));
         };
         signal.addEventListener("abort", waiter.onAbort, { once: true });
@@ -142,8 +158,9 @@ export class SlidingWindowLimiter implements RateLimiter {
 
   /** Wakes up when the earliest busy slot frees, if anyone is waiting. */
   #schedule(): void {
-    if (this.#waiting.length === 0) return;
-    const wakeAt = Math.min(...this.#slots.map((slot) => this.#freeAt(slot)));
+    if (this.#waiting.length === 0) return this.#stopTimer();
+    let wakeAt = Infinity;
+    for (const slot of this.#slots) wakeAt = Math.min(wakeAt, this.#freeAt(slot));
     if (this.#timer !== undefined && wakeAt >= this.#wakeAt) return;
     clearTimeout(this.#timer);
     this.#wakeAt = wakeAt;
@@ -151,8 +168,66 @@ export class SlidingWindowLimiter implements RateLimiter {
       this.#timer = undefined;
       this.#wakeAt = Infinity;
       this.#drain();
-    }, Math.max(0, Math.ceil(wakeAt - this.#now())));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(wakeAt - this.#now()))));
   }
+
+  #stopTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#wakeAt = Infinity;
+  }
+}
+
+/** The longest delay `setTimeout` honours (2^31 − 1 ms); longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * `value` if it is a finite number from `min` to 2^31 − 1 (the longest timer; a whole number if
+ * asked), else an {@link HtxInputError} that names `owner` and `name` and says what to pass.
+ */
+export function checkedNumber(
+  owner: string,
+  name: string,
+  value: unknown,
+  min: number,
+  { integer = false } = {},
+): number {
+  if (
+    typeof value !== "number" || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS ||
+    (integer && !Number.isInteger(value))
+  ) {
+    const kind = integer ? "a whole number" : "a number of ms";
+    throw new HtxInputError(
+      `${owner}: ${name} must be ${kind} from ${min} to ${MAX_TIMER_MS}; got ${describe(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** Restored slots: an array of `{ grantedAt, releasedAt? }` with finite times, no holes. */
+function checkedSlots(restore: unknown): SlotRecord[] {
+  if (restore === undefined) return [];
+  const isTime = (t: unknown) => typeof t === "number" && Number.isFinite(t);
+  const isSlot = (slot: unknown): slot is SlotRecord =>
+    typeof slot === "object" && slot !== null && isTime((slot as SlotRecord).grantedAt) &&
+    ((slot as SlotRecord).releasedAt === undefined || isTime((slot as SlotRecord).releasedAt));
+  const slots: SlotRecord[] = [];
+  // Indexed, not every(): every() skips the holes of a sparse array.
+  for (let i = 0; Array.isArray(restore) && i < restore.length; i++) {
+    if (!isSlot(restore[i])) break;
+    slots.push(restore[i]);
+  }
+  if (!Array.isArray(restore) || slots.length !== restore.length) {
+    throw new HtxInputError(
+      "SlidingWindowLimiter: restore must be the array an earlier snapshot() returned " +
+        "({ grantedAt, releasedAt? } with times in ms).",
+    );
+  }
+  return slots;
+}
+
+function describe(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${value}n` : String(value);
 }
 
 function abortError(signal: AbortSignal): HtxAbortError {

@@ -1,29 +1,44 @@
 /**
  * The Durable Object limiter, in Node: the object with an in-memory stand-in for its state, and
- * the client side against namespaces that work, fail, or hang. The multi-isolate run is in
- * test/runtimes/durable-object.test.ts (workerd).
+ * the Worker side against namespaces that work, fail, or hang. The multi-isolate runs are in
+ * test/runtimes/durable-object*.test.ts (workerd).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { durableObjectLimiter, type DurableObjectStateLike, HtxRateLimitObject } from "../src/cloudflare.ts";
+import { HtxInputError, HtxTimeoutError } from "../mod.ts";
+import {
+  durableObjectLimiter,
+  type DurableObjectStateLike,
+  type HtxRateLimitEnv,
+  HtxRateLimitObject,
+  type HtxRateLimitStatus,
+} from "../src/cloudflare.ts";
 
-/** A Durable Object state kept in a Map, shared across "restarts" like real storage. */
-function memoryState(store = new Map<string, unknown>()): DurableObjectStateLike & { store: Map<string, unknown> } {
-  return {
+/** A Durable Object state kept in a Map, shared across "restarts" like real storage; counts writes. */
+function memoryState(store = new Map<string, unknown>()) {
+  const state = {
     store,
+    puts: 0,
     storage: {
-      get: async <T>(key: string) => store.get(key) as T | undefined,
-      put: async <T>(key: string, value: T) => void store.set(key, structuredClone(value)),
+      get: <T>(key: string) => Promise.resolve(store.get(key) as T | undefined),
+      put: <T>(key: string, value: T) => {
+        state.puts++;
+        store.set(key, structuredClone(value));
+        return Promise.resolve();
+      },
     },
-    blockConcurrencyWhile: (callback) => callback(),
-  };
+    blockConcurrencyWhile: <T>(callback: () => Promise<T>) => callback(),
+  } satisfies DurableObjectStateLike & Record<string, unknown>;
+  return state;
 }
 
-/** A namespace whose one object is `object` (or whatever `fetch` does). */
+/** A namespace whose objects answer with `fetch`; records the names asked for and the paths called. */
 function namespace(fetch: (request: Request) => Promise<Response>) {
   const calls: string[] = [];
+  const names: string[] = [];
   return {
     calls,
-    idFromName: (name: string) => name,
+    names,
+    idFromName: (name: string) => (names.push(name), name),
     get: () => ({
       fetch: (request: Request) => {
         calls.push(new URL(request.url).pathname);
@@ -33,14 +48,31 @@ function namespace(fetch: (request: Request) => Promise<Response>) {
   };
 }
 
+/** A started object (its storage loaded) and a namespace that reaches it. */
+async function startObject(env: HtxRateLimitEnv = {}, state = memoryState()) {
+  const object = new HtxRateLimitObject(state, env);
+  await vi.advanceTimersByTimeAsync(0);
+  return { object, state, ns: namespace((request) => object.fetch(request)) };
+}
+
+async function status(object: HtxRateLimitObject, endpoint = "batch-cancel"): Promise<HtxRateLimitStatus> {
+  const response = await object.fetch(new Request(`https://do/status?endpoint=${endpoint}`));
+  return (await response.json()) as HtxRateLimitStatus;
+}
+
+/** Starts `count` acquires and says how many were granted so far. */
+function acquireMany(limiter: { acquire(signal?: AbortSignal): Promise<unknown> }, count: number) {
+  const granted: unknown[] = [];
+  const calls = Array.from({ length: count }, () => limiter.acquire().then((release) => granted.push(release)));
+  return { granted, calls };
+}
+
 describe("HtxRateLimitObject and durableObjectLimiter", () => {
   beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
   afterEach(() => vi.useRealTimers());
 
   it("grant 50 slots, then the next only a window after an answer", async () => {
-    const object = new HtxRateLimitObject(memoryState());
-    await vi.advanceTimersByTimeAsync(0);
-    const ns = namespace((request) => object.fetch(request));
+    const { ns } = await startObject();
     const limiter = durableObjectLimiter(ns, 1);
     const releases = await Promise.all(Array.from({ length: 50 }, () => limiter.acquire()));
     let granted = false;
@@ -49,7 +81,7 @@ describe("HtxRateLimitObject and durableObjectLimiter", () => {
       return release;
     });
     await vi.advanceTimersByTimeAsync(1000);
-    releases[0]!?.(); // the first request's answer arrives at t = 1 s
+    releases[0]!(); // the first request's answer arrives at t = 1 s
     await vi.advanceTimersByTimeAsync(2009);
     expect(granted).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
@@ -57,47 +89,11 @@ describe("HtxRateLimitObject and durableObjectLimiter", () => {
     expect(typeof (await next)).toBe("function");
     expect(ns.calls.filter((p) => p === "/acquire").length).toBeGreaterThanOrEqual(51); // long polls re-ask
     expect(ns.calls.filter((p) => p === "/release")).toHaveLength(1);
-  });
-
-  it("keeps a window in use across a restart of the object (state in Durable Object storage)", async () => {
-    const state = memoryState();
-    const before = new HtxRateLimitObject(state);
-    await vi.advanceTimersByTimeAsync(0);
-    const first = durableObjectLimiter(namespace((r) => before.fetch(r)), 1);
-    for (const release of await Promise.all(Array.from({ length: 50 }, () => first.acquire()))) release?.();
-    await vi.advanceTimersByTimeAsync(10); // let the releases land
-
-    const after = new HtxRateLimitObject(memoryState(state.store)); // restarted: only storage survives
-    await vi.advanceTimersByTimeAsync(0);
-    let granted = false;
-    void durableObjectLimiter(namespace((r) => after.fetch(r)), 1).acquire().then(() => (granted = true));
-    await vi.advanceTimersByTimeAsync(1900);
-    expect(granted).toBe(false);
-    await vi.advanceTimersByTimeAsync(200);
-    expect(granted).toBe(true);
-  });
-
-  it.each([
-    ["unreachable", () => Promise.reject(new TypeError("Network connection lost"))],
-    ["answering 500", () => Promise.resolve(new Response("boom", { status: 500 }))],
-    ["too slow", () => new Promise<Response>(() => {})],
-  ])("falls back to a local limiter, once and with a warning, when the object is %s", async (_, fetch) => {
-    const warnings: unknown[] = [];
-    const ns = namespace(fetch);
-    const limiter = durableObjectLimiter(ns, 1, { timeoutMs: 100, onFallback: (error) => warnings.push(error) });
-    const first = limiter.acquire();
-    await vi.advanceTimersByTimeAsync(100);
-    expect(typeof (await first)).toBe("function"); // granted by the local limiter
-    await limiter.acquire();
-    expect(warnings).toHaveLength(1);
-    expect(String(warnings[0])).toMatch(/Network connection lost|HTTP 500|no answer within 100 ms/);
-    expect(ns.calls).toEqual(["/acquire"]); // not asked again after the fallback
+    expect(limiter.grants).toEqual({ shared: 51, local: 0 });
   });
 
   it("releases a slot granted to a caller who aborted meanwhile", async () => {
-    const object = new HtxRateLimitObject(memoryState());
-    await vi.advanceTimersByTimeAsync(0);
-    const ns = namespace((request) => object.fetch(request));
+    const { ns } = await startObject();
     const limiter = durableObjectLimiter(ns, 1);
     const controller = new AbortController();
     const call = limiter.acquire(controller.signal);
@@ -105,5 +101,205 @@ describe("HtxRateLimitObject and durableObjectLimiter", () => {
     await expect(call).rejects.toMatchObject({ name: "HtxAbortError" });
     await vi.advanceTimersByTimeAsync(10);
     expect(ns.calls).toEqual(["/acquire", "/release"]);
+  });
+});
+
+describe("the object across a restart (only storage survives)", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it("keeps a window in use: answered slots stay busy for their window", async () => {
+    const { ns, state } = await startObject();
+    const first = durableObjectLimiter(ns, 1);
+    for (const release of await Promise.all(Array.from({ length: 50 }, () => first.acquire()))) release();
+    await vi.advanceTimersByTimeAsync(10); // let the releases land
+
+    const after = await startObject({}, memoryState(state.store));
+    let granted = false;
+    void durableObjectLimiter(after.ns, 1).acquire().then(() => (granted = true));
+    await vi.advanceTimersByTimeAsync(1900);
+    expect(granted).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(granted).toBe(true);
+  });
+
+  it("keeps slots still in flight busy until grantedAt + maxHoldMs, not as answered at the restart", async () => {
+    const env = { HTX_RATE_MAX_HOLD_MS: "5000" };
+    const { ns, state } = await startObject(env);
+    await Promise.all(Array.from({ length: 50 }, () => durableObjectLimiter(ns, 1).acquire())); // sent, unanswered
+    await vi.advanceTimersByTimeAsync(100);
+
+    const after = await startObject(env, memoryState(state.store)); // restarted mid-flight
+    const { granted } = acquireMany(durableObjectLimiter(after.ns, 1, { timeoutMs: 10_000 }), 1);
+    await vi.advanceTimersByTimeAsync(4899); // 4,999 ms after the grants: their requests may still arrive
+    expect(granted).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(granted).toHaveLength(1);
+  });
+});
+
+describe("the object's own bookkeeping", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it("forgets the release of a slot its limiter has freed by maxHoldMs (callers that died)", async () => {
+    const { object, ns } = await startObject({ HTX_RATE_MAX_HOLD_MS: "3000" });
+    await Promise.all(Array.from({ length: 50 }, () => durableObjectLimiter(ns, 1).acquire())); // never released
+    expect(await status(object)).toMatchObject({ busy: 50, inFlight: 50, maxHoldMs: 3000 });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(await status(object)).toMatchObject({ busy: 0, inFlight: 0 });
+  });
+
+  it("writes to storage for a grant and a release, not for the release of an unknown slot", async () => {
+    const { object, state, ns } = await startObject();
+    const release = await durableObjectLimiter(ns, 1).acquire();
+    expect(state.puts).toBe(1); // the grant is stored before it is answered
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.puts).toBe(2);
+    release(); // the same slot again
+    await object.fetch(new Request("https://do/release?slot=no-such-slot", { method: "POST" }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.puts).toBe(2);
+  });
+
+  it("gives each endpoint its own budget and limit (accounts: 100 per 2 s)", async () => {
+    const { ns } = await startObject();
+    const accounts = acquireMany(durableObjectLimiter(ns, 1, { endpoint: "accounts" }), 101);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(accounts.granted).toHaveLength(100);
+    expect(ns.names).toEqual(["htx-uid-1/accounts"]);
+  });
+});
+
+describe("the object refuses bad vars loudly", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it.each<[HtxRateLimitEnv, RegExp]>([
+    [{ HTX_RATE_LIMIT: "" }, /HTX_RATE_LIMIT must be a whole number of digits .*got ""/],
+    [{ HTX_RATE_LIMIT: "abc" }, /HTX_RATE_LIMIT must be a whole number of digits .*got "abc"/],
+    [{ HTX_RATE_LIMIT: "0" }, /limit must be a whole number from 1/],
+    [{ HTX_RATE_INTERVAL_MS: "2s" }, /HTX_RATE_INTERVAL_MS must be a whole number of digits .*got "2s"/],
+    [{ HTX_RATE_INTERVAL_MS: -5 }, /intervalMs must be a number of ms from 1/],
+    [{ HTX_RATE_MAX_HOLD_MS: "1000" }, /maxHoldMs \(at least intervalMs\)/],
+  ])(
+    "%o: every acquire rejects with an HtxInputError naming it, with no fallback and no hang",
+    async (env, message) => {
+      const { ns } = await startObject(env);
+      const fallbacks: unknown[] = [];
+      const limiter = durableObjectLimiter(ns, 1, { onFallback: (error) => fallbacks.push(error) });
+      const call = limiter.acquire();
+      const outcome = expect(call).rejects.toThrow(message);
+      await vi.advanceTimersByTimeAsync(100);
+      await outcome;
+      await expect(call).rejects.toBeInstanceOf(HtxInputError);
+      expect(fallbacks).toEqual([]);
+      expect(limiter.grants).toEqual({ shared: 0, local: 0 });
+    },
+  );
+});
+
+describe("durableObjectLimiter when the object fails", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  /** An object behind a link that fails while `down` says so. */
+  async function flakyObject(failure: () => Promise<Response>) {
+    const { object } = await startObject();
+    const link = { down: true };
+    const ns = namespace((request) => (link.down ? failure() : object.fetch(request)));
+    return { object, link, ns };
+  }
+
+  it.each([
+    ["a lost connection", () => Promise.reject(new TypeError("Network connection lost."))],
+    ["an answer 500", () => Promise.resolve(new Response("boom", { status: 500 }))],
+  ])("after %s, retries the object and keeps to the shared budget once it answers", async (_, failure) => {
+    const { ns, link } = await flakyObject(failure);
+    const fallbacks: unknown[] = [];
+    const limiter = durableObjectLimiter(ns, 1, { onFallback: (error) => fallbacks.push(error) });
+    const first = acquireMany(limiter, 60);
+    await vi.advanceTimersByTimeAsync(0);
+    link.down = false; // one transient error, then the object answers
+    await vi.advanceTimersByTimeAsync(500);
+    expect(first.granted).toHaveLength(50); // the object's 50, no local share on top
+    expect(limiter.grants).toEqual({ shared: 50, local: 0 });
+    expect(fallbacks).toEqual([]);
+  });
+
+  it("while unreachable, takes a fifth of the budget locally, says so once, and goes back to the object when it answers", async () => {
+    const { ns, link, object } = await flakyObject(() => Promise.reject(new TypeError("Network connection lost.")));
+    const fallbacks: unknown[] = [];
+    const limiter = durableObjectLimiter(ns, 1, { onFallback: (error) => fallbacks.push(error) });
+    const during = acquireMany(limiter, 30);
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(during.granted).toHaveLength(10); // 10 per 2 s, not 50
+    expect(limiter.grants).toEqual({ shared: 0, local: 10 });
+    expect(fallbacks).toHaveLength(1);
+    expect(String(fallbacks[0])).toMatch(/Network connection lost/);
+
+    link.down = false;
+    await vi.advanceTimersByTimeAsync(2500); // the next probe finds the object
+    const after = acquireMany(limiter, 5);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(after.granted).toHaveLength(5);
+    expect(limiter.grants.shared).toBeGreaterThanOrEqual(5);
+    expect((await status(object)).busy).toBeGreaterThanOrEqual(5);
+    expect(fallbacks).toHaveLength(1);
+  });
+
+  it("counts a call with no answer within timeoutMs as failed", async () => {
+    const ns = namespace(() => new Promise<Response>(() => {}));
+    const fallbacks: unknown[] = [];
+    const limiter = durableObjectLimiter(ns, 1, { timeoutMs: 3000, onFallback: (error) => fallbacks.push(error) });
+    const call = limiter.acquire();
+    await vi.advanceTimersByTimeAsync(3000 + 1000);
+    expect(typeof (await call)).toBe("function");
+    expect(String(fallbacks[0])).toMatch(/no answer within 3000 ms/);
+    expect(limiter.grants).toEqual({ shared: 0, local: 1 });
+  });
+
+  it("rejects with HtxTimeoutError when no slot comes within maxWaitMs", async () => {
+    const { ns } = await startObject({ HTX_RATE_LIMIT: "1" });
+    const limiter = durableObjectLimiter(ns, 1, { maxWaitMs: 5000 });
+    await limiter.acquire(); // the one slot, never released
+    const call = limiter.acquire();
+    const outcome = expect(call).rejects.toBeInstanceOf(HtxTimeoutError);
+    await vi.advanceTimersByTimeAsync(7000);
+    await outcome;
+    await expect(call).rejects.toThrow(/No rate-limit slot within maxWaitMs \(5000 ms\)/);
+  });
+});
+
+describe("durableObjectLimiter's key and options", () => {
+  it("names one object per UID, whatever form the UID takes; each endpoint its own", () => {
+    const ns = namespace(() => Promise.reject(new Error("not called")));
+    for (const uid of ["123", 123, 123n, "0123"]) durableObjectLimiter(ns, uid);
+    durableObjectLimiter(ns, "123", { endpoint: "open-orders" });
+    expect(ns.names).toEqual(["htx-uid-123", "htx-uid-123", "htx-uid-123", "htx-uid-123", "htx-uid-123/open-orders"]);
+  });
+
+  it.each<[string, unknown, object, RegExp]>([
+    ["a uid with a space", " 123", {}, /uid must be your HTX UID as digits/],
+    ["a uid with letters", "12a", {}, /uid must be your HTX UID as digits/],
+    ["an empty uid", "", {}, /uid must be/],
+    ["uid 0", 0, {}, /uid must be/],
+    ["a fractional uid", 1.5, {}, /uid must be/],
+    ["a negative uid", -1, {}, /uid must be/],
+    ["an unknown endpoint", 1, { endpoint: "orders" }, /endpoint must be one of batch-cancel, open-orders, accounts/],
+    ["timeoutMs below the long poll", 1, { timeoutMs: 100 }, /timeoutMs must be a number of ms from 3000/],
+    ["timeoutMs NaN", 1, { timeoutMs: NaN }, /timeoutMs must be/],
+    ["maxWaitMs 0", 1, { maxWaitMs: 0 }, /maxWaitMs must be/],
+    ["fallbackAfterMs negative", 1, { fallbackAfterMs: -1 }, /fallbackAfterMs must be/],
+    ["fallbackLimit 0", 1, { fallbackLimit: { limit: 0 } }, /limit must be a whole number/],
+    ["fallbackLimit a string", 1, { fallbackLimit: "10" }, /fallbackLimit must be an object/],
+    ["onFallback not a function", 1, { onFallback: "warn" }, /onFallback must be a function/],
+  ])("refuses %s with an HtxInputError that says what to pass", (_, uid, options, message) => {
+    const ns = namespace(() => Promise.reject(new Error("not called")));
+    const create = () => durableObjectLimiter(ns, uid as string, options);
+    expect(create).toThrow(HtxInputError);
+    expect(create).toThrow(message);
+    expect(ns.calls).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { HtxAbortError, SlidingWindowLimiter } from "../mod.ts";
+import { HtxAbortError, HtxInputError, SlidingWindowLimiter, type SlidingWindowOptions } from "../mod.ts";
 
 /** The most arrivals inside any window of `spanMs` (half-open). */
 function busiestWindow(times: number[], spanMs: number): number {
@@ -163,5 +163,78 @@ describe("SlidingWindowLimiter (fake clock)", () => {
   it("rejects at once when the signal is already aborted", async () => {
     const limiter = new SlidingWindowLimiter();
     await expect(limiter.acquire(AbortSignal.abort())).rejects.toBeInstanceOf(HtxAbortError);
+  });
+});
+
+describe("SlidingWindowLimiter after a restart (restore)", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("keeps a slot that was in flight busy until grantedAt + maxHoldMs: its request may still be on its way", async () => {
+    const options = { limit: 1, intervalMs: 100, marginMs: 0, maxHoldMs: 5000 };
+    const before = new SlidingWindowLimiter(options);
+    await before.acquire(); // granted at t = 0, never answered: the process died
+    await vi.advanceTimersByTimeAsync(1000);
+    const after = new SlidingWindowLimiter({ ...options, restore: before.snapshot() });
+    let granted = false;
+    void after.acquire().then(() => (granted = true));
+    await vi.advanceTimersByTimeAsync(3999); // t = 4999
+    expect(granted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(granted).toBe(true);
+  });
+});
+
+describe("SlidingWindowLimiter leaves nothing running", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("has no timer pending once every waiter has aborted, so an aborted run lets the process exit", async () => {
+    const limiter = new SlidingWindowLimiter({ limit: 1, intervalMs: 2000 });
+    (await limiter.acquire())();
+    const controller = new AbortController();
+    const waiters = [limiter.acquire(controller.signal), limiter.acquire(controller.signal)];
+    expect(vi.getTimerCount()).toBe(1); // waiting for the slot to free
+    controller.abort();
+    await Promise.allSettled(waiters);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("SlidingWindowLimiter options", () => {
+  const limit = 2 ** 31 - 1;
+  it.each<[string, SlidingWindowOptions, RegExp]>([
+    ["limit 0", { limit: 0 }, /limit must be a whole number from 1 to 2147483647; got 0/],
+    ["limit NaN", { limit: NaN }, /limit must be a whole number .*got NaN/],
+    ["limit negative", { limit: -1 }, /limit must be a whole number/],
+    ["limit fractional", { limit: 1.5 }, /limit must be a whole number/],
+    ["limit Infinity", { limit: Infinity }, /limit must be a whole number/],
+    ["limit 2^31", { limit: limit + 1 }, /limit must be a whole number from 1 to 2147483647; got 2147483648/],
+    ["limit a string", { limit: "50" as never }, /limit must be a whole number .*got "50"/],
+    ["intervalMs NaN", { intervalMs: NaN }, /intervalMs must be a number of ms from 1/],
+    ["intervalMs negative", { intervalMs: -5 }, /intervalMs must be a number of ms from 1/],
+    ["intervalMs 0", { intervalMs: 0 }, /intervalMs must be/],
+    ["intervalMs 2^31", { intervalMs: 2 ** 31 }, /intervalMs must be/],
+    ["marginMs negative", { marginMs: -1 }, /marginMs must be a number of ms from 0/],
+    ["marginMs Infinity", { marginMs: Infinity }, /marginMs must be/],
+    [
+      "maxHoldMs below intervalMs",
+      { intervalMs: 2000, maxHoldMs: 1000 },
+      /maxHoldMs \(at least intervalMs\) must be .* from 2000/,
+    ],
+    ["maxHoldMs Infinity", { maxHoldMs: Infinity }, /maxHoldMs/],
+    ["now not a function", { now: 5 as never }, /now must be a function/],
+    ["restore not an array", { restore: {} as never }, /restore must be the array an earlier snapshot\(\) returned/],
+    ["restore with a hole", { restore: [{ grantedAt: 1 }, , { grantedAt: 2 }] as never }, /restore must be/],
+    ["restore with a NaN time", { restore: [{ grantedAt: NaN }] }, /restore must be/],
+  ])("refuses %s with an HtxInputError that says what to pass", (_, options, message) => {
+    expect(() => new SlidingWindowLimiter(options)).toThrow(HtxInputError);
+    expect(() => new SlidingWindowLimiter(options)).toThrow(message);
+  });
+
+  it("accepts the limits themselves, and a window longer than the default hold", () => {
+    expect(new SlidingWindowLimiter({ limit: 1, intervalMs: 1, marginMs: 0 }).maxHoldMs).toBe(30_000);
+    expect(new SlidingWindowLimiter({ limit, intervalMs: limit, maxHoldMs: limit }).limit).toBe(limit);
+    expect(new SlidingWindowLimiter({ intervalMs: 60_000 }).maxHoldMs).toBe(60_000);
   });
 });

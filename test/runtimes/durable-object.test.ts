@@ -1,11 +1,13 @@
 /**
  * Several Workers, one account: three Workers (separate isolates) cancel 6,000 ids at once
- * against the simulator, sharing one HtxRateLimitObject, in workerd.
+ * against the simulator, sharing one HtxRateLimitObject, in workerd: normally, across a reset of
+ * the object in the middle of the run (as a deploy does), and across a restart of workerd.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleWorker, COMPATIBILITY_DATE } from "./workerd/bundle.ts";
+import { waves } from "./workerd/waves.ts";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ServedHandler, serveHandler } from "../../src/testing/node-server.ts";
@@ -50,13 +52,6 @@ interface Run {
   ids: string[];
   /** Requests per burst of arrivals (bursts are more than 1 s apart). */
   waves: number[];
-}
-
-function waves(arrivals: number[]): number[] {
-  const sorted = [...arrivals].sort((a, b) => a - b);
-  const sizes: number[] = [];
-  sorted.forEach((t, i) => (i > 0 && t - sorted[i - 1]! <= 1000 ? sizes[sizes.length - 1]!++ : sizes.push(1)));
-  return sizes;
 }
 
 async function cancelTogether(mf: Miniflare, shared: boolean): Promise<Run> {
@@ -172,4 +167,49 @@ describe("the Durable Object survives a restart", () => {
       await served.close();
     }
   }, 60_000);
+});
+
+describe("a reset of the object in the middle of a run (as a deploy does)", () => {
+  it("keeps the three Workers within one budget: they retry the object instead of taking a budget each", async () => {
+    // In-flight slots come back busy until grantedAt + maxHoldMs: a short hold keeps the run short.
+    const mf = miniflare(undefined, { HTX_RATE_MAX_HOLD_MS: "5000" });
+    const { orders, ids } = demoOrders({ open: 6000, filled: 0, canceled: 0, unknown: 0 });
+    const sim = createHtxSimulator({ orders });
+    const arrivals: number[] = [];
+    let reset: Promise<unknown> | undefined;
+    const served = await serveHandler((request) => {
+      arrivals.push(performance.now());
+      // After the first wave has arrived, reset the object: every long poll under way fails.
+      if (arrivals.length === 50) reset = mf.getWorker("limiter").then((w) => w.fetch("http://worker/reset"));
+      return sim.fetch(request);
+    });
+    try {
+      for (const name of WORKERS) await (await mf.getWorker(name)).fetch("http://worker/");
+      const results = await Promise.all(WORKERS.map(async (name, i) => {
+        const response = await (await mf.getWorker(name)).fetch("http://worker/", {
+          method: "POST",
+          body: JSON.stringify({
+            baseUrl: served.url,
+            ids: ids.slice(i * 2000, i * 2000 + 2000),
+            shared: true,
+            timeoutMs: 4000,
+          }),
+        });
+        return (await response.json()) as { success: string[]; grants: { shared: number; local: number } };
+      }));
+      expect(await reset).toBeDefined();
+      console.info(
+        `reset mid-run: violations ${sim.stats.rateLimitViolations}, most arrivals in any 2 s ` +
+          `${sim.stats.maxRequestsInWindow}, waves ${waves(arrivals).join("/")}, ` +
+          `grants ${results.map((r) => `${r.grants?.shared} shared + ${r.grants?.local} local`).join(", ")}`,
+      );
+      expect(sim.stats.rateLimitViolations).toBe(0);
+      expect(sim.stats.maxRequestsInWindow).toBeLessThanOrEqual(50);
+      expect(new Set(results.flatMap((r) => r.success))).toEqual(new Set(ids));
+      expect(results.map((r) => r.grants.local)).toEqual([0, 0, 0]);
+    } finally {
+      await served.close();
+      await mf.dispose();
+    }
+  }, 90_000);
 });

@@ -20,7 +20,9 @@ beforeAll(async () => {
       HTX_ACCESS_KEY: DEMO_ACCOUNT.accessKey,
       HTX_SECRET_KEY: DEMO_ACCOUNT.secretKey,
       KILL_SWITCH_TOKEN: TOKEN,
+      HTX_UID: "1",
     },
+    durableObjects: { HTX_LIMITER: "HtxRateLimitObject" },
     outboundService: (request) => {
       outbound.push(new URL(request.url).host);
       return sim.fetch(request as unknown as Request) as never;

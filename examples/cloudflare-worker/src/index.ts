@@ -6,15 +6,30 @@
  *   wrangler secret put HTX_ACCESS_KEY
  *   wrangler secret put HTX_SECRET_KEY
  *   wrangler secret put KILL_SWITCH_TOKEN
+ *
+ * Its requests share the account's budget with every other Worker bound to the same
+ * HtxRateLimitObject, which this Worker owns (wrangler.toml; docs/cloudflare.md). The header
+ * `X-Rate-Limit-Budget` says whether every request used the shared budget.
  */
 import { HtxClient, HtxInputError } from "htx-batch-cancel";
+import { durableObjectLimiter, type DurableObjectNamespaceLike } from "htx-batch-cancel/cloudflare";
+
+export { HtxRateLimitObject } from "htx-batch-cancel/cloudflare";
 
 export interface Env {
   HTX_ACCESS_KEY: string;
   HTX_SECRET_KEY: string;
   KILL_SWITCH_TOKEN: string;
+  /** The account's UID (digits): one budget per UID, shared by all its keys. */
+  HTX_UID: string;
+  /** The HtxRateLimitObject namespace (wrangler.toml). */
+  HTX_LIMITER: DurableObjectNamespaceLike;
   /** Optional: another HTX host, e.g. https://api-aws.huobi.pro. */
   HTX_BASE_URL?: string;
+}
+
+interface Context {
+  waitUntil(promise: Promise<unknown>): void;
 }
 
 const encoder = new TextEncoder();
@@ -34,11 +49,12 @@ function problem(status: number, message: string): Response {
 }
 
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request: Request, env: Env, ctx: Context): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname !== "/cancel") return problem(404, "Not found: POST /cancel");
     if (request.method !== "POST") return problem(405, "Use POST /cancel");
     if (!env.KILL_SWITCH_TOKEN) return problem(500, "KILL_SWITCH_TOKEN is not set");
+    if (!env.HTX_LIMITER || !env.HTX_UID) return problem(500, "HTX_LIMITER and HTX_UID must be set (wrangler.toml)");
     const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
     if (!(await sameSecret(token, env.KILL_SWITCH_TOKEN))) return problem(401, "Missing or wrong bearer token");
 
@@ -49,12 +65,18 @@ export default {
       return problem(400, 'Body must be JSON: {"orderIds": ["…"]} or {"clientOrderIds": ["…"]}');
     }
     try {
+      const rateLimit = durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, {
+        waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p),
+      });
       const htx = new HtxClient({
         accessKey: env.HTX_ACCESS_KEY,
         secretKey: env.HTX_SECRET_KEY,
         baseUrl: env.HTX_BASE_URL,
+        rateLimit,
       });
-      return Response.json(await htx.batchCancel(input as never));
+      const result = await htx.batchCancel(input as never);
+      const budget = rateLimit.grants.local === 0 ? "shared" : `local-share ${rateLimit.grants.local}`;
+      return Response.json(result, { headers: { "x-rate-limit-budget": budget } });
     } catch (error) {
       if (error instanceof HtxInputError) return problem(400, error.message);
       throw error;
