@@ -43,6 +43,24 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
+/** `undefined` by name (not "a undefined"), anything else as `describe` words it. */
+function describeValue(value: unknown): string {
+  return value === undefined ? "undefined" : describe(value);
+}
+
+/** What was passed instead of an array of ids: "a Set", "a Map", "an object" (an array-like). */
+function describeList(value: unknown): string {
+  if (typeof value !== "object" || value === null) return describe(value);
+  let type = "Object";
+  try {
+    type = Object.prototype.toString.call(value).slice(8, -1);
+  } catch {
+    // A Proxy whose traps throw: "an object" says enough.
+  }
+  const hint = " (pass a real array: Array.from(yourIds))";
+  return type === "Object" ? `an object${hint}` : `a ${type}${hint}`;
+}
+
 function orderId(value: unknown, index: number): string {
   if (typeof value === "bigint") {
     if (value > 0n) return value.toString();
@@ -55,7 +73,7 @@ function orderId(value: unknown, index: number): string {
     );
   }
   if (typeof value !== "string") {
-    throw new HtxInputError(`orderIds[${index}] is ${describe(value)}: expected a string of digits.`);
+    throw new HtxInputError(`orderIds[${index}] is ${describeValue(value)}: expected a string of digits.`);
   }
   if (!ORDER_ID.test(value)) {
     throw new HtxInputError(
@@ -69,7 +87,7 @@ function orderId(value: unknown, index: number): string {
 function clientOrderId(value: unknown, index: number): string {
   if (typeof value !== "string") {
     throw new HtxInputError(
-      `clientOrderIds[${index}] is ${describe(value)}: expected a string of 1 to 64 characters ` +
+      `clientOrderIds[${index}] is ${describeValue(value)}: expected a string of 1 to 64 characters ` +
         `[A-Za-z0-9_-].`,
     );
   }
@@ -83,16 +101,61 @@ function clientOrderId(value: unknown, index: number): string {
 }
 
 /**
+ * Reads a field of the caller's input; a getter or Proxy trap that throws is an input error.
+ * What it threw is not kept: it comes from the caller's code, which may hold the secrets.
+ */
+function readField(from: object, key: PropertyKey, shown: string): unknown {
+  try {
+    return (from as Record<PropertyKey, unknown>)[key];
+  } catch {
+    throw new HtxInputError(`${shown} could not be read: reading it threw.`);
+  }
+}
+
+/**
+ * The ids of a list, checked one position at a time, each read once. A hole (`["1", , "2"]`,
+ * or a `length` beyond the last element) is refused like an explicit `undefined`: the caller
+ * meant an id there. The loop stops at the first hole, and an array of n elements has its
+ * first hole at index n at the latest: so `length` 2^32 − 1 with one element is refused at
+ * index 1, with nothing allocated or looped over for the rest. (Only a Proxy that claims an
+ * element at every index runs as long as it claims, as that many real ids would.)
+ */
+function checkedIds(list: readonly unknown[], field: string, check: (value: unknown, index: number) => string) {
+  const length = readField(list, "length", `${field}.length`);
+  if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0) {
+    throw new HtxInputError(`${field} must be an array of ids, its length is ${describeValue(length)}.`);
+  }
+  if (length === 0) throw new HtxInputError(`${field} is empty: pass at least one id (HTX refuses an empty list).`);
+  const ids = new Set<string>();
+  for (let index = 0; index < length; index++) {
+    let present: boolean;
+    try {
+      present = index in list;
+    } catch {
+      throw new HtxInputError(`${field}[${index}] could not be read: checking it threw.`);
+    }
+    if (!present) {
+      throw new HtxInputError(
+        `${field}[${index}] is a hole (a sparse array): pass an id at every position, ${length} in all.`,
+      );
+    }
+    ids.add(check(readField(list, index, `${field}[${index}]`), index));
+  }
+  return [...ids];
+}
+
+/**
  * Checks a batch-cancel argument and returns its ids, deduplicated in first-seen order.
  * @throws {HtxInputError} when the input is not exactly one non-empty list of valid ids.
  */
 export function normalizeIds(input: unknown): NormalizedIds {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new HtxInputError(
-      `batchCancel expects { orderIds: [...] } or { clientOrderIds: [...] }, got ${describe(input)}.`,
+      `batchCancel expects { orderIds: [...] } or { clientOrderIds: [...] }, got ${describeValue(input)}.`,
     );
   }
-  const { orderIds, clientOrderIds } = input as Record<string, unknown>;
+  const orderIds = readField(input, "orderIds", "orderIds");
+  const clientOrderIds = readField(input, "clientOrderIds", "clientOrderIds");
   if (orderIds !== undefined && clientOrderIds !== undefined) {
     throw new HtxInputError(
       "Pass either orderIds or clientOrderIds, not both: HTX takes one kind of id per request. " +
@@ -104,15 +167,9 @@ export function normalizeIds(input: unknown): NormalizedIds {
   const field = kind === "order" ? "orderIds" : "clientOrderIds";
   const list = kind === "order" ? orderIds : clientOrderIds;
   if (!Array.isArray(list)) {
-    throw new HtxInputError(`${field} must be an array of ids, got ${describe(list)}.`);
+    throw new HtxInputError(`${field} must be an array of ids, got ${describeList(list)}.`);
   }
-  if (list.length === 0) {
-    throw new HtxInputError(`${field} is empty: pass at least one id (HTX refuses an empty list).`);
-  }
-  const check = kind === "order" ? orderId : clientOrderId;
-  const ids = new Set<string>();
-  list.forEach((value, index) => ids.add(check(value, index)));
-  return { kind, ids: [...ids] };
+  return { kind, ids: checkedIds(list, field, kind === "order" ? orderId : clientOrderId) };
 }
 
 /** @throws {HtxInputError} unless both credentials are non-empty strings. */

@@ -2,6 +2,11 @@ import { describe, expect, it } from "vitest";
 import { HtxClient, HtxInputError } from "../mod.ts";
 import { KEYS, submitAllFetch } from "./helpers.ts";
 
+/** A getter or Proxy trap of a caller's hostile input. */
+function boom(): never {
+  throw new Error("getter failed");
+}
+
 function client() {
   const stub = submitAllFetch();
   return { htx: new HtxClient({ ...KEYS, fetch: stub.fetch, rateLimit: false }), stub };
@@ -45,6 +50,51 @@ describe("batchCancel input validation: an HtxInputError that says what to fix, 
     expect(stub.requests).toHaveLength(0);
   });
 
+  it.each([
+    // deno-lint-ignore no-sparse-arrays
+    ["a hole between ids", () => ({ orderIds: ["1", , "2"] }), /orderIds\[1\] is a hole \(a sparse array\)/],
+    ["a length past the last id", () => ({ orderIds: Object.assign(["1"], { length: 5 }) }), /orderIds\[1\] is a hole/],
+    ["a hole first", () => ({ clientOrderIds: Object.assign([], { 1: "a" }) }), /clientOrderIds\[0\] is a hole/],
+    [
+      "a length of 2^32 − 1 with one id (refused at the first hole, nothing looped over or allocated)",
+      () => ({ orderIds: Object.assign(["1"], { length: 2 ** 32 - 1 }) }),
+      /orderIds\[1\] is a hole/,
+    ],
+    ["an explicit undefined", () => ({ orderIds: ["1", undefined] }), /orderIds\[1\] is undefined: expected/],
+    [
+      "an id whose getter throws",
+      () => ({ orderIds: Object.defineProperty(["1", "2"], 1, { get: boom }) }),
+      /orderIds\[1\] could not be read/,
+    ],
+    [
+      "a list whose length throws (a Proxy)",
+      () => ({ orderIds: new Proxy(["1"], { get: (t, k) => (k === "length" ? boom() : Reflect.get(t, k)) }) }),
+      /orderIds\.length could not be read/,
+    ],
+    [
+      "a list whose membership check throws (a Proxy)",
+      () => ({ orderIds: new Proxy(["1"], { has: () => boom() }) }),
+      /orderIds\[0\] could not be read/,
+    ],
+    [
+      "an input whose orderIds getter throws",
+      () => Object.defineProperty({}, "orderIds", { get: boom, enumerable: true }),
+      /orderIds could not be read/,
+    ],
+    [
+      "an object pretending to be an array",
+      () => ({ orderIds: { length: 1, 0: "1" } }),
+      /orderIds must be an array of ids, got an object \(pass a real array: Array\.from/,
+    ],
+    ["a Set of ids", () => ({ orderIds: new Set(["1"]) }), /orderIds must be an array of ids, got a Set/],
+  ])("refuses %s, before sending anything", async (_, input, message) => {
+    const { htx, stub } = client();
+    const call = htx.batchCancel(input() as never);
+    await expect(call).rejects.toBeInstanceOf(HtxInputError);
+    await expect(call).rejects.toThrow(message);
+    expect(stub.requests).toHaveLength(0);
+  });
+
   it("accepts bigint order ids as their digits, beyond 2^53", async () => {
     const { htx, stub } = client();
     const result = await htx.batchCancel({ orderIds: [123456789012345678901n, "9007199254740993"] });
@@ -76,8 +126,8 @@ describe("HtxClient options", () => {
     ["a base URL with a query", { ...KEYS, baseUrl: "https://api.huobi.pro/?x=1" }, /without a path, query/],
     ["a base URL with credentials", { ...KEYS, baseUrl: "https://user:pw@api.huobi.pro" }, /user name or password/],
     ["a base URL that is no URL", { ...KEYS, baseUrl: "api.huobi.pro" }, /not a valid URL/],
-    ["a timeout of 0", { ...KEYS, timeoutMs: 0 }, /timeoutMs must be an integer ≥ 1/],
-    ["a negative retry", { ...KEYS, retry: -1 }, /retry must be an integer ≥ 0/],
+    ["a timeout of 0", { ...KEYS, timeoutMs: 0 }, /timeoutMs must be an integer from 1 to/],
+    ["a negative retry", { ...KEYS, retry: -1 }, /retry must be an integer from 0 to/],
   ])("refuses %s at construction", (_, options, message) => {
     expect(() => new HtxClient(options as never)).toThrow(HtxInputError);
     expect(() => new HtxClient(options as never)).toThrow(message);
