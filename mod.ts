@@ -3,7 +3,9 @@
  * signed with HTX Signature V2, using only `fetch` and Web Crypto or @noble/hashes. Any number
  * of ids is split into requests of at most 50, sent as fast as HTX's 50-per-2-s limit allows,
  * retried where that is safe, and every id comes back in exactly one of `success`, `failed`
- * (with HTX's reason and the order's state) or `unresolved` (with the error).
+ * (with HTX's reason, the order's state and an `outcome`) or `unresolved` (with every attempt's
+ * error and whether the cancel may have been applied). `classify(result)` groups the ids into
+ * cancel accepted / closed / may still be open (docs/results.md).
  *
  * Node (20+) and Bun:
  * ```ts
@@ -43,6 +45,7 @@ export {
   type RetryOptions,
   type UnresolvedCancel,
 } from "./src/client.ts";
+export { classify, type FailedOutcome, type ResultClasses } from "./src/cancel/outcome.ts";
 export {
   HtxAbortError,
   HtxApiError,

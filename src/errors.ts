@@ -115,16 +115,45 @@ export class HtxHttpError extends HtxError {
   }
 }
 
-/** The request did not get an answer: connection refused or dropped, DNS, TLS. Outcome unknown. */
+/** How many links of a cause chain are searched for a `code`. */
+const MAX_CAUSE_DEPTH = 8;
+
+/**
+ * The first string `code` along a cause chain (`error.code`, `error.cause.code`, …), e.g.
+ * `ECONNREFUSED` from undici's `TypeError: fetch failed` whose cause holds the socket error.
+ */
+export function causeCode(cause: unknown): string | undefined {
+  let current = cause;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH; depth++) {
+    if (typeof current !== "object" || current === null) return undefined;
+    const { code } = current as { code?: unknown };
+    if (typeof code === "string" && code !== "") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * The request did not get a complete answer: connection refused or dropped, DNS, TLS. Whether
+ * the cancel was applied depends on when it broke; `code` tells (see `mayHaveBeenApplied`).
+ */
 export class HtxNetworkError extends HtxError {
   /** Always `"HtxNetworkError"`. */
   override name = "HtxNetworkError" as const;
   /**
-   * Creates the error.
+   * The cause's code where the runtime gave one: `ECONNREFUSED`, `ENOTFOUND`, `EAI_AGAIN`,
+   * `ECONNRESET`, `UND_ERR_SOCKET`, `UND_ERR_CONNECT_TIMEOUT`, `CERT_HAS_EXPIRED`, …
+   */
+  readonly code?: string;
+  /**
+   * Creates the error; the message gets the cause's code appended, e.g. `… arrived (ECONNREFUSED).`
    * @param message What failed.
+   * @param options `cause` (already redacted) and the redacted `request`.
    */
   constructor(message: string, options: HtxErrorOptions = {}) {
-    super(message, true, options);
+    const code = causeCode(options.cause);
+    super(code === undefined ? message : `${message.replace(/\.$/, "")} (${code}).`, true, options);
+    if (code !== undefined) this.code = code;
   }
 }
 

@@ -13,6 +13,7 @@ import {
 } from "./errors.ts";
 import { redactCause, redactText } from "./redact.ts";
 import { BatchCancelAnswerSchema, type FailedEntry, ORDER_STATES, type OrderStateName } from "./schemas.ts";
+import { type FailedOutcome, failedOutcome } from "./cancel/outcome.ts";
 
 /** An id HTX did not cancel, with its reason and, where HTX gave one, the order's state. */
 export interface FailedCancel {
@@ -28,6 +29,13 @@ export interface FailedCancel {
   orderState?: number;
   /** The name of `orderState`: tells "already canceled" from "too late, filled". */
   state?: OrderStateName;
+  /**
+   * What the refusal says about the order: `"already-closed"`, `"closed-possibly-by-this-call"`
+   * (an earlier attempt of the same call lost its answer and may have closed it) or
+   * `"may-be-open"`. A single answer read by {@link parseBatchCancelResponse} has no earlier
+   * attempt, so it is never `"closed-possibly-by-this-call"` there.
+   */
+  outcome: FailedOutcome;
 }
 
 /** One request's outcome: ids whose cancel was submitted, and ids HTX refused. */
@@ -40,8 +48,10 @@ export interface BatchCancelAnswer {
 
 /** Where an answer came from, for error messages: the redacted request and what to redact. */
 export interface AnswerContext {
-  request?: RedactedRequest;
-  secrets?: readonly string[];
+  /** The request, redacted; read only when an error is made. */
+  readonly request?: RedactedRequest;
+  /** Values to redact (the request's AccessKeyId and Signature); read only when text is shown. */
+  readonly secrets?: readonly string[];
 }
 
 /** An answer larger than this is no batch-cancel answer (50 ids make a few KB). */
@@ -133,17 +143,35 @@ function apiError(
   });
 }
 
-function failedCancel(entry: FailedEntry): FailedCancel {
-  const out: FailedCancel = { errCode: entry["err-code"], errMsg: entry["err-msg"] ?? "" };
-  if (entry["order-id"]) out.orderId = entry["order-id"];
-  if (entry["client-order-id"]) out.clientOrderId = entry["client-order-id"];
-  const code = entry["order-state"];
-  if (code !== undefined && code !== null) {
-    out.orderState = code;
-    const name = (ORDER_STATES as Record<string, OrderStateName | undefined>)[String(code)];
-    if (name) out.state = name;
-  }
-  return out;
+function stateName(code: number): OrderStateName | undefined {
+  return (ORDER_STATES as Record<string, OrderStateName | undefined>)[String(code)];
+}
+
+/** Redacts foreign texts of one answer, each distinct text once: they repeat ("Incorrect order state"). */
+function textRedactor(ctx: AnswerContext): (text: string) => string {
+  const done = new Map<string, string>();
+  return (text) => {
+    let redacted = done.get(text);
+    if (redacted === undefined) done.set(text, redacted = text && redactText(text, ctx.secrets ?? []));
+    return redacted;
+  };
+}
+
+function failedCancel(entry: FailedEntry, redact: (text: string) => string): FailedCancel {
+  const errMsg = entry["err-msg"] ?? "";
+  const code = entry["order-state"] ?? undefined;
+  const state = code === undefined ? undefined : stateName(code);
+  // One answer alone: no earlier attempt of this call can have closed the order.
+  return {
+    ...(entry["order-id"] ? { orderId: entry["order-id"] } : {}),
+    ...(entry["client-order-id"] ? { clientOrderId: entry["client-order-id"] } : {}),
+    errCode: entry["err-code"],
+    // A foreign text: it may echo the request's credentials.
+    errMsg: redact(errMsg),
+    ...(code === undefined ? {} : { orderState: code }),
+    ...(state ? { state } : {}),
+    outcome: failedOutcome(state, false),
+  };
 }
 
 /**
@@ -209,7 +237,8 @@ export async function readBatchCancelAnswer(
   }
   const answer = parsed.output;
   if (answer.status === "error") throw apiError(answer, status, ctx);
-  return { success: answer.data.success, failed: answer.data.failed.map(failedCancel) };
+  const redact = textRedactor(ctx);
+  return { success: answer.data.success, failed: answer.data.failed.map((entry) => failedCancel(entry, redact)) };
 }
 
 /**

@@ -1,14 +1,28 @@
+import { getEventListeners } from "node:events";
+import process from "node:process";
 import { describe, expect, it } from "vitest";
 import {
   HtxAbortError,
   HtxApiError,
   HtxClient,
   type HtxClientOptions,
+  HtxError,
   HtxNetworkError,
   HtxResponseError,
   HtxTimeoutError,
 } from "../mod.ts";
-import { fixture, fixtureResponse, idsOf, KEYS, okAnswer, recordingFetch, submitAllFetch } from "./helpers.ts";
+import {
+  everyRendering,
+  fixture,
+  fixtureResponse,
+  idsOf,
+  KEYS,
+  leaks,
+  okAnswer,
+  recordingFetch,
+  signaturesOf,
+  submitAllFetch,
+} from "./helpers.ts";
 
 const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => String(from + i));
 const param = (request: Request, name: string) => new URL(request.url).searchParams.get(name);
@@ -66,6 +80,110 @@ describe("batchCancel chunking", () => {
   });
 });
 
+describe("batchCancel progress and the caller's signal", () => {
+  it("keeps accounting, with no unhandled rejection, when an async progress callback rejects", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const htx = new HtxClient({ ...KEYS, fetch: submitAllFetch().fetch });
+      const result = await htx.batchCancel({ orderIds: ids(120) }, {
+        onProgress: async () => {
+          throw new Error("UI gone");
+        },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 0)); // unhandled rejections surface by now
+      expect(result.success).toHaveLength(120);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("adds one abort listener to the caller's signal for 10,000 ids, and removes it when done", async () => {
+    const controller = new AbortController();
+    let most = 0;
+    const stub = recordingFetch(async (request) => {
+      most = Math.max(most, getEventListeners(controller.signal, "abort").length);
+      return okAnswer(await idsOf(request));
+    });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      // 200 requests, 50 per window: 150 wait in the limiter at first, each with its own signal.
+      const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, rateLimit: { limit: 50, intervalMs: 10 } });
+      const result = await htx.batchCancel({ orderIds: ids(10_000) }, { signal: controller.signal });
+      await new Promise((resolve) => setTimeout(resolve, 0)); // warnings are emitted on a later tick
+      expect(result.success).toHaveLength(10_000);
+      expect(most).toBe(1);
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+      expect(warnings.map((w) => w.name)).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});
+
+describe("batchCancel failures of the caller's own parts, reported as what they are", () => {
+  const hsmOffline: HtxClientOptions["hmac"] = {
+    name: "broken",
+    keyed: () => () => {
+      throw new Error("HSM offline");
+    },
+  };
+  it.each([
+    [
+      "a rate limiter whose acquire rejects",
+      { rateLimit: { acquire: () => Promise.reject(new Error("redis down")) } },
+      /rate limiter's acquire\(\) failed/,
+    ],
+    ["an HMAC backend that throws", { hmac: hsmOffline }, /Signing the request failed \(the HMAC backend threw\)/],
+    ["a now() that throws", {
+      now: () => {
+        throw new Error("no clock");
+      },
+    }, /options\.now threw/],
+    ["a now() that returns NaN", { now: () => NaN }, /options\.now returned NaN/],
+  ] as [string, Partial<HtxClientOptions>, RegExp][])(
+    "%s: an HtxError saying so, nothing sent, nothing applied",
+    async (_, options, message) => {
+      const stub = submitAllFetch();
+      const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, ...options });
+      const [unresolved] = (await htx.batchCancel({ orderIds: ["1"] })).unresolved;
+      expect(stub.requests).toHaveLength(0);
+      expect(unresolved!.error).toBeInstanceOf(HtxError);
+      expect(unresolved!.error).not.toBeInstanceOf(HtxAbortError);
+      expect(unresolved!.error.message).toMatch(message);
+      expect(unresolved!.mayHaveBeenApplied).toBe(false);
+    },
+  );
+
+  it.each([
+    ["null", null],
+    ["a plain object", { status: "200" }],
+  ])("a fetch resolving to %s: an HtxResponseError that says so, possibly applied", async (shown, value) => {
+    const htx = new HtxClient({ ...KEYS, retry: 0, fetch: () => Promise.resolve(value as unknown as Response) });
+    const [unresolved] = (await htx.batchCancel({ orderIds: ["1"] })).unresolved;
+    expect(unresolved!.error).toBeInstanceOf(HtxResponseError);
+    expect(unresolved!.error.message).toMatch(
+      new RegExp(`options\\.fetch resolved to ${shown === "null" ? "null" : "object"} instead of a Response`),
+    );
+    expect(unresolved!.mayHaveBeenApplied).toBe(true);
+  });
+
+  it("redacts the request's own Signature and AccessKeyId from a refusal's err-msg", async () => {
+    const stub = recordingFetch((request) => {
+      const signature = new URL(request.url).searchParams.get("Signature")!;
+      return okAnswer([], [{ "order-id": "1", "err-code": "x", "err-msg": `sig ${signature} key ${KEYS.accessKey}` }]);
+    });
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch });
+    const result = await htx.batchCancel({ orderIds: ["1"] });
+    expect(result.failed[0]!.errMsg).toBe("sig [REDACTED] key [REDACTED]");
+    expect(leaks(everyRendering(result), signaturesOf(stub.requests))).toEqual([]);
+  });
+});
+
 describe("batchCancel accounting", () => {
   it("puts every id in exactly one list: submitted, failed with state, or not mentioned", async () => {
     const stub = recordingFetch(() =>
@@ -84,8 +202,9 @@ describe("batchCancel accounting", () => {
         errMsg: "Incorrect order state",
         orderState: 6,
         state: "filled",
+        outcome: "already-closed",
       },
-      { orderId: "3", errCode: "base-not-found", errMsg: "The record is not found." },
+      { orderId: "3", errCode: "base-not-found", errMsg: "The record is not found.", outcome: "may-be-open" },
     ]);
     expect(result.unresolved).toHaveLength(1);
     expect(result.unresolved[0]!.id).toBe("4");

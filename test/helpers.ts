@@ -1,5 +1,6 @@
 /** Shared test helpers: fixtures, a recording fetch, test credentials and the leak scan. */
 import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { inspect } from "node:util";
 import type { HtxFault, HtxSimulatorOptions, SimulatedOrder } from "../src/testing/mod.ts";
 
@@ -145,27 +146,41 @@ export function shapeOf(value: unknown, key = ""): unknown {
 /** What a result's lists hold, counted: the message every accounting assertion fails with. */
 export interface Breakdown {
   success: number;
-  /** Failed ids by `errCode`. */
+  /** Failed ids by `errCode:outcome` (e.g. `order-orderstate-error:already-closed`). */
   failed: Record<string, number>;
-  /** Unresolved ids by error class and, where it has one, HTX's code or the HTTP status. */
+  /**
+   * Unresolved ids by error class, HTX's code or the HTTP status where there is one, and
+   * whether the cancel may have been applied (e.g. `HtxTimeoutError:maybe-applied`).
+   */
   unresolved: Record<string, number>;
 }
 
 /**
- * Counts a batch-cancel result by list, error class and code, so that an accounting assertion
- * written as `expect(breakdown(result)).toEqual({...})` shows where every id went when it fails.
+ * Counts a batch-cancel result by list, error class, code and outcome, so that an accounting
+ * assertion written as `expect(breakdown(result)).toEqual({...})` shows where every id went
+ * when it fails.
  */
 export function breakdown(result: {
   success: readonly unknown[];
-  failed: readonly { errCode: string }[];
-  unresolved: readonly { error: Error }[];
+  failed: readonly { errCode: string; outcome?: string }[];
+  unresolved: readonly { error: Error; mayHaveBeenApplied?: boolean }[];
 }): Breakdown {
   const count = (into: Record<string, number>, key: string) => (into[key] = (into[key] ?? 0) + 1);
   const out: Breakdown = { success: result.success.length, failed: {}, unresolved: {} };
-  for (const { errCode } of result.failed) count(out.failed, errCode);
-  for (const { error } of result.unresolved) {
+  for (const { errCode, outcome } of result.failed) count(out.failed, [errCode, outcome].filter(Boolean).join(":"));
+  for (const { error, mayHaveBeenApplied } of result.unresolved) {
     const e = error as Error & { errCode?: string; status?: number };
-    count(out.unresolved, [e.name, e.errCode ?? e.status].filter((x) => x !== undefined).join(":"));
+    const applied = mayHaveBeenApplied === undefined ? undefined : mayHaveBeenApplied ? "maybe-applied" : "not-applied";
+    count(out.unresolved, [e.name, e.errCode ?? e.status, applied].filter((x) => x !== undefined).join(":"));
   }
   return out;
+}
+
+/** A loopback port nothing listens on, for connections that are refused (ECONNREFUSED). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -1,12 +1,21 @@
 /** Property tests: for any input, any answer, any key, the client's promises hold. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createBatchCancelRequest, HtxClient, HtxError, HtxInputError, parseBatchCancelResponse } from "../mod.ts";
+import {
+  createBatchCancelRequest,
+  HtxClient,
+  HtxError,
+  HtxInputError,
+  ORDER_STATES,
+  type OrderStateName,
+  parseBatchCancelResponse,
+} from "../mod.ts";
 import { percentEncode } from "../src/sign.ts";
-import { createHtxSimulator } from "../src/testing/mod.ts";
+import { createHtxSimulator, type HtxFault, type SimulatedOrder } from "../src/testing/mod.ts";
 import { everyRendering, idsOf, KEYS, leaks, okAnswer, recordingFetch } from "./helpers.ts";
 
 const RUNS = { numRuns: 200 };
+const BATCH_CANCEL = "/v1/order/orders/batchcancel";
 
 /** Ids as callers might pass them: valid digits, bigints, numbers, junk, unicode, duplicates. */
 const orderIdLike = fc.oneof(
@@ -91,6 +100,98 @@ describe("property: batchCancel input", () => {
       RUNS,
     );
   });
+});
+
+/** Every way a request can go wrong; a timeout is an answer slower than the client's 30 ms. */
+const fault: fc.Arbitrary<HtxFault | undefined> = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom<HtxFault>(
+    { type: "drop", after: false },
+    { type: "drop", after: true },
+    { type: "latency", ms: 60 },
+    { type: "html", status: 200 },
+    { type: "html", status: 403 },
+    { type: "html", status: 502 },
+    { type: "html", status: 503 },
+    { type: "truncated-json" },
+    { type: "empty" },
+    { type: "envelope", errCode: "base-request-exceed-frequency-limit", errMsg: "rate limited" },
+    { type: "envelope", errCode: "invalid-parameter", errMsg: "invalid request limit" },
+    { type: "envelope", errCode: "base-system-error", errMsg: "system busy" },
+    { type: "envelope", errCode: "bad-request", errMsg: "bad" },
+  ),
+);
+/** An order's state before the call, or `unknown`: HTX has never heard of the id. */
+const stateBefore = fc.constantFrom<OrderStateName | "unknown">(...Object.values(ORDER_STATES), "unknown");
+const OPEN = new Set<string>(["created", "submitted", "partial-filled"]);
+const CLOSED_BY_A_CANCEL = new Set<string>(["cancelling", "canceled", "partial-canceled"]);
+
+describe("property: every id's class against the simulator's ground truth", () => {
+  it("never claims more than the client could know, whatever each request ran into", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(stateBefore, { minLength: 1, maxLength: 120 }),
+        fc.array(fault, { maxLength: 12 }),
+        fc.integer({ min: 0, max: 3 }),
+        async (states, faults, retries) => {
+          const ids = states.map((_, i) => String(1000 + i));
+          const orders: SimulatedOrder[] = states.flatMap((state, i) =>
+            state === "unknown" ? [] : [{ uid: 1, orderId: ids[i]!, state }]
+          );
+          let n = 0;
+          const sim = createHtxSimulator({
+            accounts: [{ uid: 1, ...KEYS }],
+            orders,
+            cancelSettleMs: 0,
+            faults: (request) => (new URL(request.url).pathname === BATCH_CANCEL ? faults[n++] : undefined),
+          });
+          // Every request the simulator handles, awaited before reading its book: a request
+          // the client gave up on may still be applied after the call returns.
+          const handled: Promise<unknown>[] = [];
+          const fetch = (url: string, init: RequestInit) => {
+            const answer = sim.fetch(url, init);
+            handled.push(answer.catch(() => {}));
+            return answer;
+          };
+          const htx = new HtxClient({
+            ...KEYS,
+            fetch,
+            timeoutMs: 30,
+            retry: { limit: retries, baseDelayMs: 0 },
+            rateLimit: { limit: 1000, intervalMs: 5 },
+          });
+          const result = await htx.batchCancel({ orderIds: ids });
+          await Promise.all(handled);
+
+          const before = new Map(ids.map((id, i) => [id, states[i]!]));
+          const after = (id: string) => sim.getOrder(1, id)?.state ?? "unknown";
+          /** Ground truth: a request of this call cancelled it (nothing else moves an order here). */
+          const applied = (id: string) => OPEN.has(before.get(id)!) && CLOSED_BY_A_CANCEL.has(after(id));
+
+          const reported = [
+            ...result.success,
+            ...result.failed.map((f) => f.orderId!),
+            ...result.unresolved.map((u) => u.id),
+          ];
+          expect(reported.sort()).toEqual([...ids].sort());
+          for (const id of result.success) expect(applied(id), `success ${id}`).toBe(true);
+          for (const f of result.failed) {
+            const id = f.orderId!;
+            if (f.outcome === "already-closed") expect(applied(id), `already-closed ${id}`).toBe(false);
+            if (f.outcome !== "may-be-open") expect(f.state, `closed ${id}`).toBe(after(id));
+            if (applied(id)) expect(f.outcome, `closed by this call ${id}`).toBe("closed-possibly-by-this-call");
+            if (before.get(id) === "unknown") expect(f.outcome).toBe("may-be-open");
+          }
+          for (const u of result.unresolved) {
+            if (!u.mayHaveBeenApplied) expect(applied(u.id), `not applied ${u.id}`).toBe(false);
+            expect(u.errors.length).toBeGreaterThan(0);
+            expect(u.error).toBe(u.errors.at(-1));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });
 
 /** Bodies HTX might (or should never) send. */

@@ -34,6 +34,7 @@ describe("parseBatchCancelResponse: answers HTX gives on the merits", () => {
         errMsg: "Incorrect order state",
         orderState: 7,
         state: "canceled",
+        outcome: "already-closed",
       }],
     });
   });
@@ -54,6 +55,7 @@ describe("parseBatchCancelResponse: answers HTX gives on the merits", () => {
       errMsg: "Incorrect order state",
       orderState: 7,
       state: "canceled",
+      outcome: "already-closed",
     }]);
   });
 
@@ -67,8 +69,14 @@ describe("parseBatchCancelResponse: answers HTX gives on the merits", () => {
         errMsg: "Incorrect order state",
         orderState: 6,
         state: "filled",
+        outcome: "already-closed",
       },
-      { clientOrderId: "grid-3", errCode: "base-not-found", errMsg: "The record is not found." },
+      {
+        clientOrderId: "grid-3",
+        errCode: "base-not-found",
+        errMsg: "The record is not found.",
+        outcome: "may-be-open",
+      },
     ]);
   });
 
@@ -81,16 +89,16 @@ describe("parseBatchCancelResponse: answers HTX gives on the merits", () => {
   });
 
   it.each([
-    [-1, "closed"],
-    [1, "created"],
-    [3, "submitted"],
-    [4, "partial-filled"],
-    [5, "partial-canceled"],
-    [6, "filled"],
-    [7, "canceled"],
-    [10, "cancelling"],
-    [99, undefined],
-  ])("names order-state %i as %s", async (code, name) => {
+    [-1, "closed", "already-closed"],
+    [1, "created", "may-be-open"],
+    [3, "submitted", "may-be-open"],
+    [4, "partial-filled", "may-be-open"],
+    [5, "partial-canceled", "already-closed"],
+    [6, "filled", "already-closed"],
+    [7, "canceled", "already-closed"],
+    [10, "cancelling", "already-closed"],
+    [99, undefined, "may-be-open"],
+  ])("names order-state %i as %s, which alone (no earlier attempt) reads as %s", async (code, name, outcome) => {
     const answer = Response.json({
       status: "ok",
       data: {
@@ -101,6 +109,7 @@ describe("parseBatchCancelResponse: answers HTX gives on the merits", () => {
     const [failed] = (await parseBatchCancelResponse(answer)).failed;
     expect(failed!.orderState).toBe(code);
     expect(failed!.state).toBe(name);
+    expect(failed!.outcome).toBe(outcome);
   });
 
   it("keeps ids beyond 2^53 as the exact digits sent", async () => {

@@ -128,7 +128,7 @@ describe("credentials never show when a custom fetch throws something richer tha
     });
     const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, retry: 0, rateLimit: false });
     const result = await htx.batchCancel({ orderIds: ["1", "2"] });
-    expect(breakdown(result)).toEqual({ success: 0, failed: {}, unresolved: { HtxNetworkError: 2 } });
+    expect(breakdown(result)).toEqual({ success: 0, failed: {}, unresolved: { "HtxNetworkError:maybe-applied": 2 } });
     const signatures = signaturesOf(stub.requests);
     // console.log(result) prints util.inspect(result); this looks deeper than it does.
     const shown = `${everyRendering(result)}\n${inspect(result, { showHidden: true, depth: Infinity, getters: true })}`;

@@ -1,5 +1,7 @@
 /** Command-line arguments, parsed with `node:util` parseArgs (it runs on Node and Deno alike). */
 import { parseArgs } from "node:util";
+import { MAX_RETRIES } from "../cancel/options.ts";
+import { MAX_TIMER_MS } from "../cancel/timers.ts";
 
 /** A usage mistake: the command exits 2 and sends nothing. */
 export class UsageError extends Error {
@@ -25,10 +27,10 @@ Options:
   --client-ids            the ids file holds client order ids (default: order ids)
   --base-url URL          API origin (default https://api.huobi.pro)
   --aws                   use https://api-aws.huobi.pro
-  --timeout-ms N          per request (default 10000)
-  --retries N             extra attempts when the outcome is unknown or transient (default 2)
+  --timeout-ms N          per request, 1 to 2147483647 (default 10000)
+  --retries N             extra attempts when the outcome is unknown or transient (default 2, at most 100)
   --dry-run               validate and print the requests, credentials redacted; send nothing
-  --json                  print the full result as JSON on standard output
+  --json                  print the full result as JSON on standard output (fields: docs/results.md)
   --quiet                 no progress on standard error
   -h, --help              this text
   -v, --version           the version
@@ -37,12 +39,20 @@ simulate: serves the offline HTX simulator on 127.0.0.1 with open orders for the
   (AccessKeyId demo-access-key; see README, "Simulator"), until Ctrl-C.
 demo: starts the simulator, cancels its orders with progress, prints the summary.
 
+The summary puts every id in one of three classes:
+  cancel accepted   HTX submitted the cancel
+  closed            already canceled or filled before this run, or closed possibly by this run
+                    (an earlier request's answer was lost: it, or something before, closed it)
+  may still be open HTX did not cancel it (open state, unknown id, other refusal), or no usable
+                    answer came (the cancel may or may not have been applied; the summary says which)
+
 Exit codes:
-  0  every id submitted for cancel
-  1  some ids failed or are unresolved (also after Ctrl-C, which stops sending new requests,
+  0  no order may still be open: every cancel accepted or the order closed
+  1  some orders may still be open (also after Ctrl-C, which stops sending new requests,
      waits for the ones in flight, and reports the rest as unresolved)
   2  usage or input error: nothing was sent
-  3  nothing could be sent: every request failed (authentication, network)
+  3  nothing reached HTX: every request was refused as a whole or never connected
+     (authentication, permissions, network), so no cancel was applied
 `;
 
 export type Command =
@@ -63,10 +73,10 @@ export type Command =
 
 const AWS_BASE_URL = "https://api-aws.huobi.pro";
 
-function wholeNumber(flag: string, value: string | undefined, fallback: number, min = 0): number {
+function wholeNumber(flag: string, value: string | undefined, fallback: number, min = 0, max = MAX_TIMER_MS): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) {
-    throw new UsageError(`--${flag} must be a whole number ≥ ${min}, got "${value}".`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got "${value}".`);
   }
   return Number(value);
 }
@@ -115,7 +125,7 @@ export function parseCommand(argv: string[]): Command {
   if (sub === "simulate") {
     return {
       kind: "simulate",
-      port: wholeNumber("port", v.port, 8080),
+      port: wholeNumber("port", v.port, 8080, 0, 65535),
       orders: wholeNumber("orders", v.orders, 1000),
       latencyMs: wholeNumber("latency-ms", v["latency-ms"], 0),
     };
@@ -149,7 +159,7 @@ export function parseCommand(argv: string[]): Command {
     ids,
     baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
     timeoutMs: v["timeout-ms"] === undefined ? undefined : wholeNumber("timeout-ms", v["timeout-ms"], 0, 1),
-    retries: v.retries === undefined ? undefined : wholeNumber("retries", v.retries, 0),
+    retries: v.retries === undefined ? undefined : wholeNumber("retries", v.retries, 0, 0, MAX_RETRIES),
     dryRun: v["dry-run"]!,
     json: v.json!,
     quiet: v.quiet!,

@@ -1,5 +1,7 @@
 /** What the command shows: progress on standard error, the summary on standard output. */
 import type { BatchCancelResult } from "../client.ts";
+import { classify, failedId, type ResultClasses, type UnresolvedCancel } from "../cancel/outcome.ts";
+import type { FailedCancel } from "../response.ts";
 
 /** Where the command writes; a terminal gets a bar, anything else plain lines. */
 export interface Streams {
@@ -36,50 +38,99 @@ export function progressReporter(streams: Streams, quiet: boolean, clock: () => 
 
 const SHOWN_IDS = 10;
 
-function idList(ids: string[]): string {
+function idList(ids: readonly string[]): string {
   const shown = ids.slice(0, SHOWN_IDS).join(", ");
   return ids.length > SHOWN_IDS ? `${shown}, … and ${ids.length - SHOWN_IDS} more` : shown;
 }
 
-function grouped<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+/** Ids grouped by a label, in first-seen order; linear in the number of ids. */
+function grouped<T>(items: readonly T[], label: (item: T) => string, id: (item: T) => string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
   for (const item of items) {
-    const k = key(item);
-    groups.set(k, [...(groups.get(k) ?? []), item]);
+    const key = label(item);
+    const ids = groups.get(key);
+    if (ids) ids.push(id(item));
+    else groups.set(key, [id(item)]);
   }
   return groups;
 }
 
-/** The human summary: submitted, failed by err-code and state, unresolved by error. */
-export function summary(result: BatchCancelResult): string {
+function groupLines(groups: Map<string, string[]>, indent: string): string[] {
   const lines: string[] = [];
-  const total = result.success.length + result.failed.length + result.unresolved.length;
-  lines.push(
-    `${total} ids: ${result.success.length} submitted, ${result.failed.length} failed, ${result.unresolved.length} unresolved`,
-  );
-  if (result.failed.length > 0) {
-    lines.push("", "Failed (HTX refused the cancel):");
-    const groups = grouped(result.failed, (f) => `${f.errCode}${f.state ? ` (order ${f.state})` : ""}`);
-    for (const [reason, items] of groups) {
-      lines.push(
-        `  ${reason}: ${items.length}`,
-        `    ${idList(items.map((f) => f.orderId ?? f.clientOrderId ?? "?"))}`,
-      );
-    }
+  for (const [label, ids] of groups) lines.push(`${indent}${ids.length} × ${label}`, `${indent}    ${idList(ids)}`);
+  return lines;
+}
+
+const refusal = (f: FailedCancel) => `${f.errCode}${f.state ? ` (order ${f.state})` : ""}`;
+const failure = (u: UnresolvedCancel) => `${u.error.name}: ${u.error.message}`;
+
+/** Lines of class (b): closed, before this call or possibly by it. */
+function closedLines(closed: readonly FailedCancel[]): string[] {
+  if (closed.length === 0) return [];
+  const before = closed.filter((f) => f.outcome === "already-closed");
+  const byUs = closed.filter((f) => f.outcome === "closed-possibly-by-this-call");
+  const lines = ["", `Closed (nothing left to cancel): ${closed.length}`];
+  if (before.length > 0) {
+    lines.push(`  already closed (canceled or filled), not by this run: ${before.length}`);
+    lines.push(...groupLines(grouped(before, (f) => f.state ?? f.errCode, failedId), "    "));
   }
-  if (result.unresolved.length > 0) {
-    lines.push("", "Unresolved (no usable answer; the cancel may or may not have happened):");
-    const groups = grouped(result.unresolved, (u) => `${u.error.name}: ${u.error.message}`);
-    for (const [reason, items] of groups) {
-      lines.push(`  ${reason}: ${items.length}`, `    ${idList(items.map((u) => u.id))}`);
-    }
+  if (byUs.length > 0) {
+    lines.push(
+      `  closed, possibly by this run: ${byUs.length} (an earlier request's answer was lost; that request ` +
+        `or something before this run closed them, which of the two cannot be known)`,
+    );
+    lines.push(...groupLines(grouped(byUs, (f) => f.state ?? f.errCode, failedId), "    "));
   }
+  return lines;
+}
+
+/** Lines of class (c): may still be open, with the reason. */
+function mayBeOpenLines({ ids, failed, unresolved }: ResultClasses["mayBeOpen"]): string[] {
+  if (ids.length === 0) return [];
+  const lines = ["", `May still be open (check them, or cancel them again): ${ids.length}`];
+  if (failed.length > 0) {
+    lines.push(`  HTX did not cancel them: ${failed.length}`);
+    lines.push(...groupLines(grouped(failed, refusal, failedId), "    "));
+  }
+  const maybe = unresolved.filter((u) => u.mayHaveBeenApplied);
+  const notApplied = unresolved.filter((u) => !u.mayHaveBeenApplied);
+  if (maybe.length > 0) {
+    lines.push(`  no usable answer; the cancel may or may not have been applied: ${maybe.length}`);
+    lines.push(...groupLines(grouped(maybe, failure, (u) => u.id), "    "));
+  }
+  if (notApplied.length > 0) {
+    lines.push(`  no usable answer; the cancel was not applied: ${notApplied.length}`);
+    lines.push(...groupLines(grouped(notApplied, failure, (u) => u.id), "    "));
+  }
+  return lines;
+}
+
+/**
+ * The human summary, by what the user does next: (a) cancel accepted, (b) closed (before this
+ * run, or possibly by it), (c) may still be open, each with its reasons. Linear in the ids.
+ */
+export function summary(result: BatchCancelResult): string {
+  const { accepted, closed, mayBeOpen } = classify(result);
+  const total = accepted.length + closed.length + mayBeOpen.ids.length;
+  const lines = [
+    `${total} ids: ${accepted.length} cancel accepted, ${closed.length} closed, ${mayBeOpen.ids.length} may still be open`,
+    `  (in --json: ${result.success.length} success, ${result.failed.length} failed, ${result.unresolved.length} unresolved)`,
+  ];
+  if (accepted.length > 0) {
+    lines.push("", `Cancel accepted (HTX submitted the cancel): ${accepted.length}`, `    ${idList(accepted)}`);
+  }
+  lines.push(...closedLines(closed), ...mayBeOpenLines(mayBeOpen));
   return `${lines.join("\n")}\n`;
 }
 
-/** The exit code: 0 all submitted, 1 some failed or unresolved, 3 nothing could be sent. */
+/**
+ * The exit code: 0 when no id may still be open (accepted or closed); 3 when nothing can have
+ * reached HTX (every id unresolved, none possibly applied) and the run was not interrupted;
+ * 1 otherwise.
+ */
 export function exitCode(result: BatchCancelResult, aborted: boolean): 0 | 1 | 3 {
-  if (result.failed.length === 0 && result.unresolved.length === 0) return 0;
-  const nothingSent = result.success.length === 0 && result.failed.length === 0;
-  return nothingSent && !aborted ? 3 : 1;
+  if (classify(result).mayBeOpen.ids.length === 0) return 0;
+  const nothingReached = result.success.length === 0 && result.failed.length === 0 &&
+    result.unresolved.every((u) => !u.mayHaveBeenApplied);
+  return nothingReached && !aborted ? 3 : 1;
 }

@@ -1,0 +1,237 @@
+/**
+ * One attempt at one request of at most 50 ids: read the clock, sign, take a rate-limit slot,
+ * send within `timeoutMs`, read the answer. And what a failed attempt says about the cancel:
+ * {@link mayHaveBeenApplied}.
+ */
+import {
+  HtxAbortError,
+  HtxApiError,
+  HtxError,
+  HtxHttpError,
+  HtxNetworkError,
+  HtxResponseError,
+  HtxTimeoutError,
+  type RedactedRequest,
+} from "../errors.ts";
+import type { NormalizedIds } from "../input.ts";
+import type { RateLimiter, ReleaseSlot } from "../limiter.ts";
+import type { ServerClock } from "../clock.ts";
+import { redactCause, redactUrl } from "../redact.ts";
+import { batchCancelInit } from "../request.ts";
+import { type AnswerContext, type BatchCancelAnswer, isRateLimitAnswer, readBatchCancelAnswer } from "../response.ts";
+import { withTimeout } from "./timers.ts";
+
+/** The standard fetch signature, as far as this client uses it. */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Everything one attempt needs, fixed per client. */
+export interface AttemptSetup {
+  /** Signs the endpoint's URL for a time; throws `HtxError` when the HMAC backend fails. */
+  sign: (epochMs: number) => Promise<string>;
+  /** The caller's fetch, or the global one. */
+  fetch: FetchLike;
+  /** HTX's clock as this client knows it. */
+  clock: ServerClock;
+  /** Grants each request its slot; absent with `rateLimit: false`. */
+  limiter: RateLimiter | undefined;
+  /** Per request, from send to the end of the answer. */
+  timeoutMs: number;
+  /** The AccessKeyId, redacted from whatever a request's error shows. */
+  accessKey: string;
+}
+
+/** What one attempt came to: HTX's answer, or the error that stopped it, and the clock it was signed by. */
+export type AttemptResult =
+  & { generation: number }
+  & ({ answer: BatchCancelAnswer; error?: undefined } | { answer?: undefined; error: HtxError });
+
+/** A request that waited longer than this for its slot is signed again, with a fresh timestamp. */
+const RESIGN_AFTER_MS = 5_000;
+const SIGNATURE_PARAM = "&Signature=";
+
+/**
+ * Makes one attempt; never throws. `signal` stops it only before sending: once sent, the
+ * request runs to its answer or its timeout.
+ */
+export async function attemptOnce(
+  setup: AttemptSetup,
+  ids: NormalizedIds,
+  signal: AbortSignal,
+): Promise<AttemptResult> {
+  const { clock } = setup;
+  const generation = clock.generation;
+  let url: string;
+  let release: ReleaseSlot | undefined;
+  try {
+    // Sign before taking a slot: a slot counts from its grant, so work done after the grant
+    // only holds it longer.
+    const signedAt = clock.local();
+    url = await setup.sign(clock.server(signedAt));
+    release = await acquire(setup.limiter, signal, setup.accessKey);
+    if (signal.aborted) throw signal.reason;
+    const now = clock.local();
+    if (now - signedAt > RESIGN_AFTER_MS || generation !== clock.generation) {
+      url = await setup.sign(clock.server(now));
+    }
+  } catch (reason) {
+    release?.();
+    return { generation, error: notSentError(reason, signal, setup.accessKey) };
+  }
+  try {
+    return { generation, answer: await send(setup, url, ids) };
+  } catch (error) {
+    return { generation, error: error as HtxError };
+  } finally {
+    // The request reached HTX, if at all, before its answer came back: count from now.
+    release?.();
+  }
+}
+
+/** Takes a slot; a limiter that fails (not through `signal`) is reported as what it is. */
+async function acquire(
+  limiter: RateLimiter | undefined,
+  signal: AbortSignal,
+  accessKey: string,
+): Promise<ReleaseSlot | undefined> {
+  if (!limiter) return undefined;
+  let granted: unknown;
+  try {
+    granted = await limiter.acquire(signal);
+  } catch (cause) {
+    if (signal.aborted) throw signal.reason;
+    throw new HtxError("The rate limiter's acquire() failed; these ids were not sent.", false, {
+      cause: redactCause(cause, [accessKey]),
+    });
+  }
+  return typeof granted === "function" ? (granted as ReleaseSlot) : undefined;
+}
+
+/** The error of an attempt stopped before sending: ours as they are, an abort as an abort. */
+function notSentError(reason: unknown, signal: AbortSignal, accessKey: string): HtxError {
+  if (reason instanceof HtxError && !(reason instanceof HtxAbortError)) return reason;
+  if (!signal.aborted) {
+    return new HtxError("The request could not be prepared; these ids were not sent.", false, {
+      cause: redactCause(reason, [accessKey]),
+    });
+  }
+  const cause = reason instanceof HtxAbortError ? reason.cause : reason;
+  return new HtxAbortError("Aborted before this request was sent; these ids were not sent.", {
+    cause: redactCause(cause, [accessKey]),
+  });
+}
+
+/** The request and the values to redact from its errors, both computed only if an error needs them. */
+function answerContext(url: string, accessKey: string): AnswerContext {
+  let request: RedactedRequest | undefined;
+  let secrets: readonly string[] | undefined;
+  return {
+    get request() {
+      return (request ??= { method: "POST", url: redactUrl(url) });
+    },
+    get secrets() {
+      const at = url.lastIndexOf(SIGNATURE_PARAM);
+      return (secrets ??= at < 0
+        ? [accessKey]
+        : [accessKey, decodeURIComponent(url.slice(at + SIGNATURE_PARAM.length))]);
+    },
+  };
+}
+
+/** A Response, or something close enough to read (a Response from another realm). */
+function isResponse(value: unknown): value is Response {
+  if (typeof value !== "object" || value === null) return false;
+  const { status, body } = value as { status?: unknown; body?: { getReader?: unknown } | null };
+  return typeof status === "number" && (body === null || typeof body?.getReader === "function");
+}
+
+/** Sends one signed request and reads its answer, all within `timeoutMs`. */
+function send(setup: AttemptSetup, url: string, ids: NormalizedIds): Promise<BatchCancelAnswer> {
+  const controller = new AbortController();
+  const init = batchCancelInit(ids, controller.signal);
+  const context = answerContext(url, setup.accessKey);
+  const timedOut = () =>
+    new HtxTimeoutError(
+      `HTX did not answer within ${setup.timeoutMs} ms; the cancel may or may not have been applied.`,
+      setup.timeoutMs,
+      { request: context.request },
+    );
+  return withTimeout(setup.timeoutMs, controller, timedOut, async () => {
+    let response: unknown;
+    try {
+      response = await setup.fetch(url, init);
+    } catch (cause) {
+      throw new HtxNetworkError("The request to HTX failed before an answer arrived.", {
+        request: context.request,
+        cause: redactCause(cause, context.secrets ?? []),
+      });
+    }
+    if (!isResponse(response)) {
+      const got = response === null ? "null" : typeof response;
+      throw new HtxResponseError(
+        `options.fetch resolved to ${got} instead of a Response: whether the request reached HTX is unknown.`,
+        { status: 0, bodySnippet: "", retryable: false },
+        { request: context.request },
+      );
+    }
+    return readBatchCancelAnswer(response, context);
+  });
+}
+
+/**
+ * Error codes of a connection that never opened: DNS, refused, unreachable, connect timeout,
+ * and certificate failures (the TLS handshake comes before the request is written).
+ */
+const NEVER_CONNECTED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "EAI_FAIL",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+/** Node's certificate codes: CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, SELF_SIGNED_CERT_IN_CHAIN, … */
+const CERTIFICATE_CODE = /(^|_)CERT(_|$)/;
+
+/**
+ * HTX's envelopes that refuse the request as a whole, before any cancel: authentication,
+ * permission (also reported as `api-signature-not-valid`), parameters, rate limits.
+ * Others (`base-system-error`, `timeout`, `gateway-internal-error`, unknown codes) may come
+ * after the cancels were applied. https://huobiapi.github.io/docs/spot/v1/en/#error-code
+ */
+const REFUSED_AS_A_WHOLE = new Set([
+  "api-signature-not-valid",
+  "api-signature-check-failed",
+  "login-required",
+  "invalid-parameter",
+  "bad-request",
+  "validation-format-error",
+  "validation-constraints-required",
+  "batchcancel-order-id-list-empty",
+  "base-argument-unsupported",
+]);
+
+/**
+ * Whether the attempt that ended in `error` may have reached HTX and had its cancels applied.
+ * `false` only when it certainly changed nothing: not sent (abort, a limiter, HMAC or clock
+ * failure), a connection that never opened, an HTTP 3xx/4xx, or an envelope refusing the whole
+ * request. When unsure, `true`.
+ */
+export function mayHaveBeenApplied(error: HtxError): boolean {
+  if (error instanceof HtxAbortError || error.name === "HtxError" || error.name === "HtxInputError") return false;
+  if (error instanceof HtxApiError) {
+    return !(REFUSED_AS_A_WHOLE.has(error.errCode) || isRateLimitAnswer(error.errCode, error.errMsg));
+  }
+  if (error instanceof HtxHttpError) return error.status >= 500;
+  if (error instanceof HtxNetworkError) {
+    const { code } = error;
+    return code === undefined || !(NEVER_CONNECTED.has(code) || CERTIFICATE_CODE.test(code));
+  }
+  return true; // timeouts, unreadable answers, anything unknown
+}

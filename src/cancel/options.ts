@@ -1,0 +1,238 @@
+/**
+ * The options of `HtxClient` and of one `batchCancel` call, checked before anything is sent:
+ * each mistake is an `HtxInputError` that names the option and what to pass instead.
+ */
+import { HtxError, HtxInputError } from "../errors.ts";
+import type { HmacBackend } from "../hmac.ts";
+import { validateBaseUrl, validateCredentials } from "../input.ts";
+import { type RateLimiter, SlidingWindowLimiter, type SlidingWindowOptions } from "../limiter.ts";
+import { redactCause } from "../redact.ts";
+import { BATCH_CANCEL_PATH, DEFAULT_BASE_URL } from "../request.ts";
+import { createEndpointSigner } from "../sign.ts";
+import { ServerClock } from "../clock.ts";
+import type { FetchLike } from "./attempt.ts";
+import type { CancelEngine, RetryPolicy, RunOptions } from "./engine.ts";
+import { MAX_TIMER_MS } from "./timers.ts";
+
+/** How failed attempts are retried. */
+export interface RetryOptions {
+  /** Extra attempts per request; default 2; 0 = none; at most 100. */
+  limit?: number;
+  /** First backoff in ms, doubled per attempt, with full jitter; default 250. */
+  baseDelayMs?: number;
+  /** Longest backoff in ms; default 4000. */
+  maxDelayMs?: number;
+}
+
+/** Options of `HtxClient`. */
+export interface HtxClientOptions {
+  /** The API key's AccessKeyId. Required. Never shown in errors, logs or inspection. */
+  accessKey: string;
+  /** The API key's secret. Required. Kept only inside the HMAC key. */
+  secretKey: string;
+  /** Default `"https://api.huobi.pro"`; https only, except loopback hosts (tests, simulator). */
+  baseUrl?: string;
+  /**
+   * Default `globalThis.fetch`. Called as `fetch(url, init)`, like the standard one; a
+   * simulator's `fetch` fits as it is.
+   */
+  fetch?: FetchLike;
+  /** Wall clock for request timestamps, epoch ms; default `Date.now`. */
+  now?: () => number;
+  /** Per request, from send to the end of the answer; default 10_000; 1 to 2^31−1. */
+  timeoutMs?: number;
+  /** Extra attempts when the outcome is unknown or transient; default 2; 0 = none. */
+  retry?: number | RetryOptions;
+  /**
+   * `{ limit: 50, intervalMs: 2000 }` by default; a shared {@link RateLimiter}; or `false`.
+   * A slot is held at least as long as its request can be in flight: `maxHoldMs` defaults to
+   * `max(30_000, timeoutMs + intervalMs)` and may not be below `timeoutMs`.
+   */
+  rateLimit?: SlidingWindowOptions | RateLimiter | false;
+  /** On a stale-timestamp answer: read `/v1/common/timestamp`, correct, retry once; default true. */
+  syncTime?: boolean;
+  /** HMAC implementation; default `defaultHmac`. */
+  hmac?: HmacBackend;
+}
+
+/** A validated client: its origin, for display, and its engine. */
+export interface ClientSetup {
+  /** HTX's origin, e.g. `https://api.huobi.pro`. */
+  origin: string;
+  /** What `batchCancel` runs its ids through. */
+  engine: CancelEngine;
+}
+
+/** More extra attempts than this is a retry storm, not a policy. */
+export const MAX_RETRIES = 100;
+const DEFAULT_INTERVAL_MS = 2000;
+const DEFAULT_MAX_HOLD_MS = 30_000;
+
+function describe(value: unknown): string {
+  return value === null
+    ? "null"
+    : Array.isArray(value)
+    ? "an array"
+    : typeof value === "object"
+    ? "an object"
+    : typeof value === "string"
+    ? "a string"
+    : String(value);
+}
+
+function integerOption(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new HtxInputError(`${name} must be an integer from ${min} to ${max}, got ${describe(value)}.`);
+  }
+  return value;
+}
+
+function optionalFunction<T>(name: string, value: unknown): T | undefined {
+  if (value !== undefined && typeof value !== "function") {
+    throw new HtxInputError(`${name} must be a function, got ${describe(value)}.`);
+  }
+  return value as T | undefined;
+}
+
+function retryPolicy(retry: unknown, afterRateLimitMs: number): RetryPolicy {
+  if (retry !== undefined && typeof retry !== "number" && (typeof retry !== "object" || retry === null)) {
+    throw new HtxInputError(
+      `retry must be a number of extra attempts or { limit, baseDelayMs, maxDelayMs }, got ${describe(retry)}.`,
+    );
+  }
+  const options = (typeof retry === "object" ? retry : { limit: retry }) as RetryOptions;
+  return {
+    limit: integerOption("retry", options.limit ?? 2, 0, MAX_RETRIES),
+    baseDelayMs: integerOption("retry.baseDelayMs", options.baseDelayMs ?? 250, 0, MAX_TIMER_MS),
+    maxDelayMs: integerOption("retry.maxDelayMs", options.maxDelayMs ?? 4000, 0, MAX_TIMER_MS),
+    afterRateLimitMs,
+  };
+}
+
+/**
+ * The client's own sliding window, or the caller's limiter. A slot must stay held as long as
+ * its request can be in flight, so the hold outlasts the timeout.
+ */
+function rateLimiter(rateLimit: unknown, timeoutMs: number): { limiter?: RateLimiter; intervalMs: number } {
+  if (rateLimit === false) return { intervalMs: DEFAULT_INTERVAL_MS };
+  if (typeof rateLimit !== "object" || rateLimit === null) {
+    throw new HtxInputError(
+      `rateLimit must be { limit, intervalMs }, a RateLimiter (an object with acquire()) or false, got ${
+        describe(rateLimit)
+      }.`,
+    );
+  }
+  if ("acquire" in rateLimit) {
+    if (typeof rateLimit.acquire !== "function") throw new HtxInputError("rateLimit.acquire must be a function.");
+    return { limiter: rateLimit as RateLimiter, intervalMs: DEFAULT_INTERVAL_MS };
+  }
+  const options = rateLimit as SlidingWindowOptions;
+  const intervalMs = Number.isFinite(options.intervalMs) ? options.intervalMs! : DEFAULT_INTERVAL_MS;
+  if (options.maxHoldMs !== undefined && !(options.maxHoldMs >= timeoutMs)) {
+    throw new HtxInputError(
+      `rateLimit.maxHoldMs (${describe(options.maxHoldMs)}) must be at least timeoutMs (${timeoutMs}): a slot must ` +
+        `stay held as long as its request can be in flight.`,
+    );
+  }
+  const maxHoldMs = options.maxHoldMs ?? Math.min(MAX_TIMER_MS, Math.max(DEFAULT_MAX_HOLD_MS, timeoutMs + intervalMs));
+  return { limiter: new SlidingWindowLimiter({ ...options, maxHoldMs }), intervalMs };
+}
+
+/** The signer of the endpoint; a failing HMAC backend is reported as such, its text redacted. */
+function endpointSigner(origin: string, accessKey: string, secretKey: string, hmac: unknown) {
+  if (
+    hmac !== undefined &&
+    (typeof hmac !== "object" || hmac === null || typeof (hmac as HmacBackend).keyed !== "function")
+  ) {
+    throw new HtxInputError(`hmac must be an HmacBackend (an object with keyed(secret)), got ${describe(hmac)}.`);
+  }
+  const secrets = [accessKey, secretKey];
+  let sign;
+  try {
+    sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, accessKey, secretKey, hmac as HmacBackend);
+  } catch (cause) {
+    throw new HtxInputError("hmac.keyed(secret) threw: this HMAC backend cannot be used here.", {
+      cause: redactCause(cause, secrets),
+    });
+  }
+  return async (epochMs: number): Promise<string> => {
+    try {
+      return await sign(epochMs);
+    } catch (cause) {
+      throw new HtxError("Signing the request failed (the HMAC backend threw); these ids were not sent.", false, {
+        cause: redactCause(cause, secrets),
+      });
+    }
+  };
+}
+
+/**
+ * Checks the client's options and builds its engine; sends nothing.
+ * @throws {HtxInputError} for any option that is missing, of the wrong type or out of range.
+ */
+export function configureClient(options: HtxClientOptions): ClientSetup {
+  if (typeof options !== "object" || options === null) {
+    throw new HtxInputError("new HtxClient(options) needs { accessKey, secretKey }.");
+  }
+  const { accessKey, secretKey } = validateCredentials(options);
+  const origin = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+  const ownFetch = optionalFunction<FetchLike>("fetch", options.fetch);
+  if (!ownFetch && typeof globalThis.fetch !== "function") {
+    throw new HtxInputError(
+      "No fetch is available in this runtime: pass options.fetch (Node 18+, Deno, Bun and Workers have one globally).",
+    );
+  }
+  const fetch: FetchLike = ownFetch ?? ((url, init) => globalThis.fetch(url, init));
+  const now = optionalFunction<() => number>("now", options.now) ?? Date.now;
+  const timeoutMs = integerOption("timeoutMs", options.timeoutMs ?? 10_000, 1, MAX_TIMER_MS);
+  if (options.syncTime !== undefined && typeof options.syncTime !== "boolean") {
+    throw new HtxInputError(`syncTime must be true or false, got ${describe(options.syncTime)}.`);
+  }
+  const { limiter, intervalMs } = rateLimiter(options.rateLimit === undefined ? {} : options.rateLimit, timeoutMs);
+  const engine: CancelEngine = {
+    sign: endpointSigner(origin, accessKey, secretKey, options.hmac),
+    fetch,
+    clock: new ServerClock({ now, fetch, origin, timeoutMs }),
+    limiter,
+    timeoutMs,
+    accessKey,
+    retry: retryPolicy(options.retry, intervalMs),
+    syncTime: options.syncTime ?? true,
+  };
+  return { origin, engine };
+}
+
+/** Options of one `batchCancel` call. */
+export interface BatchCancelOptions {
+  /**
+   * Stops sending: requests not yet sent (and retries) are skipped and their ids reported
+   * `unresolved` with `HtxAbortError`; requests already sent are awaited (up to `timeoutMs`),
+   * so their ids are still accounted for.
+   */
+  signal?: AbortSignal;
+  /**
+   * Called after each request settles, with ids settled so far out of all distinct ids. It may
+   * be async; a throw or a rejected promise is ignored.
+   */
+  onProgress?: (progress: { done: number; total: number }) => unknown;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof value !== "object" || value === null) return false;
+  const signal = value as Partial<AbortSignal>;
+  return typeof signal.aborted === "boolean" && typeof signal.addEventListener === "function" &&
+    typeof signal.removeEventListener === "function";
+}
+
+/** @throws {HtxInputError} unless `options` is `{ signal?: AbortSignal, onProgress?: function }`. */
+export function validateRunOptions(options: unknown): RunOptions {
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) {
+    throw new HtxInputError(`batchCancel's options must be { signal?, onProgress? }, got ${describe(options)}.`);
+  }
+  const { signal, onProgress } = options as BatchCancelOptions;
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new HtxInputError(`options.signal must be an AbortSignal, got ${describe(signal)}.`);
+  }
+  return { signal, onProgress: optionalFunction("options.onProgress", onProgress) };
+}

@@ -1,0 +1,120 @@
+/**
+ * Bad options are `HtxInputError`s that say what to fix, thrown before anything is sent:
+ * at their limits (0, NaN, negative, 2^31, Infinity), of the wrong type, or null.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HtxClient, type HtxClientOptions, HtxInputError } from "../mod.ts";
+import { idsOf, KEYS, okAnswer, recordingFetch, submitAllFetch } from "./helpers.ts";
+
+/** Builds a client with `options` over a fetch that records; the error it throws, if any. */
+function construct(options: Record<string, unknown>) {
+  const stub = submitAllFetch();
+  try {
+    new HtxClient({ ...KEYS, fetch: stub.fetch, ...options } as HtxClientOptions);
+  } catch (error) {
+    return { error, sent: stub.requests.length };
+  }
+  return { error: undefined, sent: stub.requests.length };
+}
+
+describe("new HtxClient: options at their limits", () => {
+  it.each([
+    ["timeoutMs", 0, /timeoutMs must be an integer from 1 to 2147483647, got 0/],
+    ["timeoutMs", -1, /timeoutMs must be an integer from 1/],
+    ["timeoutMs", Number.NaN, /timeoutMs .* got NaN/],
+    ["timeoutMs", Infinity, /timeoutMs .* got Infinity/],
+    ["timeoutMs", 2 ** 31, /timeoutMs .* got 2147483648/],
+    ["timeoutMs", 3_000_000_000, /timeoutMs .* got 3000000000/],
+    ["timeoutMs", 1.5, /timeoutMs/],
+    ["retry", -1, /retry must be an integer from 0 to 100/],
+    ["retry", Number.NaN, /retry must be an integer/],
+    ["retry", 2 ** 31, /retry must be an integer from 0 to 100/],
+    ["retry", null, /retry must be a number of extra attempts or \{ limit, baseDelayMs, maxDelayMs \}, got null/],
+    ["retry", "2", /retry must be a number .* got a string/],
+    ["retry", { baseDelayMs: 2 ** 31 }, /retry\.baseDelayMs must be an integer from 0 to 2147483647/],
+    ["retry", { maxDelayMs: Infinity }, /retry\.maxDelayMs .* got Infinity/],
+    ["retry", { baseDelayMs: -5 }, /retry\.baseDelayMs/],
+    ["rateLimit", true, /rateLimit must be \{ limit, intervalMs \}, a RateLimiter .* or false, got true/],
+    ["rateLimit", 0, /rateLimit must be .* got 0/],
+    ["rateLimit", "x", /rateLimit must be .* got a string/],
+    ["rateLimit", null, /rateLimit must be .* got null/],
+    ["rateLimit", { acquire: "now" }, /rateLimit\.acquire must be a function/],
+    ["rateLimit", { limit: 0 }, /limit/],
+    ["rateLimit", { limit: Number.NaN }, /limit/],
+    ["rateLimit", { intervalMs: Number.NaN }, /intervalMs/],
+    ["rateLimit", { intervalMs: -5 }, /intervalMs/],
+    ["rateLimit", { maxHoldMs: 5_000 }, /rateLimit\.maxHoldMs \(5000\) must be at least timeoutMs \(10000\)/],
+    ["hmac", {}, /hmac must be an HmacBackend .* got an object/],
+    ["hmac", null, /hmac must be an HmacBackend .* got null/],
+    ["fetch", "fetch", /fetch must be a function, got a string/],
+    ["now", 5, /now must be a function, got 5/],
+    ["syncTime", "yes", /syncTime must be true or false/],
+  ])("refuses %s: %s", (name, value, message) => {
+    const { error, sent } = construct({ [name]: value });
+    expect(error).toBeInstanceOf(HtxInputError);
+    expect((error as Error).message).toMatch(message);
+    expect(sent).toBe(0);
+  });
+
+  it("refuses an HMAC backend whose keyed() throws, with its text redacted", () => {
+    const { error } = construct({
+      hmac: {
+        name: "broken",
+        keyed: (secret: string) => {
+          throw new Error(`bad key ${secret}`);
+        },
+      },
+    });
+    expect(error).toBeInstanceOf(HtxInputError);
+    expect((error as Error).message).toMatch(/hmac\.keyed\(secret\) threw/);
+    expect(String((error as Error).cause)).not.toContain(KEYS.secretKey);
+  });
+
+  it("accepts the limits themselves: timeoutMs 1 and 2^31−1, retry 0 and 100", () => {
+    for (const options of [{ timeoutMs: 1 }, { timeoutMs: 2 ** 31 - 1 }, { retry: 0 }, { retry: 100 }]) {
+      expect(construct(options).error).toBeUndefined();
+    }
+  });
+});
+
+describe("batchCancel: call options", () => {
+  it.each([
+    ["null options", null, /batchCancel's options must be \{ signal\?, onProgress\? \}, got null/],
+    ["options that are a string", "fast", /options must be .* got a string/],
+    ["a signal that is a plain object", { signal: {} }, /options\.signal must be an AbortSignal, got an object/],
+    ["an onProgress that is not a function", { onProgress: 1 }, /options\.onProgress must be a function/],
+  ])("refuses %s with HtxInputError before sending", async (_, options, message) => {
+    const stub = submitAllFetch();
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch });
+    const call = htx.batchCancel({ orderIds: ["1"] }, options as never);
+    await expect(call).rejects.toBeInstanceOf(HtxInputError);
+    await expect(call).rejects.toThrow(message);
+    expect(stub.requests).toHaveLength(0);
+  });
+});
+
+describe("the client's own rate limiter holds a slot as long as its request can be in flight", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("with timeoutMs 60 s and answers 31 s after sending, sends the next request only after the answer", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date", "performance"] });
+    const answeredAt: number[] = [];
+    const sentAt: number[] = [];
+    const stub = recordingFetch(async (request) => {
+      sentAt.push(Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 31_000));
+      answeredAt.push(Date.now());
+      return okAnswer(await idsOf(request));
+    });
+    // One request per window: the second chunk waits for the first one's slot.
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, timeoutMs: 60_000, rateLimit: { limit: 1 } });
+    const call = htx.batchCancel({ orderIds: Array.from({ length: 60 }, (_, i) => String(i + 1)) });
+    await vi.advanceTimersByTimeAsync(120_000);
+    const result = await call;
+    expect(result.success).toHaveLength(60);
+    expect(sentAt).toHaveLength(2);
+    expect(sentAt[1]).toBeGreaterThanOrEqual(answeredAt[0]!);
+  });
+});
