@@ -57,6 +57,8 @@ export interface AnswerContext {
 /** An answer larger than this is no batch-cancel answer (50 ids make a few KB). */
 const MAX_BODY_BYTES = 1 << 20;
 const SNIPPET_CHARS = 200;
+/** Longer than any credential in its longest encoding (a Signature double percent-encoded). */
+const SNIPPET_SLACK = 256;
 
 const RATE_LIMIT_CODES = new Set(["base-request-exceed-frequency-limit", "api-request-limit"]);
 const TRANSIENT_CODES = new Set(["base-system-error", "timeout"]);
@@ -84,10 +86,14 @@ export function isStaleTimestampError(error: HtxError): boolean {
   return error instanceof HtxApiError && isStaleTimestampAnswer(error.errCode, error.errMsg);
 }
 
+/**
+ * Folds, redacts, then cuts: redacting after the cut would leave the start of a secret that
+ * lies across the cut. The slack covers the longest encoded form of a credential.
+ */
 function snippet(body: string, secrets: readonly string[] = []): string {
   const folded = body.replace(/\s+/g, " ").trim();
-  const cut = folded.length > SNIPPET_CHARS ? `${folded.slice(0, SNIPPET_CHARS)}…` : folded;
-  return redactText(cut, secrets);
+  const redacted = redactText(folded.slice(0, SNIPPET_CHARS + SNIPPET_SLACK), secrets);
+  return redacted.length > SNIPPET_CHARS ? `${redacted.slice(0, SNIPPET_CHARS)}…` : redacted;
 }
 
 /** Reads the body as UTF-8 text, refusing more than `MAX_BODY_BYTES`. */

@@ -9,6 +9,7 @@ import {
   isStaleTimestampError,
   parseBatchCancelResponse,
 } from "../mod.ts";
+import { readBatchCancelAnswer } from "../src/response.ts";
 import { allFixtures, fixture, fixtureResponse } from "./helpers.ts";
 
 const parseFixture = (name: string) => parseBatchCancelResponse(fixtureResponse(fixture(name)));
@@ -174,6 +175,16 @@ describe("parseBatchCancelResponse: answers that are not HTX's JSON", () => {
     expect(error.bodySnippet).toBe(
       "<html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> </body> </html>",
     );
+  });
+
+  it("redacts a secret that lies across the snippet's cut", async () => {
+    const signature = "q8Xv1Kc0Jm3sXo9yq2mZ7l0W+5d4r6Tn1u8bE2fQ0aY=";
+    const page = `<p>${"x".repeat(190)} ${signature}</p>`;
+    const error = await readBatchCancelAnswer(new Response(page, { status: 403 }), { secrets: [signature] }).catch(
+      (e: HtxHttpError) => e,
+    );
+    expect(error).toBeInstanceOf(HtxHttpError);
+    expect((error as HtxHttpError).bodySnippet).not.toContain(signature.slice(0, 6));
   });
 
   it.each([301, 302, 307])("treats a %i redirect as an HtxHttpError, never followed", async (status) => {
