@@ -8,7 +8,8 @@
  * error is built: the hot path (signing, sending, reading a good answer) never calls it.
  */
 
-const REDACTED = "[REDACTED]";
+/** What stands in for a credential. */
+export const REDACTED = "[REDACTED]";
 
 /**
  * `AccessKeyId=…` and `Signature=…`, also with the `=` percent-encoded once or twice (a query

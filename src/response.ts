@@ -11,7 +11,7 @@ import {
   HtxResponseError,
   type RedactedRequest,
 } from "./errors.ts";
-import { redactCause, redactText } from "./redact.ts";
+import { redactCause, REDACTED, redactText } from "./redact.ts";
 import { BatchCancelAnswerSchema, type FailedEntry, ORDER_STATES, type OrderStateName } from "./schemas.ts";
 import { type FailedOutcome, failedOutcome } from "./cancel/outcome.ts";
 
@@ -93,7 +93,11 @@ export function isStaleTimestampError(error: HtxError): boolean {
 function snippet(body: string, secrets: readonly string[] = []): string {
   const folded = body.replace(/\s+/g, " ").trim();
   const redacted = redactText(folded.slice(0, SNIPPET_CHARS + SNIPPET_SLACK), secrets);
-  return redacted.length > SNIPPET_CHARS ? `${redacted.slice(0, SNIPPET_CHARS)}…` : redacted;
+  if (redacted.length <= SNIPPET_CHARS) return redacted;
+  // Never cut a marker in two: "Signature=[REDAC…" would read as a leak, and is one to a scanner.
+  const marker = redacted.lastIndexOf(REDACTED, SNIPPET_CHARS - 1);
+  const end = marker >= 0 && marker + REDACTED.length > SNIPPET_CHARS ? marker + REDACTED.length : SNIPPET_CHARS;
+  return `${redacted.slice(0, end)}…`;
 }
 
 /** Reads the body as UTF-8 text, refusing more than `MAX_BODY_BYTES`. */
