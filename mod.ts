@@ -7,31 +7,28 @@
  * error and whether the cancel may have been applied). `classify(result)` groups the ids into
  * cancel accepted / closed / may still be open (docs/results.md).
  *
- * Node (20+) and Bun:
+ * The same module is `@htx-tools/batch-cancel` on JSR and `htx-batch-cancel` on npm; the
+ * examples use the JSR name. Node (20.19+), Bun and Deno:
  * ```ts
- * import { HtxClient } from "htx-batch-cancel";
+ * import { HtxClient } from "@htx-tools/batch-cancel";
+ *
  * const htx = new HtxClient({ accessKey: process.env.HTX_ACCESS_KEY!, secretKey: process.env.HTX_SECRET_KEY! });
- * const result = await htx.batchCancel({ orderIds: ["357631450723117", "357631450723118"] });
+ * const { success, failed, unresolved } = await htx.batchCancel({ orderIds: ["357631450723117"] });
  * ```
  *
- * Deno:
+ * Offline, against the simulator of `@htx-tools/batch-cancel/testing` (no keys, no network):
  * ```ts
- * import { HtxClient } from "jsr:@htx-tools/batch-cancel";
- * const htx = new HtxClient({ accessKey: Deno.env.get("HTX_ACCESS_KEY")!, secretKey: Deno.env.get("HTX_SECRET_KEY")! });
- * const { success, failed, unresolved } = await htx.batchCancel({ clientOrderIds: ["grid-1", "grid-2"] });
+ * import { HtxClient } from "@htx-tools/batch-cancel";
+ * import { createHtxSimulator, DEMO_ACCOUNT } from "@htx-tools/batch-cancel/testing";
+ *
+ * const sim = createHtxSimulator({ orders: [{ uid: 1, orderId: "1001", state: "submitted" }] });
+ * const htx = new HtxClient({ accessKey: DEMO_ACCOUNT.accessKey, secretKey: DEMO_ACCOUNT.secretKey, fetch: sim.fetch });
+ * const result = await htx.batchCancel({ orderIds: ["1001"] }); // result.success: ["1001"]
  * ```
  *
- * Cloudflare Workers (no `nodejs_compat` needed):
- * ```ts
- * import { HtxClient } from "htx-batch-cancel";
- * export default {
- *   async fetch(request: Request, env: { HTX_ACCESS_KEY: string; HTX_SECRET_KEY: string }) {
- *     const htx = new HtxClient({ accessKey: env.HTX_ACCESS_KEY, secretKey: env.HTX_SECRET_KEY });
- *     const { orderIds } = await request.json<{ orderIds: string[] }>();
- *     return Response.json(await htx.batchCancel({ orderIds }));
- *   },
- * };
- * ```
+ * Cloudflare Workers (no `nodejs_compat` needed): the repository's `examples/cloudflare-worker`
+ * is a complete kill switch (a bearer token that must be set, a 400 for a body that is not
+ * JSON, a rate-limit budget shared by every Worker of the account); its tests run it in workerd.
  *
  * @module
  */
@@ -46,6 +43,16 @@ export {
   type UnresolvedCancel,
 } from "./src/client.ts";
 export { classify, type FailedOutcome, type ResultClasses } from "./src/cancel/outcome.ts";
+export { type CancelAllOpenFilter, type CancelAllOpenOptions, DEFAULT_DEADLINE_MS } from "./src/kill-switch/options.ts";
+export type { CancelAllOpenResult } from "./src/kill-switch/run.ts";
+export { HtxAccountError } from "./src/listing/accounts.ts";
+export type { OpenOrder } from "./src/listing/open-orders.ts";
+export {
+  DEFAULT_ENDPOINT_LIMITS,
+  type EndpointRateLimit,
+  type EndpointRateLimits,
+  type RateLimitOption,
+} from "./src/listing/rate-limits.ts";
 export {
   HtxAbortError,
   HtxApiError,
@@ -84,3 +91,6 @@ export {
 export { ORDER_STATES, type OrderStateName } from "./src/schemas.ts";
 export { signUrl, type SignUrlOptions } from "./src/sign.ts";
 export { VERSION } from "./src/version.ts";
+export type { Ed25519Credentials, HmacCredentials } from "./src/credentials.ts";
+export type { HtxClientSettings } from "./src/cancel/options.ts";
+export type { PrivateKeyInput } from "./src/keys/private-key.ts";

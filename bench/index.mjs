@@ -12,6 +12,10 @@ import { HtxClient, nativeHmac, nobleHmac, webCryptoHmac } from "../dist/mod.js"
 import { floorClient } from "./floor.mjs";
 import { SIGNING_TEXT } from "./hmac-text.mjs";
 
+/** The project's Ed25519 test key (test/fixtures-ed25519/vectors.ts): signs nothing real. */
+const ED25519_TEST_KEY = "-----BEGIN PRIVATE KEY-----\n" +
+  "MC4CAQAwBQYDK2VwBCIEIDP3ovY6M8ZBI5Gn5v8lk184tZX/72lsI0U/EGCCNiqF\n-----END PRIVATE KEY-----\n";
+
 const ROOT = new URL("../", import.meta.url).pathname;
 const rows = [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -102,10 +106,18 @@ async function microsPerCall(call, count) {
   for (let i = 0; i < count; i++) await call();
   return ((performance.now() - started) * 1000) / count;
 }
-const perCall = { floor: [], ...Object.fromEntries(Object.keys(clients).map((k) => [k, []])) };
+// The same client with an Ed25519 key: its per-call cost against the HMAC default's.
+const ed25519Client = new HtxClient({
+  accessKey: "access",
+  privateKey: ED25519_TEST_KEY,
+  fetch: canned,
+  rateLimit: false,
+});
+const perCall = { floor: [], ed25519: [], ...Object.fromEntries(Object.keys(clients).map((k) => [k, []])) };
 const variants = {
   floor: () => floor(["1", "2"]),
   ...Object.fromEntries(Object.entries(clients).map(([k, c]) => [k, () => c.batchCancel({ orderIds: ["1", "2"] })])),
+  ed25519: () => ed25519Client.batchCancel({ orderIds: ["1", "2"] }),
 };
 for (const call of Object.values(variants)) await microsPerCall(call, 5000); // warm-up
 for (let round = 0; round < 9; round++) {
@@ -122,6 +134,14 @@ for (const name of Object.keys(clients)) {
     "≤ 1.5× floor",
   );
 }
+
+row(
+  "per call: batchCancel(2 ids), Ed25519 key",
+  "µs",
+  perCall.ed25519,
+  "the same with the HMAC default (node:crypto)",
+  perCall["node:crypto"],
+);
 
 // 4. Bulk cancel and 5. memory -------------------------------------------------------------------
 const LATENCY_MS = 50;
@@ -245,6 +265,17 @@ for (const [command, args] of runtimes) {
     );
     rows.at(-1).runs = report.rounds;
   }
+  // Ed25519 (Web Crypto) against the HMAC default of the same runtime, through the client's SigningKey.
+  if (typeof report.ed25519 === "object") {
+    row(
+      `Ed25519 per signature: ${report.runtime}`,
+      "µs",
+      [report.ed25519.min, report.ed25519.median, report.ed25519.max],
+      `HMAC default (${report.default}), same runtime`,
+      [report.hmacDefault.median],
+    );
+    rows.at(-1).runs = report.rounds;
+  }
 }
 {
   // workerd: a Worker's clock stands still between I/O, so it is timed from outside.
@@ -252,9 +283,12 @@ for (const [command, args] of runtimes) {
   const worker = await build({
     stdin: {
       contents: `import { nobleHmac, webCryptoHmac } from "./dist/mod.js";
-        const macs = { noble: nobleHmac.keyed("s"), webcrypto: webCryptoHmac.keyed("s") };
+        import { createSigningKey } from "./dist/src/keys.js";
+        const ed25519 = createSigningKey({ accessKey: "access", privateKey: ${JSON.stringify(ED25519_TEST_KEY)} });
+        const macs = { noble: nobleHmac.keyed("s"), webcrypto: webCryptoHmac.keyed("s"), ed25519: ed25519.sign };
         const text = ${JSON.stringify(SIGNING_TEXT)};
         export default { async fetch(request) {
+          await ed25519.ready();
           const url = new URL(request.url);
           const mac = macs[url.searchParams.get("backend")];
           for (let i = 0, n = Number(url.searchParams.get("n")); i < n; i++) await mac(text);
@@ -274,7 +308,7 @@ for (const [command, args] of runtimes) {
     await (await mf.dispatchFetch(`http://w/?backend=${backend}&n=${n}`)).text();
     return performance.now() - started;
   };
-  const per = { noble: [], webcrypto: [] };
+  const per = { noble: [], webcrypto: [], ed25519: [] };
   for (const backend of Object.keys(per)) await timeIt(backend, 2000);
   for (let r = 0; r < 5; r++) {
     for (const backend of Object.keys(per)) {
@@ -282,6 +316,7 @@ for (const [command, args] of runtimes) {
     }
   }
   row("HMAC per signature: workerd, webcrypto (default)", "µs", per.webcrypto, "noble, same runtime", per.noble);
+  row("Ed25519 per signature: workerd", "µs", per.ed25519, "HMAC default (webcrypto), same runtime", per.webcrypto);
   await mf.dispose();
 }
 

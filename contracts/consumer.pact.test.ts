@@ -9,8 +9,19 @@ import { join } from "node:path";
 import { MatchersV3, PactV4 } from "@pact-foundation/pact";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type BatchCancelResult, HtxApiError, HtxClient } from "../mod.ts";
+import { TEST_KEY } from "../test/fixtures-ed25519/vectors.ts";
 import { KEYS } from "../test/helpers.ts";
-import { answerMatchers, CONSUMER, INTERACTIONS, PACT_FILE, PATH, PROVIDER, SIGNED_QUERY } from "./interactions.ts";
+import {
+  answerMatchers,
+  CONSUMER,
+  type ContractInteraction,
+  INTERACTIONS,
+  PACT_FILE,
+  PATH,
+  PROVIDER,
+  SIGNED_QUERY,
+  SIGNED_QUERY_ED25519,
+} from "./interactions.ts";
 
 const COMMITTED_DIR = new URL("./pacts/", import.meta.url).pathname;
 const UPDATE = process.env.UPDATE_PACT === "1";
@@ -51,6 +62,13 @@ const EXPECTED: Record<string, (result: BatchCancelResult) => void> = {
   },
 };
 
+/** The client's credentials for an interaction: the HMAC test key, or the Ed25519 test key. */
+function credentialsFor(contract: ContractInteraction) {
+  return contract.signatureMethod === "Ed25519"
+    ? { accessKey: KEYS.accessKey, privateKey: TEST_KEY.pem }
+    : { accessKey: KEYS.accessKey, secretKey: KEYS.secretKey };
+}
+
 /** The pact without what changes between Pact versions. */
 function normalized(file: string): unknown {
   const json = JSON.parse(readFileSync(file, "utf8"));
@@ -79,7 +97,9 @@ describe("the batch-cancel contract, as the client uses it", () => {
         "POST",
         PATH,
         (request) =>
-          request.query(SIGNED_QUERY).headers({ "Content-Type": "application/json" }).jsonBody(fixture.request.body),
+          request.query(contract.signatureMethod === "Ed25519" ? SIGNED_QUERY_ED25519 : SIGNED_QUERY).headers({
+            "Content-Type": "application/json",
+          }).jsonBody(fixture.request.body),
       )
       .willRespondWith(fixture.response.status, (response) =>
         response
@@ -91,7 +111,7 @@ describe("the batch-cancel contract, as the client uses it", () => {
           })
           .jsonBody(answerMatchers(fixture.response.body)))
       .executeTest(async (server) => {
-        const htx = new HtxClient({ ...KEYS, baseUrl: server.url, retry: 0 });
+        const htx = new HtxClient({ ...credentialsFor(contract), baseUrl: server.url, retry: 0 });
         EXPECTED[fixture.name]!(await htx.batchCancel(input));
       });
   });

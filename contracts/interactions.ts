@@ -1,7 +1,8 @@
 /**
- * The six interactions of the batch-cancel contract, built from the recorded fixtures (one
- * source of truth): the provider state and its orders come from each fixture's `replay`, the
- * request body and the answer from its `request` and `response`.
+ * The interactions of the batch-cancel contract, built from the recorded fixtures (one source of
+ * truth): the provider state and its orders come from each fixture's `replay`, the request body
+ * and the answer from its `request` and `response`. Six are signed with HmacSHA256, one with an
+ * Ed25519 key (issue 14).
  */
 import { MatchersV3 } from "@pact-foundation/pact";
 import { type Fixture, fixture } from "../test/helpers.ts";
@@ -24,6 +25,7 @@ export const STATES = {
   rateLimited: "the account's rate limit for the window is used up",
   openOrders: "open orders exist",
   spotAccount: "a spot account exists",
+  ed25519: "the API key is an Ed25519 key, and these orders exist for the account",
 } as const;
 
 export interface ContractInteraction {
@@ -32,13 +34,20 @@ export interface ContractInteraction {
   state: (typeof STATES)[keyof typeof STATES];
   /** What the client is asked to cancel: the ids of the fixture's request body. */
   input: { orderIds: string[] } | { clientOrderIds: string[] };
+  /** How the request is signed: the `SignatureMethod` its query pins. */
+  signatureMethod: "HmacSHA256" | "Ed25519";
 }
 
-function interaction(description: string, name: string, state: ContractInteraction["state"]): ContractInteraction {
+function interaction(
+  description: string,
+  name: string,
+  state: ContractInteraction["state"],
+  signatureMethod: ContractInteraction["signatureMethod"] = "HmacSHA256",
+): ContractInteraction {
   const fx = fixture(name);
   const body = fx.request.body as Record<string, string[]>;
   const input = body["order-ids"] ? { orderIds: body["order-ids"] } : { clientOrderIds: body["client-order-ids"]! };
-  return { description, fixture: fx, state, input };
+  return { description, fixture: fx, state, input, signatureMethod };
 }
 
 export const INTERACTIONS: ContractInteraction[] = [
@@ -48,6 +57,7 @@ export const INTERACTIONS: ContractInteraction[] = [
   interaction("a batch cancel of order ids HTX does not know", "unknown-ids", STATES.orders),
   interaction("a batch cancel signed with the wrong secret", "error-bad-signature", STATES.wrongSecret),
   interaction("a batch cancel beyond the rate limit", "error-rate-limited", STATES.rateLimited),
+  interaction("a batch cancel signed with an Ed25519 key", "all-submitted", STATES.ed25519, "Ed25519"),
 ];
 
 /** The four auth parameters as matchers, and nothing else: an extra parameter fails the contract. */
@@ -58,6 +68,22 @@ export const SIGNED_QUERY = {
   Timestamp: regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$", "2026-11-26T12:00:00"),
   // Base64 of a 32-byte HMAC-SHA256: 43 characters and one "=".
   Signature: regex("^[A-Za-z0-9+/]{43}=$", "9yf9+1LJD8Bv0r1iDtdZJ9dDiW6LKmryEYi7+EtOEE4="),
+};
+
+/**
+ * The same four parameters for an Ed25519 key (htx-reference.md, "Ed25519 keys"): the method
+ * exactly `Ed25519` (not the `ED25519` of a broken SDK test), the Signature 64 bytes as padded
+ * base64, which the client percent-encodes in the URL and Pact matches decoded.
+ */
+export const SIGNED_QUERY_ED25519 = {
+  ...SIGNED_QUERY,
+  SignatureMethod: "Ed25519",
+  // Base64 of a 64-byte Ed25519 signature: 86 characters and "==". The example is the test
+  // key's signature in test/runtimes/smoke.mjs's ED25519_VECTORS, checked against node:crypto.
+  Signature: regex(
+    "^[A-Za-z0-9+/]{86}==$",
+    "FcjeQ6hQFRzxpbiTDi3AJQWi/jVL5IqLbiGFsgkZpN420kZ/IRC0oQe4pQS7l8xSZj86Oz69b+SYBTtphk5dBg==",
+  ),
 };
 
 /** Keys whose values are part of the contract itself, not examples. */

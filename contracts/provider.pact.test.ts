@@ -1,12 +1,13 @@
 /**
  * Provider side: the committed pact replayed against the simulator served on loopback. State
- * handlers set up the orders (or the wrong secret, or a spent rate limit); a request filter
- * re-signs every request for the simulator's host, account and clock, since the recorded
- * signature is for another host and time.
+ * handlers set up the orders (or the wrong secret, a spent rate limit, an Ed25519 key); a
+ * request filter re-signs every request for the simulator's host, account, key and clock, since
+ * the recorded signature is for another host and time.
  */
 import { Verifier } from "@pact-foundation/pact";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signUrl } from "../mod.ts";
+import { type Credentials, signUrl } from "../mod.ts";
+import { TEST_KEY } from "../test/fixtures-ed25519/vectors.ts";
 import { type ServedHandler, serveHandler } from "../src/testing/node-server.ts";
 import { writeSync } from "node:fs";
 import {
@@ -22,8 +23,10 @@ const PACT = new URL(`./pacts/${PACT_FILE}`, import.meta.url).pathname;
 
 /** The simulator behind the server, replaced by each provider state. */
 let simulator: HtxSimulator = createHtxSimulator();
-/** What the request filter signs with: the demo secret, or a wrong one for that state. */
-let secretKey = DEMO_ACCOUNT.secretKey;
+/** What the request filter signs with: the demo secret, a wrong one, or the Ed25519 test key. */
+let credentials: Credentials = DEMO_ACCOUNT;
+/** The Ed25519 API key of that state: the simulator holds only its public half, as HTX does. */
+const ED25519_ACCOUNT = { uid: DEMO_ACCOUNT.uid, accessKey: "demo-ed25519-access-key", publicKey: TEST_KEY.publicPem };
 /** Turns the simulator's answers into a drifting provider, for the negative test. */
 let drift: ((body: Record<string, unknown>) => void) | undefined;
 let served: ServedHandler;
@@ -40,23 +43,30 @@ const stateHandlers = {
   [STATES.orders]: async (params?: unknown) => {
     const { orders } = params as { orders: Omit<SimulatedOrder, "uid">[] };
     simulator = createHtxSimulator({ orders: orders.map((o) => ({ uid: DEMO_ACCOUNT.uid, ...o })) });
-    secretKey = DEMO_ACCOUNT.secretKey;
+    credentials = DEMO_ACCOUNT;
     return undefined;
   },
   [STATES.wrongSecret]: async () => {
     simulator = createHtxSimulator();
-    secretKey = "a-secret-htx-does-not-know";
+    credentials = { accessKey: DEMO_ACCOUNT.accessKey, secretKey: "a-secret-htx-does-not-know" };
     return undefined;
   },
   [STATES.rateLimited]: async () => {
     simulator = createHtxSimulator({ rateLimit: { limit: 0 } });
-    secretKey = DEMO_ACCOUNT.secretKey;
+    credentials = DEMO_ACCOUNT;
+    return undefined;
+  },
+  [STATES.ed25519]: async (params?: unknown) => {
+    const { orders } = params as { orders: Omit<SimulatedOrder, "uid">[] };
+    const owned = orders.map((o) => ({ uid: ED25519_ACCOUNT.uid, ...o }));
+    simulator = createHtxSimulator({ accounts: [ED25519_ACCOUNT], orders: owned });
+    credentials = { accessKey: ED25519_ACCOUNT.accessKey, privateKey: TEST_KEY.pem };
     return undefined;
   },
   [STATES.openOrders]: async (params?: unknown) => {
     const { orders = [] } = (params ?? {}) as { orders?: Omit<SimulatedOrder, "uid">[] };
     simulator = createHtxSimulator({ orders: orders.map((o) => ({ uid: DEMO_ACCOUNT.uid, ...o })) });
-    secretKey = DEMO_ACCOUNT.secretKey;
+    credentials = DEMO_ACCOUNT;
     return undefined;
   },
   [STATES.spotAccount]: async (params?: unknown) => {
@@ -65,19 +75,18 @@ const stateHandlers = {
     };
     const userAccounts = [{ uid: DEMO_ACCOUNT.uid, id: accountId, type: "spot", state }];
     simulator = createHtxSimulator({ userAccounts });
-    secretKey = DEMO_ACCOUNT.secretKey;
+    credentials = DEMO_ACCOUNT;
     return undefined;
   },
 };
 
-/** Re-signs the request for the simulator: its host (changeOrigin sends it as Host), the demo key, now. */
+/** Re-signs the request for the simulator: its host (changeOrigin sends it as Host), the state's key, now. */
 function resign(req: { method: string; url: string }, _res: unknown, next: (error?: unknown) => void): void {
   const path = req.url.split("?")[0]!;
   signUrl({
     method: req.method,
     url: `${served.url}${path}`,
-    accessKey: DEMO_ACCOUNT.accessKey,
-    secretKey,
+    ...credentials,
     timestamp: Date.now(),
   })
     .then((signed) => {

@@ -1,8 +1,10 @@
 /**
- * `HtxClient`: options, checked once, and `batchCancel`, which validates the ids and hands them
- * to the cancel engine (src/cancel/). Any number of ids, split into requests of at most 50,
- * sent as fast as the rate limit allows, retried where the outcome is unknown or transient, and
- * every id accounted for in exactly one of `success`, `failed` or `unresolved`.
+ * `HtxClient`: options, checked once; `batchCancel`, which validates the ids and hands them to
+ * the cancel engine (src/cancel/): any number of ids, split into requests of at most 50, sent as
+ * fast as the rate limit allows, retried where the outcome is unknown or transient, every id
+ * accounted for in exactly one of `success`, `failed` or `unresolved`; and `cancelAllOpen`, the
+ * kill switch (src/kill-switch/), which lists the open orders (src/listing/) and cancels them
+ * through the same engine until none is left.
  */
 import type { BatchCancelInput } from "./input.ts";
 import { normalizeIds } from "./input.ts";
@@ -14,10 +16,21 @@ import {
   validateRunOptions,
 } from "./cancel/options.ts";
 import { type BatchCancelResult, buildResult } from "./cancel/outcome.ts";
+import {
+  type CancelAllOpenFilter,
+  type CancelAllOpenOptions,
+  validateFilter,
+  validateKillSwitchOptions,
+} from "./kill-switch/options.ts";
+import { type CancelAllOpenResult, type KillSwitchSetup, runKillSwitch } from "./kill-switch/run.ts";
+import { createKillSwitch } from "./kill-switch/setup.ts";
+import { listAllOpenOrders, type OpenOrder } from "./listing/open-orders.ts";
 
 export type { FetchLike } from "./cancel/attempt.ts";
 export type { BatchCancelOptions, HtxClientOptions, RetryOptions } from "./cancel/options.ts";
 export type { BatchCancelResult, UnresolvedCancel } from "./cancel/outcome.ts";
+export type { CancelAllOpenFilter, CancelAllOpenOptions } from "./kill-switch/options.ts";
+export type { CancelAllOpenResult } from "./kill-switch/run.ts";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -34,6 +47,7 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 export class HtxClient {
   readonly #origin: string;
   readonly #engine: CancelEngine;
+  readonly #killSwitch: KillSwitchSetup;
 
   /**
    * Checks the options and prepares the signing key once; sends nothing.
@@ -41,9 +55,10 @@ export class HtxClient {
    *   option of the wrong type or out of range.
    */
   constructor(options: HtxClientOptions) {
-    const { origin, engine } = configureClient(options);
-    this.#origin = origin;
-    this.#engine = engine;
+    const setup = configureClient(options);
+    this.#origin = setup.origin;
+    this.#engine = setup.engine;
+    this.#killSwitch = createKillSwitch(options, setup);
   }
 
   /**
@@ -58,6 +73,46 @@ export class HtxClient {
     const run = validateRunOptions(options);
     const ids = normalizeIds(input);
     return buildResult(ids.ids, await runCancels(this.#engine, ids, run));
+  }
+
+  /**
+   * The kill switch: lists every open order (of the spot account, or `filter.accountId`,
+   * narrowed by `filter.symbols` and `filter.side`), cancels them through the same engine as
+   * `batchCancel`, and lists again until a listing finds nothing or `options.deadlineMs`
+   * (default 30 s) passes. Orders still `cancelling` are waited for; orders placed meanwhile
+   * are cancelled too. See docs/kill-switch.md.
+   *
+   * @example
+   * ```ts
+   * const result = await htx.cancelAllOpen({ symbols: ["btcusdt"] });
+   * if (!result.confirmedEmpty) alert(`${result.stillOpen.length} orders still open`);
+   * ```
+   * @returns every order seen, in `success` / `failed` / `unresolved` as for `batchCancel`,
+   *   with `orders` (their symbols), `stillOpen` and `confirmedEmpty`.
+   * @throws {HtxInputError} for a bad filter or option, before anything is sent.
+   * @throws {HtxError} only when nothing was cancelled: no usable spot account
+   *   (`HtxAccountError`), or the first listing failed (the error says why, e.g. that HTX wants
+   *   `symbols`).
+   */
+  async cancelAllOpen(filter?: CancelAllOpenFilter, options?: CancelAllOpenOptions): Promise<CancelAllOpenResult> {
+    const valid = validateFilter(filter);
+    return await runKillSwitch(this.#killSwitch, valid, validateKillSwitchOptions(options));
+  }
+
+  /**
+   * Lists every open order `cancelAllOpen` would cancel (same filter), cancelling nothing: the
+   * kill switch's dry run.
+   * @throws {HtxInputError} for a bad filter, before anything is sent.
+   * @throws {HtxError} when the account or a page of the listing could not be read.
+   */
+  async listOpenOrders(
+    filter?: CancelAllOpenFilter,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ accountId: string; orders: OpenOrder[] }> {
+    const valid = validateFilter(filter);
+    const { signal = new AbortController().signal } = validateRunOptions(options);
+    const { listing, spotAccount } = this.#killSwitch;
+    return await listAllOpenOrders(listing, spotAccount, valid, signal);
   }
 
   /** What `JSON.stringify` shows: the host only. */

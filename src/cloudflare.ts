@@ -9,19 +9,26 @@
  * (e.g. over Redis), or keep it on another UID. Setup, failure modes and limits:
  * docs/cloudflare.md. Web APIs only; no `nodejs_compat`.
  *
- * @example
+ * @example The wiring in a Worker (`npm` name: `htx-batch-cancel/cloudflare`). The Worker that owns the class
+ * exports it; every Worker builds its client with the shared limiter. Authenticate callers before
+ * cancelling: the repository's `examples/cloudflare-worker` is a complete kill switch that does.
  * ```ts
- * import { HtxClient } from "htx-batch-cancel";
- * import { durableObjectLimiter } from "htx-batch-cancel/cloudflare";
- * export { HtxRateLimitObject } from "htx-batch-cancel/cloudflare";
+ * import { HtxClient } from "@htx-tools/batch-cancel";
+ * import { durableObjectLimiter, type DurableObjectNamespaceLike } from "@htx-tools/batch-cancel/cloudflare";
+ * export { HtxRateLimitObject } from "@htx-tools/batch-cancel/cloudflare";
  *
- * export default {
- *   async fetch(request: Request, env: Env, ctx: ExecutionContext) {
- *     const rateLimit = durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, { waitUntil: (p) => ctx.waitUntil(p) });
- *     const htx = new HtxClient({ accessKey: env.HTX_ACCESS_KEY, secretKey: env.HTX_SECRET_KEY, rateLimit });
- *     return Response.json(await htx.batchCancel(await request.json()));
- *   },
- * };
+ * interface Env {
+ *   HTX_ACCESS_KEY: string;
+ *   HTX_SECRET_KEY: string;
+ *   HTX_UID: string;
+ *   HTX_LIMITER: DurableObjectNamespaceLike;
+ * }
+ *
+ * // A client whose requests count against the account's one budget.
+ * export function sharedClient(env: Env, ctx: { waitUntil(promise: Promise<unknown>): void }): HtxClient {
+ *   const rateLimit = durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, { waitUntil: (p) => ctx.waitUntil(p) });
+ *   return new HtxClient({ accessKey: env.HTX_ACCESS_KEY, secretKey: env.HTX_SECRET_KEY, rateLimit });
+ * }
  * ```
  * @module
  */

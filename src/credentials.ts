@@ -34,9 +34,9 @@ export type ValidCredentials =
   | { readonly method: "HmacSHA256"; readonly accessKey: string; readonly secretKey: string }
   | { readonly method: "Ed25519"; readonly accessKey: string; readonly privateKey: Ed25519PrivateKey };
 
-/** What a value is, never what it holds; worded exactly as src/input.ts words it, until this replaces it. */
+/** What a value is, never what it holds: `undefined` and `null` by name, else its type ("a number"). */
 function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

@@ -90,11 +90,10 @@ function inWorkers(): boolean {
 }
 
 /**
- * The default backend, chosen per runtime by measurement (`bench/hmac.mjs`; µs per signature of
- * a signing text, pre-keyed, after warm-up, medians on this project's machine): Workers get Web
- * Crypto (4.8 vs noble 9.5–11.6; no node:crypto without nodejs_compat); Deno gets noble (11.4
- * vs node:crypto 14.6, Web Crypto 28.2); Node (node:crypto vs noble 7.4, Web Crypto 28.2) and
- * Bun (1.7 vs noble 7.9, Web Crypto 10.8) get their native HMAC; anything else gets noble.
+ * The default backend, chosen per runtime by measurement (docs/performance.md, "HMAC backends
+ * per runtime", written by `npm run bench`): Workers get Web Crypto (native there; no
+ * node:crypto without nodejs_compat), Deno gets noble (its Node layer costs more than the MAC),
+ * Node and Bun get their native HMAC; anything else gets noble.
  */
 export const defaultHmac: HmacBackend = inWorkers()
   ? webCryptoHmac

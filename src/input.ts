@@ -19,13 +19,8 @@ export interface NormalizedIds {
   ids: string[];
 }
 
-/** The two credentials of an HTX API key. */
-export interface Credentials {
-  /** The API key's AccessKeyId. */
-  accessKey: string;
-  /** The API key's secret. */
-  secretKey: string;
-}
+// Credentials (either form) and their checks live in src/credentials.ts; re-exported here for mod.ts.
+export type { Credentials } from "./credentials.ts";
 
 const ORDER_ID = /^[1-9][0-9]{0,31}$/;
 const CLIENT_ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -37,15 +32,11 @@ function show(value: unknown): string {
   return JSON.stringify(cut);
 }
 
+/** What a value is, never what it holds: `undefined` and `null` by name, else its type ("a number"). */
 function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-/** `undefined` by name (not "a undefined"), anything else as `describe` words it. */
-function describeValue(value: unknown): string {
-  return value === undefined ? "undefined" : describe(value);
 }
 
 /** What was passed instead of an array of ids: "a Set", "a Map", "an object" (an array-like). */
@@ -73,7 +64,7 @@ function orderId(value: unknown, index: number): string {
     );
   }
   if (typeof value !== "string") {
-    throw new HtxInputError(`orderIds[${index}] is ${describeValue(value)}: expected a string of digits.`);
+    throw new HtxInputError(`orderIds[${index}] is ${describe(value)}: expected a string of digits.`);
   }
   if (!ORDER_ID.test(value)) {
     throw new HtxInputError(
@@ -87,7 +78,7 @@ function orderId(value: unknown, index: number): string {
 function clientOrderId(value: unknown, index: number): string {
   if (typeof value !== "string") {
     throw new HtxInputError(
-      `clientOrderIds[${index}] is ${describeValue(value)}: expected a string of 1 to 64 characters ` +
+      `clientOrderIds[${index}] is ${describe(value)}: expected a string of 1 to 64 characters ` +
         `[A-Za-z0-9_-].`,
     );
   }
@@ -123,7 +114,7 @@ function readField(from: object, key: PropertyKey, shown: string): unknown {
 function checkedIds(list: readonly unknown[], field: string, check: (value: unknown, index: number) => string) {
   const length = readField(list, "length", `${field}.length`);
   if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0) {
-    throw new HtxInputError(`${field} must be an array of ids, its length is ${describeValue(length)}.`);
+    throw new HtxInputError(`${field} must be an array of ids, its length is ${describe(length)}.`);
   }
   if (length === 0) throw new HtxInputError(`${field} is empty: pass at least one id (HTX refuses an empty list).`);
   const ids = new Set<string>();
@@ -151,7 +142,7 @@ function checkedIds(list: readonly unknown[], field: string, check: (value: unkn
 export function normalizeIds(input: unknown): NormalizedIds {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new HtxInputError(
-      `batchCancel expects { orderIds: [...] } or { clientOrderIds: [...] }, got ${describeValue(input)}.`,
+      `batchCancel expects { orderIds: [...] } or { clientOrderIds: [...] }, got ${describe(input)}.`,
     );
   }
   const orderIds = readField(input, "orderIds", "orderIds");
@@ -170,20 +161,6 @@ export function normalizeIds(input: unknown): NormalizedIds {
     throw new HtxInputError(`${field} must be an array of ids, got ${describeList(list)}.`);
   }
   return { kind, ids: checkedIds(list, field, kind === "order" ? orderId : clientOrderId) };
-}
-
-/** @throws {HtxInputError} unless both credentials are non-empty strings. */
-export function validateCredentials(credentials: unknown): Credentials {
-  const { accessKey, secretKey } = (credentials ?? {}) as Record<string, unknown>;
-  for (const [name, value] of [["accessKey", accessKey], ["secretKey", secretKey]] as const) {
-    if (typeof value !== "string" || value.length === 0) {
-      throw new HtxInputError(`${name} must be a non-empty string (got ${describe(value)}).`);
-    }
-    if (/[\uD800-\uDFFF]/.test(value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ""))) {
-      throw new HtxInputError(`${name} contains an unpaired surrogate: it cannot be UTF-8 encoded.`);
-    }
-  }
-  return { accessKey, secretKey } as Credentials;
 }
 
 /** @returns epoch milliseconds. @throws {HtxInputError} for an invalid date or non-finite number. */

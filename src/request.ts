@@ -1,16 +1,16 @@
 /** Building the signed `POST /v1/order/orders/batchcancel` request. */
+import { type Credentials, validateCredentials } from "./credentials.ts";
 import { HtxInputError } from "./errors.ts";
 import type { HmacBackend } from "./hmac.ts";
 import {
   type BatchCancelInput,
-  type Credentials,
   MAX_IDS_PER_REQUEST,
   type NormalizedIds,
   normalizeIds,
   validateBaseUrl,
-  validateCredentials,
   validateTimestamp,
 } from "./input.ts";
+import { createSigningKey } from "./keys.ts";
 import { createEndpointSigner } from "./sign.ts";
 
 /** HTX's main host. `https://api-aws.huobi.pro` is the same API, closer to AWS. */
@@ -42,7 +42,7 @@ export interface CreateRequestOptions {
   baseUrl?: string;
   /** When the request is signed: epoch ms or a `Date`; default now. */
   timestamp?: number | Date;
-  /** HMAC implementation; default `defaultHmac`. */
+  /** HMAC implementation for a `secretKey`; default `defaultHmac`. Ignored for a `privateKey`. */
   hmac?: HmacBackend;
   /** Passed to the `Request`, to abort it once sent. */
   signal?: AbortSignal;
@@ -56,8 +56,12 @@ export interface CreateRequestOptions {
  * ```ts
  * const request = await createBatchCancelRequest({ orderIds: ["357631450723117"] }, { accessKey, secretKey });
  * const { success, failed } = await parseBatchCancelResponse(await fetch(request));
+ * // or with an Ed25519 key: { accessKey, privateKey: pemText }
  * ```
- * @throws {HtxInputError} for invalid ids, more than 50 ids, bad credentials or base URL.
+ * `credentials` are `{ accessKey, secretKey }` (HmacSHA256) or `{ accessKey, privateKey }` (Ed25519:
+ * PEM PKCS#8 text, DER bytes or a `CryptoKey`); a PEM or DER key is imported for this one call.
+ * @throws {HtxInputError} for invalid ids, more than 50 ids, bad credentials or base URL, or a
+ *   runtime whose Web Crypto cannot sign with Ed25519.
  */
 export async function createBatchCancelRequest(
   input: BatchCancelInput,
@@ -71,9 +75,10 @@ export async function createBatchCancelRequest(
         `HtxClient.batchCancel, which splits any number of ids.`,
     );
   }
-  const { accessKey, secretKey } = validateCredentials(credentials);
+  const valid = validateCredentials(credentials);
   const origin = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const epochMs = validateTimestamp(options.timestamp ?? Date.now());
-  const sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, accessKey, secretKey, options.hmac);
+  const key = createSigningKey(valid, { hmac: options.hmac });
+  const sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, valid.accessKey, key);
   return new Request(await sign(epochMs), batchCancelInit(ids, options.signal));
 }

@@ -92,14 +92,25 @@ describe("htx-batch-cancel: help and usage (exit 2, nothing sent)", () => {
   it.each([
     [[], /Say which orders to cancel/],
     [["--order-ids", "1", "--client-order-ids", "a"], /exactly one of/],
-    [["--order-ids", "1", "--bogus"], /Unknown option '--bogus'/],
+    [["--order-ids", "1", "--bogus"], /^htx-batch-cancel: Unknown option "--bogus"\. Run htx-batch-cancel --help/],
+    [["--order-id", "1"], /Unknown option "--order-id"\. Did you mean --order-ids\?/],
+    [["--all-open", "--symbol", "btcusdt"], /Unknown option "--symbol"\. Did you mean --symbols\?/],
+    [["--all-open", "--order-ids", "1"], /--all-open cancels every open order: leave out --order-ids/],
+    [["--order-ids", "1", "--side", "buy"], /--side goes with --all-open/],
+    [["--all-open", "--symbols", "BTCUSDT"], /symbols\[0\] "BTCUSDT" is not an HTX symbol/],
+    [["--all-open", "--side", "both"], /side must be "buy" or "sell"/],
+    [["--all-open", "--deadline-ms", "0"], /--deadline-ms must be a whole number from 1/],
     [["--order-ids", "1", "--retries", "many"], /--retries must be a whole number/],
     [["--order-ids", "1", "--timeout-ms", "0"], /--timeout-ms must be a whole number from 1 to 2147483647/],
     [["--order-ids", "1", "--timeout-ms", "3000000000"], /--timeout-ms must be a whole number from 1 to 2147483647/],
     [["--order-ids", "1", "--retries", "1000"], /--retries must be a whole number from 0 to 100/],
     [["--order-ids", "1", "--aws", "--base-url", "https://x"], /--aws or --base-url, not both/],
     [["--ids-file", "/nonexistent/ids.txt"], /Cannot read --ids-file/],
-    [["--order-ids", "1", "--base-url", "http://example.com"], /must use https/],
+    [
+      ["--order-ids", "1", "--base-url", "http://example.com"],
+      /^htx-batch-cancel: --base-url: "http:\/\/example\.com" must use https/,
+    ],
+    [["--all-open", "--base-url", "ftp://x"], /^htx-batch-cancel: --base-url: "ftp:\/\/x" must use https/],
   ])("refuses %j", async (args, message) => {
     const { code, stderr, stdout } = await run(args);
     expect(code).toBe(2);
@@ -111,6 +122,30 @@ describe("htx-batch-cancel: help and usage (exit 2, nothing sent)", () => {
     const { code, stderr } = await run(["--order-ids", "1"], { env: { [name]: undefined } });
     expect(code).toBe(2);
     expect(stderr).toMatch(new RegExp(`${name} is not set`));
+  });
+
+  it("reports a bad id before missing credentials", async () => {
+    const { code, stderr } = await run(["--order-ids", "1,x2"], { env: { HTX_ACCESS_KEY: undefined } });
+    expect(stderr).toMatch(/orderIds\[1\] "x2" is not an order id/);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/orderIds\[1\] "x2" is not an order id/);
+  });
+
+  it("simulate on a busy port says so and exits 2, without a stack trace", async () => {
+    const { url } = await simulator(0);
+    const port = new URL(url).port;
+    const { code, stderr } = await run(["simulate", "--port", port]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`htx-batch-cancel: port ${port} on 127.0.0.1 is already in use; pick another with --port.\n`);
+  });
+
+  it("says 1 id and 1 request, not 1 ids and 1 requests", async () => {
+    const dry = await run(["--order-ids", "5", "--dry-run"]);
+    expect(dry.stdout).toMatch(/^Dry run: 1 id in 1 request; nothing is sent\.$/m);
+    const { url, open } = await simulator(1);
+    const once = await run(["--base-url", url, "--order-ids", open[0]!]);
+    expect(once.stdout).toMatch(/^1 id: 1 cancel accepted, 0 closed, 0 may still be open$/m);
+    expect(once.stderr).toMatch(/^progress: 1\/1 id \(100%\)/m);
   });
 
   it("refuses an invalid id before sending anything", async () => {
@@ -321,6 +356,87 @@ describe("htx-batch-cancel: options and exit code 3", () => {
       new Set(["HtxAbortError"]),
     );
     expect(sim.stats.batchCancelRequests).toBe(50);
+  });
+});
+
+describe("htx-batch-cancel --all-open: the kill switch", () => {
+  async function book(orders: number, extra: HtxSimulatorOptions = {}) {
+    const symbols = ["btcusdt", "ethusdt"];
+    const sim = createHtxSimulator({
+      accounts: [{ uid: 1, ...KEYS }],
+      orders: Array.from({ length: orders }, (_, i) => ({
+        uid: 1,
+        orderId: String(800_000_000_000_000_001n + BigInt(i)),
+        state: "submitted" as const,
+        symbol: symbols[i % 2]!,
+        type: i % 4 < 2 ? "buy-limit" : "sell-limit",
+      })),
+      ...extra,
+    });
+    served = await serveHandler(sim.fetch);
+    return { sim, url: served.url };
+  }
+
+  it("cancels every open order, confirms the book empty, and exits 0", async () => {
+    const { sim, url } = await book(620);
+    const { code, stdout, stderr } = await run(["--base-url", url, "--all-open"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^620 ids: 620 cancel accepted, 0 closed, 0 may still be open$/m);
+    expect(stdout).toMatch(
+      /^Confirmed empty: a last listing found no open order \(\d+ listings of account 10000001\)\.$/m,
+    );
+    expect(stderr).toMatch(/progress: 620\/620 ids \(100%\)/);
+    expect(sim.openOrders(1)).toEqual([]);
+  });
+
+  it("with --symbols and --side cancels only those, and --json carries the whole result", async () => {
+    const { sim, url } = await book(8);
+    const args = ["--base-url", url, "--all-open", "--symbols", "ethusdt", "--side", "sell", "--json"];
+    const { code, stdout } = await run(args);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ confirmedEmpty: true, accountId: "10000001", stillOpen: [] });
+    expect(result.orders.map((o: { symbol: string; type: string }) => `${o.symbol} ${o.type}`)).toEqual([
+      "ethusdt sell-limit",
+      "ethusdt sell-limit",
+    ]);
+    expect(sim.openOrders(1)).toHaveLength(6);
+  });
+
+  it("with --dry-run lists the open orders by symbol and cancels nothing", async () => {
+    const { sim, url } = await book(5);
+    const { code, stdout } = await run(["--base-url", url, "--all-open", "--dry-run"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      "Dry run: 5 open orders in account 10000001; nothing is cancelled.\n  btcusdt: 3\n  ethusdt: 2\n",
+    );
+    expect(sim.stats.batchCancelRequests).toBe(0);
+  });
+
+  it("exits 3 and says to pass --symbols when HTX requires a symbol, having cancelled nothing", async () => {
+    const { sim, url } = await book(3, { openOrdersRequired: ["account-id", "symbol"] });
+    const { code, stderr } = await run(["--base-url", url, "--all-open"]);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(
+      /^htx-batch-cancel: nothing was cancelled: HTX requires a symbol[\s\S]*--symbols btcusdt,ethusdt/,
+    );
+    expect(sim.stats.batchCancelRequests).toBe(0);
+  });
+
+  it("exits 1 and names what is still open when the deadline passes first", async () => {
+    const { sim, url } = await book(2);
+    sim.addOrders([{
+      uid: 1,
+      orderId: "7",
+      state: "submitted",
+      symbol: "btcusdt",
+      refuse: { errCode: "order-update-error" },
+    }]);
+    const { code, stdout } = await run(["--base-url", url, "--all-open", "--deadline-ms", "500"]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^NOT confirmed empty: 1 order may still be open/m);
+    expect(stdout).toMatch(/^ {2}1 × btcusdt submitted\n {6}7$/m);
+    expect(stdout).toMatch(/^The deadline passed: no cancel was sent after it\.$/m);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   HtxApiError,
   HtxClient,
   type HtxClientOptions,
+  type HtxClientSettings,
   HtxError,
   HtxNetworkError,
   HtxResponseError,
@@ -27,7 +28,7 @@ import {
 const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => String(from + i));
 const param = (request: Request, name: string) => new URL(request.url).searchParams.get(name);
 /** Retries without waiting: the backoff is not what these tests are about. */
-const FAST: Partial<HtxClientOptions> = { retry: { limit: 2, baseDelayMs: 0 }, rateLimit: false };
+const FAST: HtxClientSettings = { retry: { limit: 2, baseDelayMs: 0 }, rateLimit: false };
 
 function expectEveryIdOnce(result: Awaited<ReturnType<HtxClient["batchCancel"]>>, expected: string[]) {
   const seen = [
@@ -145,7 +146,7 @@ describe("batchCancel failures of the caller's own parts, reported as what they 
       },
     }, /options\.now threw/],
     ["a now() that returns NaN", { now: () => NaN }, /options\.now returned NaN/],
-  ] as [string, Partial<HtxClientOptions>, RegExp][])(
+  ] as [string, HtxClientSettings, RegExp][])(
     "%s: an HtxError saying so, nothing sent, nothing applied",
     async (_, options, message) => {
       const stub = submitAllFetch();

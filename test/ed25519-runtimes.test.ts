@@ -4,7 +4,7 @@
  * their URLs stand for, and use the shared test keys: no hard-coded value goes unchecked.
  */
 import { Buffer } from "node:buffer";
-import { createPrivateKey, sign as nodeSign } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign as nodeSign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalQuery, formatTimestamp, preSignedText } from "../src/sign.ts";
 import { HTX_VECTOR, pemOf, TEST_KEY } from "./fixtures-ed25519/vectors.ts";
@@ -21,6 +21,7 @@ interface SmokeVector {
 // smoke.mjs is plain JS for every runtime: imported by URL, so TypeScript takes it as it is.
 const smoke = (await import(new URL("./runtimes/smoke.mjs", import.meta.url).href)) as {
   ED25519_VECTORS: SmokeVector[];
+  ED25519_ACCOUNT: { publicKey: string };
 };
 
 describe("the runtime smoke suite's Ed25519 vectors", () => {
@@ -28,6 +29,12 @@ describe("the runtime smoke suite's Ed25519 vectors", () => {
     expect(new Set(smoke.ED25519_VECTORS.map((v) => v.privateKey))).toEqual(
       new Set([pemOf(HTX_VECTOR.pkcs8), TEST_KEY.pem]),
     );
+  });
+
+  it("give the simulator's Ed25519 account the public half of the key the client signs with", () => {
+    const signingKey = smoke.ED25519_VECTORS[1]!.privateKey;
+    expect(signingKey).toBe(TEST_KEY.pem);
+    expect(createPublicKey(signingKey).export({ format: "pem", type: "spki" })).toBe(smoke.ED25519_ACCOUNT.publicKey);
   });
 
   it.each(smoke.ED25519_VECTORS)("$method $url: node:crypto signs the text to $signature", (v) => {

@@ -1,4 +1,5 @@
 /** Shared test helpers: fixtures, a recording fetch, test credentials and the leak scan. */
+import { Buffer } from "node:buffer";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { inspect } from "node:util";
@@ -105,15 +106,39 @@ export function everyRendering(value: unknown): string {
   return parts.join("\n");
 }
 
-/** Finds credentials or signatures in text; `signatures` are the raw values to look for too. */
-export function leaks(text: string, signatures: readonly string[] = []): string[] {
+/**
+ * Finds credentials or signatures in text; `signatures` are the raw values to look for too, and
+ * `privateKeyPem` an Ed25519 private key (PEM PKCS#8) to look for in every form it may take.
+ */
+export function leaks(text: string, signatures: readonly string[] = [], privateKeyPem?: string): string[] {
   const found: string[] = [];
-  for (const secret of [KEYS.accessKey, KEYS.secretKey, ...signatures]) {
+  const keyForms = privateKeyPem === undefined ? [] : privateKeyForms(privateKeyPem);
+  for (const secret of [KEYS.accessKey, KEYS.secretKey, ...signatures, ...keyForms]) {
     if (secret && text.includes(secret)) found.push(secret);
   }
   if (/Signature=(?!\[REDACTED\])[^&\s"']+/.test(text)) found.push("Signature=…");
   if (/AccessKeyId=(?!\[REDACTED\])[^&\s"']+/.test(text)) found.push("AccessKeyId=…");
   return found;
+}
+
+/**
+ * The texts an Ed25519 private key (PEM PKCS#8) can show as: the PEM body whole and by line,
+ * its DER and its 32-byte seed as base64, base64url and hex.
+ */
+export function privateKeyForms(pem: string): string[] {
+  const lines = pem.replace(/-----[A-Z ]+-----/g, "").split(/\s+/).filter((line) => line.length >= 16);
+  const der = Buffer.from(lines.join(""), "base64");
+  const seed = der.subarray(16, 48);
+  return [
+    lines.join(""),
+    ...lines,
+    ...[der, seed].flatMap((bytes) => [
+      bytes.toString("base64"),
+      bytes.toString("base64url"),
+      bytes.toString("hex"),
+      bytes.toString("hex").toUpperCase(),
+    ]),
+  ];
 }
 
 /** The `Signature` of a signed URL, decoded and encoded, for the leak scan. */

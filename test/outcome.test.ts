@@ -9,7 +9,7 @@ import {
   HtxAbortError,
   HtxApiError,
   HtxClient,
-  type HtxClientOptions,
+  type HtxClientSettings,
   HtxError,
   HtxHttpError,
   HtxNetworkError,
@@ -23,7 +23,7 @@ import { breakdown, closedPort, fixture, fixtureResponse, idsOf, KEYS, okAnswer,
 
 const ACCOUNT = { uid: 1, ...KEYS };
 /** Retries without waiting, no rate limit: neither is what these tests are about. */
-const FAST: Partial<HtxClientOptions> = {
+const FAST: HtxClientSettings = {
   retry: { limit: 2, baseDelayMs: 0 },
   rateLimit: { limit: 50, intervalMs: 10 },
   timeoutMs: 200,

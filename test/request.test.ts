@@ -1,5 +1,8 @@
+import { Buffer } from "node:buffer";
+import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createBatchCancelRequest, HtxInputError, signUrl } from "../mod.ts";
+import { derOf, TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { KEYS } from "./helpers.ts";
 
 const AT = Date.UTC(2026, 10, 26, 12, 0, 0);
@@ -80,5 +83,30 @@ describe("createBatchCancelRequest", () => {
     );
     await expect(createBatchCancelRequest({ orderIds: ["1"] }, KEYS, { baseUrl: "http://example.com" })).rejects
       .toThrow(/https/);
+  });
+
+  it.each([
+    ["PEM text", TEST_KEY.pem],
+    ["DER bytes", derOf(TEST_KEY.pem)],
+  ])(
+    "signs with an Ed25519 privateKey given as %s: the URL signUrl makes, verified by the public key",
+    async (_, key) => {
+      const credentials = { accessKey: KEYS.accessKey, privateKey: key };
+      const request = await createBatchCancelRequest({ orderIds: ["1"] }, credentials, { timestamp: AT });
+      const url = new URL(request.url);
+      expect(url.searchParams.get("SignatureMethod")).toBe("Ed25519");
+      const method = "POST";
+      expect(request.url).toBe(
+        await signUrl({ method, url: url.origin + url.pathname, ...credentials, timestamp: AT }),
+      );
+      const text = `POST\n${url.host}\n${url.pathname}\n${url.search.slice(1).replace(/&Signature=.*$/, "")}`;
+      const signature = Buffer.from(url.searchParams.get("Signature")!, "base64");
+      expect(nodeVerify(null, Buffer.from(text), createPublicKey(TEST_KEY.publicPem), signature)).toBe(true);
+    },
+  );
+
+  it("refuses both a secretKey and a privateKey, before signing", async () => {
+    await expect(createBatchCancelRequest({ orderIds: ["1"] }, { ...KEYS, privateKey: TEST_KEY.pem } as never)).rejects
+      .toThrow(/either secretKey .* or privateKey .*not both/);
   });
 });

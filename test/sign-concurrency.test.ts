@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { type HmacBackend, HtxClient, nativeHmac, nobleHmac, webCryptoHmac } from "../mod.ts";
 import { createEndpointSigner } from "../src/sign.ts";
 import { createHtxSimulator, DEMO_ACCOUNT } from "../src/testing/mod.ts";
+import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { breakdown } from "./helpers.ts";
 
 const ORIGIN = "http://127.0.0.1:8080";
@@ -81,4 +82,28 @@ describe("concurrent signing across second boundaries", () => {
       });
     },
   );
+
+  it("Ed25519: HtxClient with a clock stepping 1 ms per read from …:00.970 sends only valid signatures", async () => {
+    let t = Date.UTC(2026, 10, 30, 12, 0, 0, 970);
+    const now = () => t++;
+    const orders = Array.from(
+      { length: 5000 },
+      (_, i) => ({ uid: 1, orderId: String(1000 + i), state: "submitted" as const }),
+    );
+    const account = { uid: 1, accessKey: "ed25519-access-key", publicKey: TEST_KEY.publicPem };
+    const sim = createHtxSimulator({ accounts: [account], orders, now, rateLimit: { limit: 1_000 } });
+    const htx = new HtxClient({
+      accessKey: account.accessKey,
+      privateKey: TEST_KEY.pem,
+      baseUrl: ORIGIN,
+      fetch: sim.fetch,
+      now,
+      rateLimit: false,
+    });
+    const result = await htx.batchCancel({ orderIds: orders.map((o) => o.orderId) });
+    expect({ result: breakdown(result), rejections: sim.stats.rejections }).toEqual({
+      result: { success: orders.length, failed: {}, unresolved: {} },
+      rejections: {},
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { gzipSync } from "node:zlib";
 import ccxt from "ccxt";
 import { build } from "esbuild";
 import { HtxClient } from "../../dist/mod.js";
+import { killSwitchRows } from "./kill-switch.mjs";
 import { demoOrders } from "../../dist/src/testing/mod.js";
 
 const HERE = new URL("./", import.meta.url).pathname;
@@ -91,7 +92,7 @@ row("start-up over node -e 0", "ms", [median(oursStart) - median(empty)], [media
 
 // Per-call cost -------------------------------------------------------------------------------
 const body = JSON.stringify({ status: "ok", data: { success: ["1", "2"], failed: [] } });
-const canned = async () => new Response(body, { headers: { "content-type": "application/json" } });
+const canned = () => Promise.resolve(new Response(body, { headers: { "content-type": "application/json" } }));
 const htx = new HtxClient({ ...KEYS, fetch: canned, rateLimit: false });
 const exchange = ccxtHtx({ fetchImplementation: canned, enableRateLimit: false });
 const variants = {
@@ -151,6 +152,16 @@ for (const count of [2000, 10_000]) {
   );
 }
 await worker.terminate();
+
+// Kill switch: time to an empty, confirmed book (bench/peers/kill-switch.mjs) ------------------
+const killSwitch = await killSwitchRows();
+row(
+  "kill switch: 2,000 open orders over 5 symbols to an empty, confirmed book, 50 ms latency (ours: cancelAllOpen, " +
+    "per-order class and symbol; ccxt: cancelAllOrders until 0, then fetchOpenOrders until empty, counts per call only)",
+  "ms",
+  [killSwitch.ours.ms],
+  [killSwitch.ccxt.ms],
+);
 
 const lines = [
   `htx-batch-cancel vs ccxt ${ccxt.version} (htx), ${new Date().toISOString().slice(0, 10)}, Node ${process.version}`,

@@ -38,6 +38,8 @@ export interface AttemptSetup {
   timeoutMs: number;
   /** The AccessKeyId, redacted from whatever a request's error shows. */
   accessKey: string;
+  /** The key's own secrets in every form (HMAC secret, Ed25519 key), redacted likewise. */
+  redactables: readonly string[];
 }
 
 /** What one attempt came to: HTX's answer, or the error that stopped it, and the clock it was signed by. */
@@ -59,6 +61,7 @@ export async function attemptOnce(
   signal: AbortSignal,
 ): Promise<AttemptResult> {
   const { clock } = setup;
+  const secrets = [setup.accessKey, ...setup.redactables];
   const generation = clock.generation;
   let url: string;
   let release: ReleaseSlot | undefined;
@@ -67,7 +70,7 @@ export async function attemptOnce(
     // only holds it longer.
     const signedAt = clock.local();
     url = await setup.sign(clock.server(signedAt));
-    release = await acquire(setup.limiter, signal, setup.accessKey);
+    release = await acquire(setup.limiter, signal, secrets);
     if (signal.aborted) throw signal.reason;
     const now = clock.local();
     if (now - signedAt > RESIGN_AFTER_MS || generation !== clock.generation) {
@@ -75,10 +78,10 @@ export async function attemptOnce(
     }
   } catch (reason) {
     release?.();
-    return { generation, error: notSentError(reason, signal, setup.accessKey) };
+    return { generation, error: notSentError(reason, signal, secrets) };
   }
   try {
-    return { generation, answer: await send(setup, url, ids) };
+    return { generation, answer: await send(setup, url, ids, secrets) };
   } catch (error) {
     return { generation, error: error as HtxError };
   } finally {
@@ -91,7 +94,7 @@ export async function attemptOnce(
 async function acquire(
   limiter: RateLimiter | undefined,
   signal: AbortSignal,
-  accessKey: string,
+  secrets: readonly string[],
 ): Promise<ReleaseSlot | undefined> {
   if (!limiter) return undefined;
   let granted: unknown;
@@ -100,28 +103,28 @@ async function acquire(
   } catch (cause) {
     if (signal.aborted) throw signal.reason;
     throw new HtxError("The rate limiter's acquire() failed; these ids were not sent.", false, {
-      cause: redactCause(cause, [accessKey]),
+      cause: redactCause(cause, secrets),
     });
   }
   return typeof granted === "function" ? (granted as ReleaseSlot) : undefined;
 }
 
 /** The error of an attempt stopped before sending: ours as they are, an abort as an abort. */
-function notSentError(reason: unknown, signal: AbortSignal, accessKey: string): HtxError {
+function notSentError(reason: unknown, signal: AbortSignal, secrets: readonly string[]): HtxError {
   if (reason instanceof HtxError && !(reason instanceof HtxAbortError)) return reason;
   if (!signal.aborted) {
     return new HtxError("The request could not be prepared; these ids were not sent.", false, {
-      cause: redactCause(reason, [accessKey]),
+      cause: redactCause(reason, secrets),
     });
   }
   const cause = reason instanceof HtxAbortError ? reason.cause : reason;
   return new HtxAbortError("Aborted before this request was sent; these ids were not sent.", {
-    cause: redactCause(cause, [accessKey]),
+    cause: redactCause(cause, secrets),
   });
 }
 
 /** The request and the values to redact from its errors, both computed only if an error needs them. */
-function answerContext(url: string, accessKey: string): AnswerContext {
+function answerContext(url: string, keySecrets: readonly string[]): AnswerContext {
   let request: RedactedRequest | undefined;
   let secrets: readonly string[] | undefined;
   return {
@@ -131,8 +134,8 @@ function answerContext(url: string, accessKey: string): AnswerContext {
     get secrets() {
       const at = url.lastIndexOf(SIGNATURE_PARAM);
       return (secrets ??= at < 0
-        ? [accessKey]
-        : [accessKey, decodeURIComponent(url.slice(at + SIGNATURE_PARAM.length))]);
+        ? keySecrets
+        : [...keySecrets, decodeURIComponent(url.slice(at + SIGNATURE_PARAM.length))]);
     },
   };
 }
@@ -145,10 +148,15 @@ function isResponse(value: unknown): value is Response {
 }
 
 /** Sends one signed request and reads its answer, all within `timeoutMs`. */
-function send(setup: AttemptSetup, url: string, ids: NormalizedIds): Promise<BatchCancelAnswer> {
+function send(
+  setup: AttemptSetup,
+  url: string,
+  ids: NormalizedIds,
+  secrets: readonly string[],
+): Promise<BatchCancelAnswer> {
   const controller = new AbortController();
   const init = batchCancelInit(ids, controller.signal);
-  const context = answerContext(url, setup.accessKey);
+  const context = answerContext(url, secrets);
   const timedOut = () =>
     new HtxTimeoutError(
       `HTX did not answer within ${setup.timeoutMs} ms; the cancel may or may not have been applied.`,

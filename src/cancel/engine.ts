@@ -246,8 +246,11 @@ function finalOutcome(record: IdRecord): IdOutcome {
   return { kind: "unresolved", errors: record.errors, mayHaveBeenApplied: record.mayHaveBeenApplied };
 }
 
-/** Exponential backoff with full jitter; a rate-limit answer waits for about the next window. */
-function backoffMs(retry: RetryPolicy, attempt: number, error: HtxError | undefined): number {
+/**
+ * Exponential backoff with full jitter; a rate-limit answer waits for about the next window.
+ * Listings (src/listing/) back off the same way.
+ */
+export function backoffMs(retry: RetryPolicy, attempt: number, error: HtxError | undefined): number {
   if (error && isRateLimitError(error)) return retry.afterRateLimitMs * (0.5 + Math.random() / 2);
   const cap = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
   return cap / 2 + (Math.random() * cap) / 2;

@@ -2,10 +2,13 @@
  * The options of `HtxClient` and of one `batchCancel` call, checked before anything is sent:
  * each mistake is an `HtxInputError` that names the option and what to pass instead.
  */
+import { type Credentials, validateCredentials, type ValidCredentials } from "../credentials.ts";
 import { HtxError, HtxInputError } from "../errors.ts";
 import type { HmacBackend } from "../hmac.ts";
-import { validateBaseUrl, validateCredentials } from "../input.ts";
+import { validateBaseUrl } from "../input.ts";
+import { createSigningKey, type SigningKey } from "../keys.ts";
 import { type RateLimiter, SlidingWindowLimiter, type SlidingWindowOptions } from "../limiter.ts";
+import { endpointRateLimit, type LimitedEndpointKey, type RateLimitOption } from "../listing/rate-limits.ts";
 import { redactCause } from "../redact.ts";
 import { BATCH_CANCEL_PATH, DEFAULT_BASE_URL } from "../request.ts";
 import { createEndpointSigner } from "../sign.ts";
@@ -24,12 +27,16 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
-/** Options of `HtxClient`. */
-export interface HtxClientOptions {
-  /** The API key's AccessKeyId. Required. Never shown in errors, logs or inspection. */
-  accessKey: string;
-  /** The API key's secret. Required. Kept only inside the HMAC key. */
-  secretKey: string;
+/**
+ * Options of `HtxClient`: the API key, `{ accessKey, secretKey }` (HmacSHA256) or `{ accessKey,
+ * privateKey }` (Ed25519: PEM PKCS#8 text, DER bytes or a `CryptoKey`), exactly one of the two
+ * secrets, and the settings of {@link HtxClientSettings}. None of them is ever shown in errors,
+ * logs or inspection.
+ */
+export type HtxClientOptions = Credentials & HtxClientSettings;
+
+/** `HtxClient`'s options besides its credentials. */
+export interface HtxClientSettings {
   /** Default `"https://api.huobi.pro"`; https only, except loopback hosts (tests, simulator). */
   baseUrl?: string;
   /**
@@ -44,14 +51,17 @@ export interface HtxClientOptions {
   /** Extra attempts when the outcome is unknown or transient; default 2; 0 = none. */
   retry?: number | RetryOptions;
   /**
-   * `{ limit: 50, intervalMs: 2000 }` by default; a shared {@link RateLimiter}; or `false`.
+   * `{ limit: 50, intervalMs: 2000 }` by default; a shared {@link RateLimiter}; or `false`. Each
+   * endpoint has its own budget: one value sets batch cancel's (the listings of `cancelAllOpen`
+   * keep HTX's limits, open orders 50 and accounts 100 per 2 s; `false` turns every limiter off),
+   * `{ batchCancel?, openOrders?, accounts? }` sets each (docs/kill-switch.md).
    * A slot is held at least as long as its request can be in flight: `maxHoldMs` defaults to
    * `max(30_000, timeoutMs + intervalMs)` and may not be below `timeoutMs`.
    */
-  rateLimit?: SlidingWindowOptions | RateLimiter | false;
+  rateLimit?: RateLimitOption;
   /** On a stale-timestamp answer: read `/v1/common/timestamp`, correct, retry once; default true. */
   syncTime?: boolean;
-  /** HMAC implementation; default `defaultHmac`. */
+  /** HMAC implementation for a `secretKey`; default `defaultHmac`. Ignored for a `privateKey`. */
   hmac?: HmacBackend;
 }
 
@@ -61,6 +71,11 @@ export interface ClientSetup {
   origin: string;
   /** What `batchCancel` runs its ids through. */
   engine: CancelEngine;
+  /**
+   * Resolves once the signing key is usable; rejects with `HtxInputError` when it never will be
+   * (an Ed25519 key on a runtime whose Web Crypto lacks Ed25519), as soon as its import settles.
+   */
+  ready: () => Promise<void>;
 }
 
 /** More extra attempts than this is a retry storm, not a policy. */
@@ -113,24 +128,29 @@ function retryPolicy(retry: unknown, afterRateLimitMs: number): RetryPolicy {
  * The client's own sliding window, or the caller's limiter. A slot must stay held as long as
  * its request can be in flight, so the hold outlasts the timeout.
  */
-function rateLimiter(rateLimit: unknown, timeoutMs: number): { limiter?: RateLimiter; intervalMs: number } {
+export function rateLimiter(
+  rateLimitOption: unknown,
+  endpoint: LimitedEndpointKey,
+  timeoutMs: number,
+): { limiter?: RateLimiter; intervalMs: number } {
+  const { value: rateLimit, name } = endpointRateLimit(rateLimitOption, endpoint);
   if (rateLimit === false) return { intervalMs: DEFAULT_INTERVAL_MS };
   if (typeof rateLimit !== "object" || rateLimit === null) {
     throw new HtxInputError(
-      `rateLimit must be { limit, intervalMs }, a RateLimiter (an object with acquire()) or false, got ${
+      `${name} must be { limit, intervalMs }, a RateLimiter (an object with acquire()) or false, got ${
         describe(rateLimit)
       }.`,
     );
   }
   if ("acquire" in rateLimit) {
-    if (typeof rateLimit.acquire !== "function") throw new HtxInputError("rateLimit.acquire must be a function.");
+    if (typeof rateLimit.acquire !== "function") throw new HtxInputError(`${name}.acquire must be a function.`);
     return { limiter: rateLimit as RateLimiter, intervalMs: DEFAULT_INTERVAL_MS };
   }
   const options = rateLimit as SlidingWindowOptions;
   const intervalMs = Number.isFinite(options.intervalMs) ? options.intervalMs! : DEFAULT_INTERVAL_MS;
   if (options.maxHoldMs !== undefined && !(options.maxHoldMs >= timeoutMs)) {
     throw new HtxInputError(
-      `rateLimit.maxHoldMs (${describe(options.maxHoldMs)}) must be at least timeoutMs (${timeoutMs}): a slot must ` +
+      `${name}.maxHoldMs (${describe(options.maxHoldMs)}) must be at least timeoutMs (${timeoutMs}): a slot must ` +
         `stay held as long as its request can be in flight.`,
     );
   }
@@ -138,28 +158,40 @@ function rateLimiter(rateLimit: unknown, timeoutMs: number): { limiter?: RateLim
   return { limiter: new SlidingWindowLimiter({ ...options, maxHoldMs }), intervalMs };
 }
 
-/** The signer of the endpoint; a failing HMAC backend is reported as such, its text redacted. */
-function endpointSigner(origin: string, accessKey: string, secretKey: string, hmac: unknown) {
+/** The client's signing key, imported once; a failing HMAC backend is reported as such, its text redacted. */
+function signingKey(credentials: ValidCredentials, hmac: unknown): SigningKey {
   if (
     hmac !== undefined &&
     (typeof hmac !== "object" || hmac === null || typeof (hmac as HmacBackend).keyed !== "function")
   ) {
     throw new HtxInputError(`hmac must be an HmacBackend (an object with keyed(secret)), got ${describe(hmac)}.`);
   }
-  const secrets = [accessKey, secretKey];
-  let sign;
   try {
-    sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, accessKey, secretKey, hmac as HmacBackend);
+    return createSigningKey(credentials, { hmac: hmac as HmacBackend | undefined });
   } catch (cause) {
+    // An Ed25519 key's own refusals (no Web Crypto at all) say what to do and hold no key.
+    if (cause instanceof HtxInputError) throw cause;
+    const secrets = credentials.method === "HmacSHA256" ? [credentials.accessKey, credentials.secretKey] : [];
     throw new HtxInputError("hmac.keyed(secret) threw: this HMAC backend cannot be used here.", {
       cause: redactCause(cause, secrets),
     });
   }
+}
+
+/**
+ * The signer of the endpoint. A signature that fails (an HMAC backend that throws, a runtime
+ * whose Web Crypto lacks Ed25519) fails the request before it is sent, saying why, redacted.
+ */
+function endpointSigner(origin: string, accessKey: string, key: SigningKey, secrets: readonly string[]) {
+  const sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, accessKey, key);
+  const backend = key.method === "Ed25519" ? "Ed25519 through Web Crypto" : "the HMAC backend threw";
   return async (epochMs: number): Promise<string> => {
     try {
       return await sign(epochMs);
     } catch (cause) {
-      throw new HtxError("Signing the request failed (the HMAC backend threw); these ids were not sent.", false, {
+      // Our own refusal (HtxInputError from the key) is safe to show and says what to do.
+      const why = cause instanceof HtxInputError ? `${backend}: ${cause.message}` : backend;
+      throw new HtxError(`Signing the request failed (${why}); these ids were not sent.`, false, {
         cause: redactCause(cause, secrets),
       });
     }
@@ -172,9 +204,10 @@ function endpointSigner(origin: string, accessKey: string, secretKey: string, hm
  */
 export function configureClient(options: HtxClientOptions): ClientSetup {
   if (typeof options !== "object" || options === null) {
-    throw new HtxInputError("new HtxClient(options) needs { accessKey, secretKey }.");
+    throw new HtxInputError("new HtxClient(options) needs { accessKey, secretKey } or { accessKey, privateKey }.");
   }
-  const { accessKey, secretKey } = validateCredentials(options);
+  const credentials = validateCredentials(options);
+  const { accessKey } = credentials;
   const origin = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const ownFetch = optionalFunction<FetchLike>("fetch", options.fetch);
   if (!ownFetch && typeof globalThis.fetch !== "function") {
@@ -188,18 +221,21 @@ export function configureClient(options: HtxClientOptions): ClientSetup {
   if (options.syncTime !== undefined && typeof options.syncTime !== "boolean") {
     throw new HtxInputError(`syncTime must be true or false, got ${describe(options.syncTime)}.`);
   }
-  const { limiter, intervalMs } = rateLimiter(options.rateLimit === undefined ? {} : options.rateLimit, timeoutMs);
+  const { limiter, intervalMs } = rateLimiter(options.rateLimit, "batchCancel", timeoutMs);
+  const key = signingKey(credentials, options.hmac);
+  const secrets = [accessKey, ...key.redactables()];
   const engine: CancelEngine = {
-    sign: endpointSigner(origin, accessKey, secretKey, options.hmac),
+    sign: endpointSigner(origin, accessKey, key, secrets),
     fetch,
     clock: new ServerClock({ now, fetch, origin, timeoutMs }),
     limiter,
     timeoutMs,
     accessKey,
+    redactables: key.redactables(),
     retry: retryPolicy(options.retry, intervalMs),
     syncTime: options.syncTime ?? true,
   };
-  return { origin, engine };
+  return { origin, engine, ready: () => key.ready() };
 }
 
 /** Options of one `batchCancel` call. */

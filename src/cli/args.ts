@@ -11,6 +11,7 @@ export class UsageError extends Error {
 export const HELP = `htx-batch-cancel: cancel HTX spot orders in bulk, every id accounted for.
 
 Usage:
+  htx-batch-cancel --all-open [--symbols btcusdt,ethusdt] [--side buy|sell] [options]
   htx-batch-cancel --order-ids 1,2,3 [options]
   htx-batch-cancel --client-order-ids a,b [options]
   htx-batch-cancel --ids-file FILE [--client-ids] [options]   (FILE "-" reads standard input)
@@ -21,6 +22,12 @@ Credentials come from the environment only (never flags, which land in shell his
   HTX_ACCESS_KEY, HTX_SECRET_KEY
 
 Options:
+  --all-open              the kill switch: list every open spot order, cancel them all, list again
+                          until none is left or --deadline-ms passes (docs/kill-switch.md)
+  --symbols LIST          with --all-open: only these symbols, comma-separated (e.g. btcusdt,ethusdt);
+                          needed where HTX requires a symbol to list open orders
+  --side buy|sell         with --all-open: only buy or only sell orders
+  --deadline-ms N         with --all-open: stop cancelling after N ms, then list once more (default 30000)
   --order-ids LIST        comma-separated order ids
   --client-order-ids LIST comma-separated client order ids
   --ids-file FILE         one id per line; blank lines and lines starting with # are skipped
@@ -30,6 +37,7 @@ Options:
   --timeout-ms N          per request, 1 to 2147483647 (default 10000)
   --retries N             extra attempts when the outcome is unknown or transient (default 2, at most 100)
   --dry-run               validate and print the requests, credentials redacted; send nothing
+                          (with --all-open: list the open orders, cancel nothing)
   --json                  print the full result as JSON on standard output (fields: docs/results.md)
   --quiet                 no progress on standard error
   -h, --help              this text
@@ -37,7 +45,8 @@ Options:
 
 simulate: serves the offline HTX simulator on 127.0.0.1 with open orders for the demo account
   (AccessKeyId demo-access-key; see README, "Simulator"), until Ctrl-C.
-demo: starts the simulator, cancels its orders with progress, prints the summary.
+demo: the kill switch against the simulator: 2,000 open orders over 5 symbols, a bot placing
+  more for the first second, every order cancelled and the book confirmed empty, with timings.
 
 The summary puts every id in one of three classes:
   cancel accepted   HTX submitted the cancel
@@ -48,11 +57,13 @@ The summary puts every id in one of three classes:
 
 Exit codes:
   0  no order may still be open: every cancel accepted or the order closed
+     (--all-open: a last listing found no open order)
   1  some orders may still be open (also after Ctrl-C, which stops sending new requests,
      waits for the ones in flight, and reports the rest as unresolved)
   2  usage or input error: nothing was sent
   3  nothing reached HTX: every request was refused as a whole or never connected
      (authentication, permissions, network), so no cancel was applied
+     (--all-open: the open orders could not be listed, so nothing was cancelled)
 `;
 
 export type Command =
@@ -60,6 +71,18 @@ export type Command =
   | { kind: "version" }
   | { kind: "simulate"; port: number; orders: number; latencyMs: number }
   | { kind: "demo"; orders: number; latencyMs: number }
+  | {
+    kind: "cancel-all";
+    symbols?: string[];
+    side?: string;
+    deadlineMs?: number;
+    baseUrl?: string;
+    timeoutMs?: number;
+    retries?: number;
+    dryRun: boolean;
+    json: boolean;
+    quiet: boolean;
+  }
   | {
     kind: "cancel";
     ids: { orderIds: string[] } | { clientOrderIds: string[] } | { file: string; client: boolean };
@@ -83,32 +106,66 @@ function wholeNumber(flag: string, value: string | undefined, fallback: number, 
 
 const list = (value: string) => value.split(",").map((s) => s.trim()).filter((s) => s !== "");
 
+const OPTIONS = {
+  "all-open": { type: "boolean", default: false },
+  symbols: { type: "string" },
+  side: { type: "string" },
+  "deadline-ms": { type: "string" },
+  "order-ids": { type: "string" },
+  "client-order-ids": { type: "string" },
+  "ids-file": { type: "string" },
+  "client-ids": { type: "boolean", default: false },
+  "base-url": { type: "string" },
+  aws: { type: "boolean", default: false },
+  "timeout-ms": { type: "string" },
+  retries: { type: "string" },
+  "dry-run": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  quiet: { type: "boolean", default: false },
+  port: { type: "string" },
+  orders: { type: "string" },
+  "latency-ms": { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+  version: { type: "boolean", short: "v", default: false },
+} as const;
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** Refuses an unknown `--flag` with our own message, suggesting the nearest known one. */
+function checkFlags(argv: readonly string[]): void {
+  for (const arg of argv) {
+    if (arg === "--") return;
+    if (!arg.startsWith("--")) continue;
+    const name = arg.slice(2).split("=")[0]!;
+    if (Object.hasOwn(OPTIONS, name)) continue;
+    const nearest = Object.keys(OPTIONS).map((known) => ({ known, d: distance(name, known) }))
+      .sort((x, y) => x.d - y.d)[0]!;
+    const hint = nearest.d <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean --${nearest.known}?` : "";
+    throw new UsageError(`Unknown option "--${name}".${hint} Run htx-batch-cancel --help for the options.`);
+  }
+}
+
 /** Parses argv (without the node and script paths). @throws {UsageError} */
 export function parseCommand(argv: string[]): Command {
+  checkFlags(argv);
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        "order-ids": { type: "string" },
-        "client-order-ids": { type: "string" },
-        "ids-file": { type: "string" },
-        "client-ids": { type: "boolean", default: false },
-        "base-url": { type: "string" },
-        aws: { type: "boolean", default: false },
-        "timeout-ms": { type: "string" },
-        retries: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        quiet: { type: "boolean", default: false },
-        port: { type: "string" },
-        orders: { type: "string" },
-        "latency-ms": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-        version: { type: "boolean", short: "v", default: false },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\nRun htx-batch-cancel --help for the options.`);
@@ -137,6 +194,10 @@ export function parseCommand(argv: string[]): Command {
       latencyMs: wholeNumber("latency-ms", v["latency-ms"], 50),
     };
   }
+  if (v["all-open"]) return cancelAllCommand(v);
+  for (const flag of ["symbols", "side", "deadline-ms"] as const) {
+    if (v[flag] !== undefined) throw new UsageError(`--${flag} goes with --all-open.`);
+  }
   const sources = [v["order-ids"], v["client-order-ids"], v["ids-file"]].filter((s) => s !== undefined);
   if (sources.length !== 1) {
     throw new UsageError(
@@ -157,6 +218,32 @@ export function parseCommand(argv: string[]): Command {
   return {
     kind: "cancel",
     ids,
+    baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
+    timeoutMs: v["timeout-ms"] === undefined ? undefined : wholeNumber("timeout-ms", v["timeout-ms"], 0, 1),
+    retries: v.retries === undefined ? undefined : wholeNumber("retries", v.retries, 0, 0, MAX_RETRIES),
+    dryRun: v["dry-run"]!,
+    json: v.json!,
+    quiet: v.quiet!,
+  };
+}
+
+type Values = ReturnType<
+  typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
+>["values"];
+
+/** `--all-open` and its options. */
+function cancelAllCommand(v: Values): Command {
+  const ids = ["order-ids", "client-order-ids", "ids-file", "client-ids"] as const;
+  const mixed = ids.find((flag) => v[flag] !== undefined && v[flag] !== false);
+  if (mixed) throw new UsageError(`--all-open cancels every open order: leave out --${mixed}.`);
+  if (v.aws && v["base-url"] !== undefined) throw new UsageError("Give --aws or --base-url, not both.");
+  const symbols = v.symbols === undefined ? undefined : list(v.symbols);
+  if (symbols?.length === 0) throw new UsageError("--symbols is empty: leave it out to cancel every symbol.");
+  return {
+    kind: "cancel-all",
+    symbols,
+    side: v.side,
+    deadlineMs: v["deadline-ms"] === undefined ? undefined : wholeNumber("deadline-ms", v["deadline-ms"], 0, 1),
     baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
     timeoutMs: v["timeout-ms"] === undefined ? undefined : wholeNumber("timeout-ms", v["timeout-ms"], 0, 1),
     retries: v.retries === undefined ? undefined : wholeNumber("retries", v.retries, 0, 0, MAX_RETRIES),

@@ -2,13 +2,14 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { HtxClient } from "../client.ts";
-import { HtxInputError } from "../errors.ts";
-import { MAX_IDS_PER_REQUEST, normalizeIds } from "../input.ts";
+import { HtxError, HtxInputError } from "../errors.ts";
+import { MAX_IDS_PER_REQUEST, normalizeIds, validateBaseUrl } from "../input.ts";
+import { validateFilter, type ValidFilter } from "../kill-switch/options.ts";
 import { redactUrl } from "../redact.ts";
 import { createBatchCancelRequest } from "../request.ts";
 import { type Command, HELP, idsFromText, parseCommand, UsageError } from "./args.ts";
 import { demo, simulate } from "./demo.ts";
-import { exitCode, progressReporter, type Streams, summary } from "./output.ts";
+import { exitCode, killSwitchSummary, plural, progressReporter, type Streams, summary } from "./output.ts";
 import { VERSION } from "../version.ts";
 
 const streams: Streams = {
@@ -52,7 +53,7 @@ async function dryRun(command: Extract<Command, { kind: "cancel" }>): Promise<nu
   const { kind, ids } = normalizeIds(input);
   const keys = credentials(true);
   const chunks = Math.ceil(ids.length / MAX_IDS_PER_REQUEST);
-  streams.out(`Dry run: ${ids.length} ids in ${chunks} requests; nothing is sent.\n`);
+  streams.out(`Dry run: ${plural(ids.length, "id")} in ${plural(chunks, "request")}; nothing is sent.\n`);
   for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
     const chunk = ids.slice(i, i + MAX_IDS_PER_REQUEST);
     const request = await createBatchCancelRequest(
@@ -65,15 +66,18 @@ async function dryRun(command: Extract<Command, { kind: "cancel" }>): Promise<nu
   return 0;
 }
 
-async function cancel(command: Extract<Command, { kind: "cancel" }>): Promise<number> {
-  if (command.dryRun) return dryRun(command);
-  const input = readIds(command);
-  const htx = new HtxClient({
-    ...credentials(false),
-    baseUrl: command.baseUrl,
-    timeoutMs: command.timeoutMs,
-    retry: command.retries,
-  });
+/** The base URL, checked and reported under its flag's name. */
+function checkBaseUrl(baseUrl: string | undefined): void {
+  if (baseUrl === undefined) return;
+  try {
+    validateBaseUrl(baseUrl);
+  } catch (error) {
+    throw new UsageError(`--base-url: ${(error as Error).message.replace(/^baseUrl /, "")}`);
+  }
+}
+
+/** Ctrl-C once: stop sending and report; twice: quit now. Returns the signal and its removal. */
+function interruptible(): { signal: AbortSignal; dispose: () => void } {
   const stop = new AbortController();
   const onSigint = () => {
     if (stop.signal.aborted) process.exit(130);
@@ -81,6 +85,21 @@ async function cancel(command: Extract<Command, { kind: "cancel" }>): Promise<nu
     stop.abort();
   };
   process.on("SIGINT", onSigint);
+  return { signal: stop.signal, dispose: () => process.off("SIGINT", onSigint) };
+}
+
+async function cancel(command: Extract<Command, { kind: "cancel" }>): Promise<number> {
+  checkBaseUrl(command.baseUrl);
+  if (command.dryRun) return dryRun(command);
+  const input = readIds(command);
+  normalizeIds(input); // a bad id is reported before missing credentials
+  const htx = new HtxClient({
+    ...credentials(false),
+    baseUrl: command.baseUrl,
+    timeoutMs: command.timeoutMs,
+    retry: command.retries,
+  });
+  const stop = interruptible();
   const progress = progressReporter(streams, command.quiet);
   try {
     const result = await htx.batchCancel(input, { signal: stop.signal, onProgress: progress.update });
@@ -88,7 +107,52 @@ async function cancel(command: Extract<Command, { kind: "cancel" }>): Promise<nu
     streams.out(command.json ? `${JSON.stringify(result, null, 2)}\n` : summary(result));
     return exitCode(result, stop.signal.aborted);
   } finally {
-    process.off("SIGINT", onSigint);
+    stop.dispose();
+  }
+}
+
+/** `--all-open --dry-run`: the open orders, listed; nothing cancelled. */
+async function listOnly(htx: HtxClient, filter: ValidFilter, json: boolean): Promise<number> {
+  const { accountId, orders } = await htx.listOpenOrders(filter);
+  if (json) {
+    streams.out(`${JSON.stringify({ accountId, orders }, null, 2)}\n`);
+    return 0;
+  }
+  streams.out(`Dry run: ${plural(orders.length, "open order")} in account ${accountId}; nothing is cancelled.\n`);
+  const bySymbol = new Map<string, number>();
+  for (const order of orders) bySymbol.set(order.symbol, (bySymbol.get(order.symbol) ?? 0) + 1);
+  for (const [symbol, count] of bySymbol) streams.out(`  ${symbol}: ${count}\n`);
+  return 0;
+}
+
+/** `--all-open`: the kill switch. Exit 0 only when a last listing found the book empty. */
+async function cancelAll(command: Extract<Command, { kind: "cancel-all" }>): Promise<number> {
+  checkBaseUrl(command.baseUrl);
+  const filter = validateFilter({ symbols: command.symbols, side: command.side });
+  const htx = new HtxClient({
+    ...credentials(false),
+    baseUrl: command.baseUrl,
+    timeoutMs: command.timeoutMs,
+    retry: command.retries,
+  });
+  try {
+    if (command.dryRun) return await listOnly(htx, filter, command.json);
+    const stop = interruptible();
+    const progress = progressReporter(streams, command.quiet);
+    try {
+      const options = { signal: stop.signal, onProgress: progress.update, deadlineMs: command.deadlineMs };
+      const result = await htx.cancelAllOpen(filter, options);
+      progress.end();
+      streams.out(command.json ? `${JSON.stringify(result, null, 2)}\n` : killSwitchSummary(result));
+      return result.confirmedEmpty ? 0 : 1;
+    } finally {
+      stop.dispose();
+    }
+  } catch (error) {
+    // Nothing was cancelled: the account or the open orders could not be read.
+    if (!(error instanceof HtxError) || error instanceof HtxInputError) throw error;
+    streams.err(`htx-batch-cancel: nothing was cancelled: ${error.message}\n`);
+    return 3;
   }
 }
 
@@ -105,6 +169,7 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case "simulate": {
         const served = await simulate(command, streams);
+        if (!served) return 2;
         await new Promise<void>((resolve) => process.once("SIGINT", resolve));
         await served.close();
         return 0;
@@ -113,6 +178,8 @@ export async function main(argv: string[]): Promise<number> {
         return await demo(command, streams);
       case "cancel":
         return await cancel(command);
+      case "cancel-all":
+        return await cancelAll(command);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof HtxInputError) {

@@ -1,7 +1,12 @@
 /** What the command shows: progress on standard error, the summary on standard output. */
-import type { BatchCancelResult } from "../client.ts";
+import type { BatchCancelResult, CancelAllOpenResult } from "../client.ts";
 import { classify, failedId, type ResultClasses, type UnresolvedCancel } from "../cancel/outcome.ts";
 import type { FailedCancel } from "../response.ts";
+
+/** "1 id", "2 ids": a count and its noun, singular for one. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${count === 1 ? noun : `${noun}s`}`;
+}
 
 /** Where the command writes; a terminal gets a bar, anything else plain lines. */
 export interface Streams {
@@ -24,10 +29,10 @@ export function progressReporter(streams: Streams, quiet: boolean, clock: () => 
       if (streams.errIsTerminal) {
         const width = 30;
         const filled = Math.round((done / total) * width);
-        last = `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ids  ${rate(done)}  `;
+        last = `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${plural(total, "id")}  ${rate(done)}  `;
         streams.err(last);
       } else {
-        streams.err(`progress: ${done}/${total} ids (${Math.floor((done / total) * 100)}%) ${rate(done)}\n`);
+        streams.err(`progress: ${done}/${plural(total, "id")} (${Math.floor((done / total) * 100)}%) ${rate(done)}\n`);
       }
     },
     end(): void {
@@ -113,7 +118,8 @@ export function summary(result: BatchCancelResult): string {
   const { accepted, closed, mayBeOpen } = classify(result);
   const total = accepted.length + closed.length + mayBeOpen.ids.length;
   const lines = [
-    `${total} ids: ${accepted.length} cancel accepted, ${closed.length} closed, ${mayBeOpen.ids.length} may still be open`,
+    `${plural(total, "id")}: ${accepted.length} cancel accepted, ${closed.length} closed, ${mayBeOpen.ids.length} ` +
+    `may still be open`,
     `  (in --json: ${result.success.length} success, ${result.failed.length} failed, ${result.unresolved.length} unresolved)`,
   ];
   if (accepted.length > 0) {
@@ -133,4 +139,21 @@ export function exitCode(result: BatchCancelResult, aborted: boolean): 0 | 1 | 3
   const nothingReached = result.success.length === 0 && result.failed.length === 0 &&
     result.unresolved.every((u) => !u.mayHaveBeenApplied);
   return nothingReached && !aborted ? 3 : 1;
+}
+
+/** The kill switch's summary: the orders' classes, then what the last listing showed. */
+export function killSwitchSummary(result: CancelAllOpenResult): string {
+  const lines = [summary(result).trimEnd(), ""];
+  const listed = `${plural(result.listings, "listing")} of account ${result.accountId}`;
+  if (result.confirmedEmpty) {
+    lines.push(`Confirmed empty: a last listing found no open order (${listed}).`);
+  } else {
+    const open = result.stillOpen;
+    lines.push(`NOT confirmed empty: ${plural(open.length, "order")} may still be open (${listed}).`);
+    const bySymbol = grouped(open, (o) => `${o.symbol} ${o.state}`, (o) => o.id);
+    lines.push(...groupLines(bySymbol, "  "));
+  }
+  if (result.deadlineReached) lines.push("The deadline passed: no cancel was sent after it.");
+  for (const error of result.listingErrors) lines.push(`A listing failed: ${error.name}: ${error.message}`);
+  return `${lines.join("\n")}\n`;
 }

@@ -21,6 +21,7 @@ export const MSG = {
   missingAuth:
     "Signature parameters are missing: AccessKeyId, SignatureMethod, SignatureVersion, Timestamp and Signature are required.",
   badMethod: "Signature not valid: SignatureMethod must be HmacSHA256 and SignatureVersion 2",
+  badMethodEd25519: "Signature not valid: SignatureMethod must be Ed25519 and SignatureVersion 2",
   permission: "Signature not valid: Insufficient API key permission",
   requestLimit: "invalid request limit",
   empty: "The order id list is empty.",

@@ -1,17 +1,22 @@
 /**
  * Who is calling, checked as HTX's gateway does: Signature V2 over every query parameter (a
- * GET's business parameters included), a known AccessKeyId, the timestamp window, then the
+ * GET's business parameters included), with the key's own method (HmacSHA256 with its secret,
+ * Ed25519 with its public key), a known AccessKeyId, the timestamp window, then the
  * key's IP binding and permission for the endpoint. Each refusal is `api-signature-not-valid`
  * or `login-required`, told apart only by err-msg, as HTX does (htx-reference.md, "Answers").
  */
 import { MSG } from "./answers.ts";
 import type { KeyPermission, SimulatedAccount } from "./types.ts";
+import { ed25519PublicKeySpki } from "./public-key.ts";
 import {
+  canonicalText,
   constantTimeEqual,
   expectedSignature,
+  importEd25519PublicKey,
   importHmacKey,
   parseHtxTimestamp,
   readSignedQuery,
+  verifyEd25519,
 } from "./verify-signature.ts";
 
 /** Why a request is refused, and the envelope that says so. */
@@ -26,8 +31,8 @@ export interface Refusal {
 export interface KeyRing {
   /** By AccessKeyId. */
   keys: Map<string, SimulatedAccount>;
-  /** Imported HMAC keys by AccessKeyId, on first use. */
-  hmac: Map<string, Promise<CryptoKey>>;
+  /** Imported keys (HMAC secrets, Ed25519 public keys) by AccessKeyId, on first use. */
+  imported: Map<string, Promise<CryptoKey>>;
   now: () => number;
   /** Largest accepted distance between Timestamp and the clock, either way. */
   timestampWindowMs: number;
@@ -57,20 +62,29 @@ export async function authenticate(request: Request, url: URL, ring: KeyRing): P
   }
   const key = ring.keys.get(p.get("AccessKeyId")!);
   if (!key) return refusal("unknown-key", "api-signature-not-valid", MSG.unknownKey);
-  if (p.get("SignatureMethod") !== "HmacSHA256" || p.get("SignatureVersion") !== "2") {
-    return refusal("bad-signature", "api-signature-not-valid", MSG.badMethod);
+  // A key signs with one method: an HMAC signature for an Ed25519 key is refused, and the reverse.
+  const ed25519 = key.publicKey !== undefined;
+  if (p.get("SignatureMethod") !== (ed25519 ? "Ed25519" : "HmacSHA256") || p.get("SignatureVersion") !== "2") {
+    return refusal("bad-signature", "api-signature-not-valid", ed25519 ? MSG.badMethodEd25519 : MSG.badMethod);
   }
   const sentAt = parseHtxTimestamp(p.get("Timestamp")!);
   if (sentAt === undefined || Math.abs(ring.now() - sentAt) > ring.timestampWindowMs) {
     return refusal("stale-timestamp", "api-signature-not-valid", MSG.stale);
   }
-  let hmac = ring.hmac.get(key.accessKey);
-  if (!hmac) ring.hmac.set(key.accessKey, hmac = importHmacKey(key.secretKey));
-  const expected = await expectedSignature(await hmac, request.method, url.host, url.pathname, p);
-  if (!constantTimeEqual(expected, query.signature)) {
-    return refusal("bad-signature", "api-signature-not-valid", MSG.badSignature);
-  }
+  let imported = ring.imported.get(key.accessKey);
+  if (!imported) ring.imported.set(key.accessKey, imported = importVerifier(key));
+  const text = canonicalText(request.method, url.host, url.pathname, p);
+  const valid = ed25519
+    ? await verifyEd25519(await imported, text, query.signature)
+    : constantTimeEqual(await expectedSignature(await imported, text), query.signature);
+  if (!valid) return refusal("bad-signature", "api-signature-not-valid", MSG.badSignature);
   return { key, params: p };
+}
+
+/** The key a signature is checked with: the HMAC secret, or the Ed25519 public key (checked by resolveOptions). */
+function importVerifier(key: SimulatedAccount): Promise<CryptoKey> {
+  if (key.publicKey === undefined) return importHmacKey(key.secretKey);
+  return importEd25519PublicKey(ed25519PublicKeySpki(key.publicKey) as Uint8Array<ArrayBuffer>);
 }
 
 /** The key's IP binding and permission for an endpoint that needs `needs`. */

@@ -50,7 +50,7 @@ export function createContext(options: ResolvedOptions): SimulatorContext {
     now,
     ring: {
       keys: new Map(options.keys.map((key) => [key.accessKey, key])),
-      hmac: new Map(),
+      imported: new Map(),
       now,
       timestampWindowMs: options.timestampWindowMs,
     },

@@ -5,10 +5,16 @@
  * bot. What it models and what it cannot know: docs/testing.md.
  *
  * ```ts
- * import { createHtxSimulator, DEMO_ACCOUNT } from "htx-batch-cancel/testing";
+ * import { HtxClient } from "@htx-tools/batch-cancel";
+ * import { createHtxSimulator, DEMO_ACCOUNT } from "@htx-tools/batch-cancel/testing";
+ *
  * const sim = createHtxSimulator({ orders: [{ uid: 1, orderId: "1001", state: "submitted" }] });
- * const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl: "http://127.0.0.1", fetch: sim.fetch });
+ * const htx = new HtxClient({ accessKey: DEMO_ACCOUNT.accessKey, secretKey: DEMO_ACCOUNT.secretKey, fetch: sim.fetch });
+ * await htx.batchCancel({ orderIds: ["1001"] });
+ * sim.getOrder(1, "1001"); // { state: "cancelling", … }, "canceled" 100 ms later
  * ```
+ *
+ * On npm: `htx-batch-cancel/testing`, and `htx-batch-cancel/testing/node` to serve it over HTTP.
  *
  * @module
  */

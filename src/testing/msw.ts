@@ -4,10 +4,23 @@
  * dependency; only this file imports it.
  *
  * ```ts
- * const sim = createHtxSimulator({ orders });
+ * import { setupServer } from "msw/node";
+ * import { HtxClient } from "@htx-tools/batch-cancel";
+ * import { htxHandlers } from "@htx-tools/batch-cancel/msw";
+ * import { createHtxSimulator, DEMO_ACCOUNT } from "@htx-tools/batch-cancel/testing";
+ *
+ * const sim = createHtxSimulator({ orders: [{ uid: 1, orderId: "1001", state: "submitted" }] });
  * const server = setupServer(...htxHandlers(sim));
  * server.listen();
+ * // Code that calls https://api.huobi.pro with the global fetch now reaches the simulator:
+ * const htx = new HtxClient({ accessKey: DEMO_ACCOUNT.accessKey, secretKey: DEMO_ACCOUNT.secretKey });
+ * await htx.batchCancel({ orderIds: ["1001"] });
+ * server.close();
  * ```
+ *
+ * On npm: `htx-batch-cancel/msw`.
+ *
+ * @module
  */
 import { http, type HttpHandler, HttpResponse } from "msw";
 import { createHtxSimulator } from "./simulator.ts";

@@ -6,11 +6,13 @@ import type {
   KeyPermission,
   RateLimitOptions,
   SimulatedAccount,
+  SimulatedHmacAccount,
   SimulatedUserAccount,
 } from "./types.ts";
+import { ed25519PublicKeySpki } from "./public-key.ts";
 
 /** The account the simulator knows by default, for demos and tests. */
-export const DEMO_ACCOUNT: SimulatedAccount = Object.freeze({
+export const DEMO_ACCOUNT: SimulatedHmacAccount = Object.freeze({
   uid: 1,
   accessKey: "demo-access-key",
   secretKey: "demo-secret-key",
@@ -80,12 +82,27 @@ function resolveWindows(rate: RateLimitOptions): WindowRules {
   };
 }
 
+/** Exactly one of an HMAC secret and an Ed25519 public key, each in a form the simulator can verify with. */
+function checkSigningKey(key: SimulatedAccount, i: number): void {
+  if (key.secretKey !== undefined && key.publicKey !== undefined) {
+    fail(`accounts[${i}] has both secretKey (HmacSHA256) and publicKey (Ed25519): an API key signs with one method.`);
+  }
+  if (key.publicKey === undefined) {
+    if (typeof key.secretKey !== "string" || key.secretKey === "") {
+      fail(`accounts[${i}] needs a secretKey (HmacSHA256) or a publicKey (Ed25519), a non-empty string.`);
+    }
+    return;
+  }
+  const spki = ed25519PublicKeySpki(key.publicKey);
+  if (typeof spki === "string") fail(`accounts[${i}].publicKey ${spki}.`);
+}
+
 function checkKeys(keys: readonly SimulatedAccount[]): void {
   const permissions: readonly KeyPermission[] = ["read", "trade"];
   keys.forEach((key, i) => {
     if (!Number.isSafeInteger(key.uid) || key.uid < 0) fail(`accounts[${i}].uid must be a non-negative integer.`);
     if (typeof key.accessKey !== "string" || key.accessKey === "") fail(`accounts[${i}].accessKey must be a string.`);
-    if (typeof key.secretKey !== "string" || key.secretKey === "") fail(`accounts[${i}].secretKey must be a string.`);
+    checkSigningKey(key, i);
     if (key.permissions?.some((p) => !permissions.includes(p))) {
       fail(`accounts[${i}].permissions may hold only "read" and "trade".`);
     }

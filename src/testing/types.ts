@@ -7,14 +7,37 @@ import type { OrderStateName } from "../schemas.ts";
 /** What an API key may do; HTX checks it per endpoint (listings need `read`, cancels `trade`). */
 export type KeyPermission = "read" | "trade";
 
-/** An API key of a simulated user (UID). */
-export interface SimulatedAccount {
+/**
+ * An API key of a simulated user (UID): an HmacSHA256 key (`secretKey`) or an Ed25519 key
+ * (`publicKey`), exactly one. Its signatures must use its own `SignatureMethod`.
+ */
+export type SimulatedAccount = SimulatedHmacAccount | SimulatedEd25519Account;
+
+/** An API key signed with HmacSHA256: the simulator holds its secret, as HTX does. */
+export interface SimulatedHmacAccount extends SimulatedKeyBase {
+  /** The secret it verifies signatures with. */
+  secretKey: string;
+  /** Absent: one key, one method. */
+  publicKey?: undefined;
+}
+
+/** An API key signed with Ed25519: the simulator holds only the public half, as HTX does. */
+export interface SimulatedEd25519Account extends SimulatedKeyBase {
+  /**
+   * The public key it verifies signatures with: SPKI PEM (`-----BEGIN PUBLIC KEY-----`, what
+   * `openssl pkey -pubout` prints) or the raw 32 bytes as base64.
+   */
+  publicKey: string;
+  /** Absent: one key, one method. */
+  secretKey?: undefined;
+}
+
+/** What every simulated API key has, whichever way it signs. */
+export interface SimulatedKeyBase {
   /** The user's UID: rate limits, accounts and orders are per UID. */
   uid: number;
   /** The AccessKeyId the simulator accepts. */
   accessKey: string;
-  /** The secret it verifies signatures with. */
-  secretKey: string;
   /** What the key may do; default both. A key without `trade` cannot cancel. */
   permissions?: readonly KeyPermission[];
   /** The caller IPs the key is bound to; default none, which allows any IP. */

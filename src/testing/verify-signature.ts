@@ -59,23 +59,36 @@ export function importHmacKey(secretKey: string): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", utf8.encode(secretKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 }
 
-/** HMAC-SHA256 of the canonical text, base64. */
-export async function expectedSignature(
-  key: CryptoKey,
-  method: string,
-  host: string,
-  path: string,
-  params: Map<string, string>,
-): Promise<string> {
+/** The text Signature V2 signs: method, host, path and the encoded, sorted parameters. */
+export function canonicalText(method: string, host: string, path: string, params: Map<string, string>): string {
   const pairs = [...params].map(([k, v]) => `${encode(k)}=${encode(v)}`);
   pairs.sort((a, b) => {
     const ka = a.slice(0, a.indexOf("="));
     const kb = b.slice(0, b.indexOf("="));
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  const text = [method.toUpperCase(), host.toLowerCase(), path, pairs.join("&")].join("\n");
+  return [method.toUpperCase(), host.toLowerCase(), path, pairs.join("&")].join("\n");
+}
+
+/** HMAC-SHA256 of the canonical text, base64. */
+export async function expectedSignature(key: CryptoKey, text: string): Promise<string> {
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8.encode(text)));
   return btoa(String.fromCharCode(...mac));
+}
+
+/** Imports an account's Ed25519 public key (SPKI DER, checked by `ed25519PublicKeySpki`). */
+export function importEd25519PublicKey(spki: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  return crypto.subtle.importKey("spki", spki, { name: "Ed25519" }, false, ["verify"]);
+}
+
+/** A 64-byte Ed25519 signature is 88 characters of padded base64, nothing else. */
+const ED25519_SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
+
+/** Whether `signature` (base64) is the key's Ed25519 signature of the text; any other length is not. */
+export function verifyEd25519(key: CryptoKey, text: string, signature: string): Promise<boolean> {
+  if (!ED25519_SIGNATURE.test(signature)) return Promise.resolve(false);
+  const bytes = Uint8Array.from(atob(signature), (c) => c.charCodeAt(0));
+  return crypto.subtle.verify({ name: "Ed25519" }, key, bytes, utf8.encode(text));
 }
 
 /** Compares two strings in time that depends only on their length. */

@@ -1,10 +1,14 @@
-/** examples/cloudflare-worker in workerd, its outbound fetch to HTX routed to the simulator. */
+/**
+ * examples/cloudflare-worker in workerd, its outbound fetch to HTX routed to the simulator:
+ * `POST /cancel` (ids) and `POST /cancel-all` (the kill switch), each endpoint on its own
+ * Durable Object budget.
+ */
 import { bundleWorker, COMPATIBILITY_DATE } from "./workerd/bundle.ts";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHtxSimulator, DEMO_ACCOUNT, demoOrders } from "../../src/testing/mod.ts";
+import { createHtxSimulator, DEMO_ACCOUNT, demoOrders, startOrderBot } from "../../src/testing/mod.ts";
+import { breakdown } from "../helpers.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const TOKEN = "kill-switch-token-for-tests";
 const book = demoOrders({ open: 120, filled: 2, canceled: 1, unknown: 2 });
 const sim = createHtxSimulator({ orders: book.orders });
@@ -31,8 +35,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => mf?.dispose());
 
-const cancel = (body: unknown, token = TOKEN) =>
-  mf.dispatchFetch("https://kill.example/cancel", {
+const cancel = (body: unknown, token = TOKEN, path = "/cancel") =>
+  mf.dispatchFetch(`https://kill.example${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -81,5 +85,61 @@ describe("the kill-switch Worker example", () => {
   it("answers other paths and methods with 404 and 405", async () => {
     expect((await mf.dispatchFetch("https://kill.example/")).status).toBe(404);
     expect((await mf.dispatchFetch("https://kill.example/cancel")).status).toBe(405);
+    expect((await mf.dispatchFetch("https://kill.example/cancel-all")).status).toBe(405);
+  });
+});
+
+describe("the kill-switch Worker example: POST /cancel-all", () => {
+  const symbols = ["btcusdt", "ethusdt", "solusdt"];
+  const book = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      uid: 1,
+      orderId: String(9_007_199_254_740_993n + BigInt(i)),
+      state: "submitted" as const,
+      symbol: symbols[i % symbols.length]!,
+    }));
+
+  it("cancels every open order, a bot's too, and answers the result with the book confirmed empty", async () => {
+    sim.clearOrders();
+    sim.resetStats();
+    sim.addOrders(book(600));
+    const bot = startOrderBot(sim, { symbols, everyMs: 20, perTick: 3, forMs: 300 });
+    const response = await cancel({}, TOKEN, "/cancel-all");
+    bot.stop();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-rate-limit-budget")).toBe("shared");
+    const result = (await response.json()) as {
+      success: string[];
+      failed: { errCode: string }[];
+      unresolved: { error: Error }[];
+      orders: { id: string; symbol: string }[];
+      confirmedEmpty: boolean;
+    };
+    expect(breakdown(result)).toEqual({ success: 600 + bot.placed.length, failed: {}, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(true);
+    expect(result.success).toContain("9007199254740993");
+    expect(sim.openOrders(1)).toEqual([]);
+    const { byEndpoint } = sim.stats;
+    expect(byEndpoint.accounts.requests).toBe(1);
+    expect(byEndpoint["open-orders"].requests).toBeGreaterThan(1);
+    expect(byEndpoint["batch-cancel"].rateLimitViolations + byEndpoint["open-orders"].rateLimitViolations).toBe(0);
+  });
+
+  it("cancels only the symbols and side asked for", async () => {
+    sim.clearOrders();
+    sim.addOrders(book(6).map((o, i) => ({ ...o, type: i < 3 ? "buy-limit" : "sell-limit" })));
+    const response = await cancel({ symbols: ["ethusdt"], side: "sell" }, TOKEN, "/cancel-all");
+    const result = (await response.json()) as { success: string[]; orders: { symbol: string }[] };
+    expect(result.orders.map((o) => o.symbol)).toEqual(["ethusdt"]);
+    expect(sim.openOrders(1)).toHaveLength(5);
+  });
+
+  it("refuses a wrong token with 401 and bad input with 400, sending nothing", async () => {
+    const before = sim.stats.requests;
+    expect((await cancel({}, "not-the-token", "/cancel-all")).status).toBe(401);
+    const bad = await cancel({ symbols: ["BTC-USDT"] }, TOKEN, "/cancel-all");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/is not an HTX symbol/);
+    expect(sim.stats.requests).toBe(before);
   });
 });

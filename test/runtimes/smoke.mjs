@@ -93,17 +93,37 @@ function derOfPem(pem) {
   return Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
 }
 
-/** The simulator every runner serves: 117 open orders, 1 filled, 1 canceled, 1 unknown id. */
+/**
+ * The Ed25519 API key of the smoke simulator's second UID: it holds only the public half of the
+ * project's test key (the private half is ED25519_VECTORS[1].privateKey), as HTX does.
+ */
+export const ED25519_ACCOUNT = {
+  uid: 2,
+  accessKey: "smoke-ed25519-access-key",
+  publicKey:
+    "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAjhJS4yuO+A7BBtSQoW8pOx5agnFfM9i9qxkyLLykpXA=\n-----END PUBLIC KEY-----\n",
+};
+
+/**
+ * The simulator every runner serves: the demo HMAC key's UID with 117 open orders, 1 filled, 1
+ * canceled, 1 unknown id (`ids`), and the Ed25519 key's UID with 58 open, 1 filled, 1 unknown
+ * (`ed25519Ids`).
+ */
 export function smokeSimulator(testing) {
   const book = testing.demoOrders({ open: 117, filled: 1, canceled: 1, unknown: 1 });
-  return { sim: testing.createHtxSimulator({ orders: book.orders }), ids: book.ids };
+  const ed25519Book = testing.demoOrders({ open: 58, filled: 1, canceled: 0, unknown: 1, uid: ED25519_ACCOUNT.uid });
+  const sim = testing.createHtxSimulator({
+    accounts: [testing.DEMO_ACCOUNT, ED25519_ACCOUNT],
+    orders: [...book.orders, ...ed25519Book.orders],
+  });
+  return { sim, ids: book.ids, ed25519Ids: ed25519Book.ids };
 }
 
 /**
  * Runs the checks; throws on the first failure. Returns what it saw, for the runner's report.
- * @param {{ lib: any, assert: any, baseUrl: string, ids: string[] }} options
+ * @param {{ lib: any, assert: any, baseUrl: string, ids: string[], ed25519Ids: string[] }} options
  */
-export async function runSmoke({ lib, assert, baseUrl, ids }) {
+export async function runSmoke({ lib, assert, baseUrl, ids, ed25519Ids }) {
   // 1. Every known-answer vector, on every HMAC backend the runtime has.
   const backends = [lib.nobleHmac, lib.webCryptoHmac];
   try {
@@ -142,6 +162,22 @@ export async function runSmoke({ lib, assert, baseUrl, ids }) {
   ]);
   assert.deepEqual(result.unresolved, []);
 
+  // 2b. 60 ids in 2 requests signed with the Ed25519 key, which the simulator verifies with the
+  // runtime's Web Crypto (Deno, Bun) or Node's (workerd and the packed tarball serve it from Node).
+  assert.equal(ed25519Ids.length, 60);
+  const ed25519 = new lib.HtxClient({
+    accessKey: ED25519_ACCOUNT.accessKey,
+    privateKey: ED25519_VECTORS[1].privateKey,
+    baseUrl,
+  });
+  const signed = await ed25519.batchCancel({ orderIds: ed25519Ids });
+  assert.deepEqual(signed.success, ed25519Ids.slice(0, 58));
+  assert.deepEqual(signed.failed.map((f) => [f.orderId, f.state ?? f.errCode]), [
+    [ed25519Ids[58], "filled"],
+    [ed25519Ids[59], "base-not-found"],
+  ]);
+  assert.deepEqual(signed.unresolved, []);
+
   // 3. An input error: typed, says what to fix, nothing sent.
   let inputError;
   try {
@@ -159,5 +195,6 @@ export async function runSmoke({ lib, assert, baseUrl, ids }) {
     ed25519FormsChecked: Object.keys(ED25519_FORMS),
     submitted: result.success.length,
     failed: result.failed.length,
+    ed25519Submitted: signed.success.length,
   };
 }

@@ -8,7 +8,7 @@ import { smokeSimulator } from "./smoke.mjs";
 
 let mf: Miniflare;
 let served: ServedHandler;
-const { sim, ids } = smokeSimulator(testing);
+const { sim, ids, ed25519Ids } = smokeSimulator(testing);
 
 beforeAll(async () => {
   mf = new Miniflare({
@@ -25,24 +25,31 @@ afterAll(async () => {
 });
 
 describe("workerd (Cloudflare Workers)", () => {
-  it("runs the smoke suite: vectors, 120 ids through the simulator, an input error", async () => {
-    const response = await mf.dispatchFetch("http://worker/", {
-      method: "POST",
-      body: JSON.stringify({ baseUrl: served.url, ids }),
-    });
-    const outcome = (await response.json()) as {
-      ok: boolean;
-      error?: string;
-      report?: Record<string, unknown>;
-      userAgent?: string;
-    };
-    expect(outcome.error).toBeUndefined();
-    expect(outcome.ok).toBe(true);
-    expect(outcome.userAgent).toBe("Cloudflare-Workers");
-    expect(outcome.report!.defaultHmac).toBe("webcrypto");
-    expect(outcome.report!.backendsChecked).toEqual(["noble", "webcrypto"]);
-    expect(sim.stats.batchCancelRequests).toBe(3);
-    expect(sim.stats.rateLimitViolations).toBe(0);
-    console.info(`workerd (compatibility date ${COMPATIBILITY_DATE}): ${JSON.stringify(outcome.report)}`);
-  }, 60_000);
+  it(
+    "runs the smoke suite: vectors, 120 ids (HMAC) and 60 (Ed25519) through the simulator, an input error",
+    async () => {
+      const response = await mf.dispatchFetch("http://worker/", {
+        method: "POST",
+        body: JSON.stringify({ baseUrl: served.url, ids, ed25519Ids }),
+      });
+      const outcome = (await response.json()) as {
+        ok: boolean;
+        error?: string;
+        report?: Record<string, unknown>;
+        userAgent?: string;
+      };
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.ok).toBe(true);
+      expect(outcome.userAgent).toBe("Cloudflare-Workers");
+      expect(outcome.report!.defaultHmac).toBe("webcrypto");
+      expect(outcome.report!.backendsChecked).toEqual(["noble", "webcrypto"]);
+      expect(outcome.report!.ed25519FormsChecked).toEqual(["pem", "der", "cryptoKey"]);
+      expect(outcome.report!.ed25519Submitted).toBe(58);
+      expect(sim.stats.batchCancelRequests).toBe(5);
+      expect(sim.stats.rateLimitViolations).toBe(0);
+      expect(sim.stats.rejections).toEqual({});
+      console.info(`workerd (compatibility date ${COMPATIBILITY_DATE}): ${JSON.stringify(outcome.report)}`);
+    },
+    60_000,
+  );
 });

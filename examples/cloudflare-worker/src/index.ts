@@ -1,18 +1,29 @@
 /**
- * A kill switch as a Cloudflare Worker: `POST /cancel` with `{ "orderIds": [...] }` (or
- * `clientOrderIds`) and `Authorization: Bearer <KILL_SWITCH_TOKEN>` cancels the orders and
- * answers the full result as JSON, every id accounted for. Keys come from Worker secrets:
+ * A kill switch as a Cloudflare Worker, both routes with `Authorization: Bearer
+ * <KILL_SWITCH_TOKEN>` and answering the full result as JSON:
+ * - `POST /cancel` with `{ "orderIds": [...] }` (or `clientOrderIds`) cancels those orders,
+ *   every id accounted for;
+ * - `POST /cancel-all` with `{}` or `{ "symbols": [...], "side": "buy" | "sell" }` cancels every
+ *   open spot order (of those symbols, that side), lists again until none is left, and says
+ *   whether the book was confirmed empty (`confirmedEmpty`) and what is still open.
+ * Keys come from Worker secrets:
  *
  *   wrangler secret put HTX_ACCESS_KEY
  *   wrangler secret put HTX_SECRET_KEY
  *   wrangler secret put KILL_SWITCH_TOKEN
  *
- * Its requests share the account's budget with every other Worker bound to the same
- * HtxRateLimitObject, which this Worker owns (wrangler.toml; docs/cloudflare.md). The header
- * `X-Rate-Limit-Budget` says whether every request used the shared budget.
+ * Its requests share the account's budgets, one per HTX endpoint (batch cancel, open orders,
+ * accounts), with every other Worker bound to the same HtxRateLimitObject, which this Worker
+ * owns (wrangler.toml; docs/cloudflare.md). The header `X-Rate-Limit-Budget` says whether every
+ * request used the shared budgets.
  */
-import { HtxClient, HtxInputError } from "htx-batch-cancel";
-import { durableObjectLimiter, type DurableObjectNamespaceLike } from "htx-batch-cancel/cloudflare";
+import { HtxClient, HtxError, HtxInputError } from "htx-batch-cancel";
+import {
+  durableObjectLimiter,
+  type DurableObjectNamespaceLike,
+  type DurableObjectRateLimiter,
+  type HtxEndpoint,
+} from "htx-batch-cancel/cloudflare";
 
 export { HtxRateLimitObject } from "htx-batch-cancel/cloudflare";
 
@@ -48,11 +59,46 @@ function problem(status: number, message: string): Response {
   return Response.json({ error: message }, { status });
 }
 
+const ROUTES: Record<string, string> = {
+  "/cancel": '{"orderIds": ["…"]} or {"clientOrderIds": ["…"]}',
+  "/cancel-all": '{} or {"symbols": ["btcusdt"], "side": "buy"}',
+};
+
+/** One shared budget per HTX endpoint: listing never spends the cancels' budget. */
+function budgets(env: Env, ctx: Context): Record<"batchCancel" | "openOrders" | "accounts", DurableObjectRateLimiter> {
+  const limiter = (endpoint: HtxEndpoint) =>
+    durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, { endpoint, waitUntil: (p) => ctx.waitUntil(p) });
+  return { batchCancel: limiter("batch-cancel"), openOrders: limiter("open-orders"), accounts: limiter("accounts") };
+}
+
+/** Runs one route's call; bad input is a 400 with the reason. */
+async function run(path: string, input: unknown, env: Env, ctx: Context): Promise<Response> {
+  try {
+    const rateLimit = budgets(env, ctx);
+    const htx = new HtxClient({
+      accessKey: env.HTX_ACCESS_KEY,
+      secretKey: env.HTX_SECRET_KEY,
+      baseUrl: env.HTX_BASE_URL,
+      rateLimit,
+    });
+    const result = path === "/cancel" ? await htx.batchCancel(input as never) : await htx.cancelAllOpen(input as never);
+    const local = Object.values(rateLimit).reduce((sum, limiter) => sum + limiter.grants.local, 0);
+    const budget = local === 0 ? "shared" : `local-share ${local}`;
+    return Response.json(result, { headers: { "x-rate-limit-budget": budget } });
+  } catch (error) {
+    if (error instanceof HtxInputError) return problem(400, error.message);
+    // Nothing was cancelled: the account or the open orders could not be read.
+    if (error instanceof HtxError) return problem(502, error.message);
+    throw error;
+  }
+}
+
 export default {
   async fetch(request: Request, env: Env, ctx: Context): Promise<Response> {
     const url = new URL(request.url);
-    if (url.pathname !== "/cancel") return problem(404, "Not found: POST /cancel");
-    if (request.method !== "POST") return problem(405, "Use POST /cancel");
+    const body = ROUTES[url.pathname];
+    if (body === undefined) return problem(404, "Not found: POST /cancel or POST /cancel-all");
+    if (request.method !== "POST") return problem(405, `Use POST ${url.pathname}`);
     if (!env.KILL_SWITCH_TOKEN) return problem(500, "KILL_SWITCH_TOKEN is not set");
     if (!env.HTX_LIMITER || !env.HTX_UID) return problem(500, "HTX_LIMITER and HTX_UID must be set (wrangler.toml)");
     const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
@@ -62,24 +108,8 @@ export default {
     try {
       input = await request.json();
     } catch {
-      return problem(400, 'Body must be JSON: {"orderIds": ["…"]} or {"clientOrderIds": ["…"]}');
+      return problem(400, `Body must be JSON: ${body}`);
     }
-    try {
-      const rateLimit = durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, {
-        waitUntil: (p: Promise<unknown>) => ctx.waitUntil(p),
-      });
-      const htx = new HtxClient({
-        accessKey: env.HTX_ACCESS_KEY,
-        secretKey: env.HTX_SECRET_KEY,
-        baseUrl: env.HTX_BASE_URL,
-        rateLimit,
-      });
-      const result = await htx.batchCancel(input as never);
-      const budget = rateLimit.grants.local === 0 ? "shared" : `local-share ${rateLimit.grants.local}`;
-      return Response.json(result, { headers: { "x-rate-limit-budget": budget } });
-    } catch (error) {
-      if (error instanceof HtxInputError) return problem(400, error.message);
-      throw error;
-    }
+    return await run(url.pathname, input, env, ctx);
   },
 };

@@ -4,12 +4,15 @@ import * as lib from "../../../mod.ts";
 import * as testing from "../../../src/testing/mod.ts";
 import { runSmoke, smokeSimulator } from "../smoke.mjs";
 
-Deno.test("smoke: vectors (HMAC, Ed25519), 120 ids through Deno.serve(sim.fetch), an input error", async () => {
-  const { sim, ids } = smokeSimulator(testing);
+Deno.test("smoke: vectors (HMAC, Ed25519), 120 ids (HMAC) and 60 (Ed25519) through Deno.serve(sim.fetch), an input error", async () => {
+  const { sim, ids, ed25519Ids } = smokeSimulator(testing);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, sim.fetch);
   try {
-    const report = await runSmoke({ lib, assert, baseUrl: `http://127.0.0.1:${server.addr.port}`, ids });
+    const baseUrl = `http://127.0.0.1:${server.addr.port}`;
+    const report = await runSmoke({ lib, assert, baseUrl, ids, ed25519Ids });
     assert.equal(sim.stats.rateLimitViolations, 0);
+    assert.deepEqual(sim.stats.rejections, {});
+    assert.equal(report.ed25519Submitted, 58);
     assert.equal(report.defaultHmac, "noble");
     assert.deepEqual(report.backendsChecked, ["noble", "webcrypto", "node:crypto"]);
     assert.deepEqual(report.ed25519FormsChecked, ["pem", "der", "cryptoKey"]);

@@ -10,11 +10,13 @@ import { runSmoke, smokeSimulator } from "./smoke-suite.mjs";
 
 assert.equal(typeof schemas.BatchCancelAnswerSchema, "object");
 assert.equal(typeof htxHandlers, "function");
-const { sim, ids } = smokeSimulator(testing);
+const { sim, ids, ed25519Ids } = smokeSimulator(testing);
 const served = await serveHandler(sim.fetch);
 try {
-  const report = await runSmoke({ lib, assert, baseUrl: served.url, ids });
+  const report = await runSmoke({ lib, assert, baseUrl: served.url, ids, ed25519Ids });
   assert.equal(sim.stats.rateLimitViolations, 0);
+  assert.deepEqual(sim.stats.rejections, {});
+  assert.equal(report.ed25519Submitted, 58);
   assert.deepEqual(report.ed25519FormsChecked, ["pem", "der", "cryptoKey"]);
   console.log(JSON.stringify({ node: process.version, ...report }));
 } finally {

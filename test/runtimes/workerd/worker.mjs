@@ -6,9 +6,9 @@ import { assert } from "./assert.mjs";
 
 export default {
   async fetch(request) {
-    const { baseUrl, ids } = await request.json();
+    const { baseUrl, ids, ed25519Ids } = await request.json();
     try {
-      const report = await runSmoke({ lib, assert, baseUrl, ids });
+      const report = await runSmoke({ lib, assert, baseUrl, ids, ed25519Ids });
       return Response.json({ ok: true, report, userAgent: navigator.userAgent });
     } catch (error) {
       return Response.json({ ok: false, error: String(error?.stack ?? error) }, { status: 500 });

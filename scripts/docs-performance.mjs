@@ -1,0 +1,85 @@
+// Renders the figures of docs/performance.md from the benchmarks' own results, so no figure
+// there is typed by hand: `npm run bench` and `npm run bench:peers` run it after writing
+//   bench/results/latest.json (bench/index.mjs --json) → <!-- begin: bench --> and <!-- begin: hmac -->
+//   bench/results/peers.json  (bench/peers/peers.mjs --json) → <!-- begin: peers -->
+// `--check` rewrites nothing and exits 1 when the page differs from its rendering
+// (test/docs-figures.test.ts runs it).
+import { readFileSync, writeFileSync } from "node:fs";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const PAGE = `${ROOT}docs/performance.md`;
+const json = (name) => JSON.parse(readFileSync(`${ROOT}bench/results/${name}`, "utf8"));
+
+/** The bench's own number format (bench/index.mjs). */
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+function benchTable({ machine, date, rows }) {
+  return [
+    `\`npm run bench\`, ${date.slice(0, 10)}, ${machine}`,
+    "",
+    "| row | median | spread | runs | baseline | baseline median | ratio | target |",
+    "|---|---|---|---|---|---|---|---|",
+    ...rows.map((r) =>
+      `| ${r.name}${r.violations !== undefined ? ` (violations: ${r.violations})` : ""} | ${
+        fmt(r.median)
+      } ${r.unit} | ${r.spread} | ${r.runs} | ${r.baseline ?? ""} | ${
+        r.baselineMedian !== undefined ? `${fmt(r.baselineMedian)} ${r.unit}` : ""
+      } | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : ""}${
+        r.overBaseline !== undefined ? ` (+${fmt(r.overBaseline)} ms)` : ""
+      } | ${r.target ?? ""} |`
+    ),
+  ].join("\n");
+}
+
+/** µs per HMAC signature, one line per runtime, from the "HMAC per signature" rows. */
+function hmacTable({ date, rows }) {
+  const runtimes = new Map();
+  for (const r of rows) {
+    const match = /^HMAC per signature: (.+?), (node:crypto|webcrypto)( \(default\))?$/.exec(r.name);
+    if (!match) continue;
+    const [, runtime, backend, isDefault] = match;
+    const line = runtimes.get(runtime) ?? { "node:crypto": "", webcrypto: "", default: "noble" };
+    line[backend] = fmt(r.median);
+    line.noble = fmt(r.baselineMedian);
+    if (isDefault) line.default = backend;
+    runtimes.set(runtime, line);
+  }
+  return [
+    `µs per signature (\`npm run bench\`, ${date.slice(0, 10)}); the default is the runtime's \`defaultHmac\``,
+    "",
+    "| runtime | node:crypto | noble | Web Crypto | default |",
+    "|---|---|---|---|---|",
+    ...[...runtimes].map(([runtime, l]) =>
+      `| ${runtime} | ${l["node:crypto"] || "n/a"} | ${l.noble} | ${l.webcrypto} | ${l.default} |`
+    ),
+  ].join("\n");
+}
+
+function peersTable({ date, ccxt, rows }) {
+  return [
+    `\`npm run bench:peers\`, ${date.slice(0, 10)}, ccxt ${ccxt}`,
+    "",
+    "| row | htx-batch-cancel | ccxt | ccxt ÷ ours |",
+    "|---|---|---|---|",
+    ...rows.map((r) => `| ${r.name} | ${fmt(r.ours)} ${r.unit} | ${fmt(r.ccxt)} ${r.unit} | ${r.ratio.toFixed(2)}× |`),
+  ].join("\n");
+}
+
+const latest = json("latest.json");
+const BLOCKS = { bench: benchTable(latest), hmac: hmacTable(latest), peers: peersTable(json("peers.json")) };
+
+const page = readFileSync(PAGE, "utf8");
+let rendered = page;
+for (const [name, table] of Object.entries(BLOCKS)) {
+  const pattern = new RegExp(`(<!-- begin: ${name} -->\\n)[\\s\\S]*?(<!-- end: ${name} -->)`);
+  if (!pattern.test(rendered)) throw new Error(`docs/performance.md has no generated block "${name}"`);
+  rendered = rendered.replace(pattern, (_, open, close) => `${open}${table}\n${close}`);
+}
+if (process.argv.includes("--check")) {
+  if (rendered !== page) {
+    console.error("docs/performance.md differs from bench/results/*.json: run `node scripts/docs-performance.mjs`.");
+    process.exit(1);
+  }
+} else {
+  writeFileSync(PAGE, rendered);
+}

@@ -1,0 +1,169 @@
+/**
+ * Every open order of an account: `GET /v1/order/openOrders` (Read permission, 50 per 2 s per
+ * UID, its own budget), 500 a page, paged by repeating the query with `from` set to the last id
+ * seen and `direct=next` (HTX has no page token; htx-reference.md, "Listing and accounts"). One
+ * listing per symbol when symbols are given (the endpoint takes one). What HTX answers is also
+ * filtered here: an order of another symbol, side or account is never returned to be cancelled.
+ */
+import { HtxApiError, type HtxError } from "../errors.ts";
+import { type OpenOrderEntry, OpenOrdersAnswerSchema } from "../schemas.ts";
+import type { SpotAccount } from "./accounts.ts";
+import { readListingAnswer } from "./answer.ts";
+import { type ListingSetup, signedGet } from "./signed-get.ts";
+
+/** The path of the open-order listing. */
+export const OPEN_ORDERS_PATH = "/v1/order/openOrders";
+/** HTX's largest page. */
+export const PAGE_SIZE = 500;
+const ID_FIELDS = new Set(["id", "account-id"]);
+
+/** An open order as listed; ids are strings of digits, amounts decimal strings. */
+export interface OpenOrder {
+  /** HTX's order id. */
+  id: string;
+  /** e.g. `btcusdt`. */
+  symbol: string;
+  /** `<side>-<kind>`, e.g. `sell-limit`. */
+  type: string;
+  /** As listed: `created`, `submitted`, `partial-filled` or `cancelling`. */
+  state: string;
+  /** The client order id, when the order has one. */
+  clientOrderId?: string;
+  /** Decimal string. */
+  price?: string;
+  /** Decimal string. */
+  amount?: string;
+  /** Decimal string. */
+  filledAmount?: string;
+  /** Epoch ms. */
+  createdAt?: number;
+}
+
+/** Which open orders to list. */
+export interface OpenOrdersQuery {
+  /** The account (the spot account's id). */
+  accountId: string;
+  /** One listing per symbol; absent: every symbol in one listing. */
+  symbols?: readonly string[];
+  /** Only this side. */
+  side?: "buy" | "sell";
+}
+
+/** A listing: the orders it saw, and whether every page of every symbol was read. */
+export interface Listing {
+  /** Every open order seen, each once. */
+  orders: OpenOrder[];
+  /** `true` when every page was read; `false` with `error` otherwise. */
+  complete: boolean;
+  /** What stopped the listing, when it stopped early. */
+  error?: HtxError;
+}
+
+function toOrder(entry: OpenOrderEntry): OpenOrder {
+  const clientOrderId = entry["client-order-id"];
+  return {
+    id: entry.id,
+    symbol: entry.symbol,
+    type: entry.type,
+    state: entry.state,
+    ...(clientOrderId ? { clientOrderId } : {}),
+    ...(entry.price === undefined ? {} : { price: entry.price }),
+    ...(entry.amount === undefined ? {} : { amount: entry.amount }),
+    ...(entry["filled-amount"] === undefined ? {} : { filledAmount: entry["filled-amount"] }),
+    ...(entry["created-at"] === undefined ? {} : { createdAt: entry["created-at"] }),
+  };
+}
+
+/** Whether a listed order is one the query asked for (HTX might ignore a filter). */
+function matches(entry: OpenOrderEntry, query: OpenOrdersQuery, symbol: string | undefined): boolean {
+  return (symbol === undefined || entry.symbol === symbol) &&
+    (query.side === undefined || entry.type.startsWith(`${query.side}-`)) &&
+    (entry["account-id"] === undefined || entry["account-id"] === query.accountId);
+}
+
+/** The business parameters of one page: all of them are signed. */
+export function openOrdersParams(query: OpenOrdersQuery, symbol: string | undefined, from: string | undefined) {
+  const params: [string, string][] = [["account-id", query.accountId]];
+  if (symbol !== undefined) params.push(["symbol", symbol]);
+  if (query.side !== undefined) params.push(["side", query.side]);
+  params.push(["size", String(PAGE_SIZE)]);
+  if (from !== undefined) params.push(["from", from], ["direct", "next"]);
+  return params;
+}
+
+/** Reads every page of one symbol (or of all), adding new orders to `seen`. */
+async function listPages(
+  setup: ListingSetup,
+  query: OpenOrdersQuery,
+  symbol: string | undefined,
+  seen: Map<string, OpenOrder>,
+  signal: AbortSignal,
+): Promise<void> {
+  let from: string | undefined;
+  for (;;) {
+    const page = await signedGet(
+      setup,
+      { endpoint: "openOrders", path: OPEN_ORDERS_PATH, params: openOrdersParams(query, symbol, from) },
+      (response, ctx) => readListingAnswer(response, ctx, OpenOrdersAnswerSchema, ID_FIELDS),
+      signal,
+    );
+    let fresh = 0;
+    for (const entry of page.data) {
+      if (seen.has(entry.id) || !matches(entry, query, symbol)) continue;
+      seen.set(entry.id, toOrder(entry));
+      fresh++;
+    }
+    // A short page is the last; a page of nothing new would only repeat itself.
+    if (page.data.length < PAGE_SIZE || fresh === 0) return;
+    from = page.data.at(-1)!.id;
+  }
+}
+
+/** HTX's refusal of a listing without `symbol` (older API versions require it), saying what to pass. */
+function withSymbolHint(error: HtxError, symbol: string | undefined): HtxError {
+  if (!(error instanceof HtxApiError) || error.errCode !== "validation-constraints-required") return error;
+  if (symbol !== undefined || !/symbol/i.test(error.errMsg)) return error;
+  return new HtxApiError(
+    `HTX requires a symbol to list open orders (${error.errCode}: ${error.errMsg}): pass the symbols to ` +
+      `cancel, e.g. cancelAllOpen({ symbols: ["btcusdt", "ethusdt"] }) (command line: --symbols btcusdt,ethusdt).`,
+    { errCode: error.errCode, errMsg: error.errMsg, httpStatus: error.httpStatus, retryable: false },
+    { request: error.request, cause: error },
+  );
+}
+
+/**
+ * Lists every open order the query asks for, every page of every symbol.
+ * @returns the orders seen, even when a page failed (then `complete: false` and `error`).
+ */
+export async function listOpenOrders(
+  setup: ListingSetup,
+  query: OpenOrdersQuery,
+  signal: AbortSignal,
+): Promise<Listing> {
+  const seen = new Map<string, OpenOrder>();
+  for (const symbol of query.symbols ?? [undefined]) {
+    try {
+      await listPages(setup, query, symbol, seen, signal);
+    } catch (error) {
+      return { orders: [...seen.values()], complete: false, error: withSymbolHint(error as HtxError, symbol) };
+    }
+  }
+  return { orders: [...seen.values()], complete: true };
+}
+
+/**
+ * Every open order of the query's account (the spot account when none is given), or the error
+ * that stopped the listing.
+ * @throws {HtxError} when the account or any page could not be read.
+ */
+export async function listAllOpenOrders(
+  setup: ListingSetup,
+  spotAccount: SpotAccount,
+  query: Omit<OpenOrdersQuery, "accountId"> & { accountId?: string },
+  signal: AbortSignal,
+): Promise<{ accountId: string; orders: OpenOrder[] }> {
+  const accountId = query.accountId ?? await spotAccount.id(signal);
+  const listing = await listOpenOrders(setup, { ...query, accountId }, signal);
+  if (listing.error) throw listing.error;
+  return { accountId, orders: listing.orders };
+}

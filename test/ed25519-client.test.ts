@@ -1,0 +1,119 @@
+/**
+ * HtxClient with an Ed25519 key (issue 14): the options take
+ * exactly one of `secretKey` and `privateKey`; a bad key is refused when the client is built;
+ * a runtime that cannot sign with Ed25519 sends nothing and says why for every id; the private
+ * key never shows in an error or an inspection, whatever form it was given in.
+ */
+import { Buffer } from "node:buffer";
+import { createPublicKey, verify as nodeVerify } from "node:crypto";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HtxClient, type HtxClientOptions, HtxInputError } from "../mod.ts";
+import { derOf, TEST_KEY } from "./fixtures-ed25519/vectors.ts";
+import { breakdown, everyRendering, KEYS, leaks, submitAllFetch } from "./helpers.ts";
+
+const BASE_URL = "http://127.0.0.1:8080";
+const IDS = Array.from({ length: 120 }, (_, i) => String(1000 + i));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** A client with the test key in `form` that records what it sends. */
+function ed25519Client(privateKey: HtxClientOptions["privateKey"] = TEST_KEY.pem) {
+  const { fetch, requests } = submitAllFetch();
+  const htx = new HtxClient({ accessKey: KEYS.accessKey, privateKey: privateKey!, baseUrl: BASE_URL, fetch });
+  return { htx, requests };
+}
+
+/** Whether the test key's public half verifies a signed URL's Signature over the URL's own text. */
+function verifies(signed: string): boolean {
+  const url = new URL(signed);
+  const query = url.search.slice(1).split("&").filter((pair) => !pair.startsWith("Signature=")).join("&");
+  const text = Buffer.from(`POST\n${url.host}\n${url.pathname}\n${query}`);
+  const signature = Buffer.from(url.searchParams.get("Signature")!, "base64");
+  return nodeVerify(null, text, createPublicKey(TEST_KEY.publicPem), signature);
+}
+
+describe("HtxClient options with a privateKey", () => {
+  it("signs every request with SignatureMethod=Ed25519, verified by the public key", async () => {
+    const { htx, requests } = ed25519Client();
+    expect(breakdown(await htx.batchCancel({ orderIds: IDS }))).toEqual({ success: 120, failed: {}, unresolved: {} });
+    expect(requests.map((r) => new URL(r.url).searchParams.get("SignatureMethod"))).toEqual([
+      "Ed25519",
+      "Ed25519",
+      "Ed25519",
+    ]);
+    expect(requests.map((r) => verifies(r.url))).toEqual([true, true, true]);
+  });
+
+  it.each<[string, () => HtxClientOptions["privateKey"] | Promise<HtxClientOptions["privateKey"]>]>([
+    ["DER bytes", () => derOf(TEST_KEY.pem)],
+    ["a CryptoKey", () => crypto.subtle.importKey("pkcs8", derOf(TEST_KEY.pem), { name: "Ed25519" }, false, ["sign"])],
+  ])("takes the key as %s", async (_, form) => {
+    const { htx, requests } = ed25519Client(await form());
+    expect(breakdown(await htx.batchCancel({ orderIds: ["1"] }))).toEqual({ success: 1, failed: {}, unresolved: {} });
+    expect(verifies(requests[0]!.url)).toBe(true);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    [
+      "both secretKey and privateKey",
+      { ...KEYS, privateKey: TEST_KEY.pem },
+      /either secretKey .* or privateKey .*not both/,
+    ],
+    ["neither", { accessKey: KEYS.accessKey }, /secretKey must be a non-empty string \(got undefined\)/],
+    [
+      "the public key as privateKey",
+      { accessKey: KEYS.accessKey, privateKey: TEST_KEY.publicPem },
+      /this is a public key/,
+    ],
+    ["an empty privateKey", { accessKey: KEYS.accessKey, privateKey: "" }, /privateKey must be PEM text/],
+  ])("refuses %s when the client is built, with an HtxInputError", (_, credentials, message) => {
+    const build = () => new HtxClient({ ...credentials, baseUrl: BASE_URL } as HtxClientOptions);
+    expect(build).toThrow(HtxInputError);
+    expect(build).toThrow(message);
+  });
+
+  it("types both forms, and not both at once, which is refused at run time too", () => {
+    const hmac: HtxClientOptions = { ...KEYS, baseUrl: BASE_URL };
+    const ed25519: HtxClientOptions = { accessKey: KEYS.accessKey, privateKey: TEST_KEY.pem, baseUrl: BASE_URL };
+    // @ts-expect-error: an API key signs with one method (checked by tsc -p tsconfig.node.json)
+    const both: HtxClientOptions = { ...KEYS, privateKey: TEST_KEY.pem, baseUrl: BASE_URL };
+    expect([new HtxClient(hmac), new HtxClient(ed25519)]).toHaveLength(2);
+    expect(() => new HtxClient(both)).toThrow(/not both/);
+  });
+});
+
+describe("a runtime whose Web Crypto cannot sign with Ed25519", () => {
+  it("sends nothing and reports every id unresolved, not applied, saying why", async () => {
+    vi.spyOn(crypto.subtle, "importKey").mockRejectedValue(new DOMException("Unrecognized name.", "NotSupportedError"));
+    const { htx, requests } = ed25519Client();
+    const result = await htx.batchCancel({ orderIds: IDS });
+    expect(breakdown(result)).toEqual({ success: 0, failed: {}, unresolved: { "HtxError:not-applied": 120 } });
+    expect(requests).toEqual([]);
+    expect(result.unresolved[0]!.error.message).toMatch(
+      /Signing the request failed \(Ed25519 through Web Crypto: This runtime's Web Crypto does not support Ed25519: use Node 20\+, Deno, Bun or Cloudflare Workers, or an HmacSHA256 secretKey\.\); these ids were not sent\./,
+    );
+  });
+});
+
+describe("the private key never shows", () => {
+  it("not in the client's JSON or inspection, whatever form the key was given in", async () => {
+    for (const privateKey of [TEST_KEY.pem, derOf(TEST_KEY.pem)]) {
+      const { htx } = ed25519Client(privateKey);
+      expect(leaks(everyRendering(htx), [], TEST_KEY.pem)).toEqual([]);
+    }
+  });
+
+  it("not in the error of a signature that failed, when the failure quotes the key in any form", async () => {
+    const { htx } = ed25519Client();
+    const body = TEST_KEY.pem.split("\n")[1]!;
+    const seedHex = Buffer.from(derOf(TEST_KEY.pem).subarray(16)).toString("hex");
+    vi.spyOn(crypto.subtle, "sign").mockRejectedValue(new Error(`cannot sign with ${body} (seed ${seedHex})`));
+    const result = await htx.batchCancel({ orderIds: ["1"] });
+    expect(breakdown(result)).toEqual({ success: 0, failed: {}, unresolved: { "HtxError:not-applied": 1 } });
+    const rendered = everyRendering(result.unresolved[0]!.error);
+    expect(rendered).toContain("cannot sign with");
+    expect(leaks(rendered, [], TEST_KEY.pem)).toEqual([]);
+  });
+});

@@ -1,0 +1,485 @@
+/**
+ * `cancelAllOpen`, the kill switch (issue 15), against the simulator: it lists every open order
+ * (every page, every symbol), cancels them through the batch-cancel engine, lists again until
+ * nothing is left or the deadline passes, and accounts for every order it saw.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  type CancelAllOpenResult,
+  HtxAbortError,
+  HtxAccountError,
+  HtxApiError,
+  HtxClient,
+  type HtxClientOptions,
+  HtxInputError,
+  type RateLimiter,
+} from "../mod.ts";
+import {
+  createHtxSimulator,
+  type HtxSimulator,
+  type HtxSimulatorOptions,
+  type SimulatedOrder,
+  startOrderBot,
+} from "../src/testing/mod.ts";
+import { breakdown, everyRendering, KEYS, leaks, recordingFetch, signaturesOf } from "./helpers.ts";
+
+const BASE_URL = "http://127.0.0.1";
+
+/** `count` open orders of uid 1, ids from `first`, over `symbols` in turn, buys and sells alternating. */
+function openOrders(count: number, symbols = ["btcusdt"], first = 5_000_000_000n): SimulatedOrder[] {
+  return Array.from({ length: count }, (_, i) => ({
+    uid: 1,
+    orderId: String(first + BigInt(i)),
+    state: "submitted" as const,
+    symbol: symbols[i % symbols.length]!,
+    type: i % 2 === 0 ? "buy-limit" : "sell-limit",
+  }));
+}
+
+/** A simulator with the test key, and a client on it whose requests are recorded. */
+function setup(simOptions: HtxSimulatorOptions = {}, clientOptions: Partial<HtxClientOptions> = {}) {
+  const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], ...simOptions });
+  const recorded = recordingFetch((request) => sim.fetch(request));
+  const htx = new HtxClient(
+    { ...KEYS, baseUrl: BASE_URL, fetch: recorded.fetch, ...clientOptions } as HtxClientOptions,
+  );
+  return { sim, htx, requests: recorded.requests };
+}
+
+const openIds = (sim: HtxSimulator) => sim.openOrders(1).map((o) => o.orderId);
+/** Every id of a result, from its three lists. */
+const accounted = (result: CancelAllOpenResult) =>
+  [...result.success, ...result.failed.map((f) => f.orderId!), ...result.unresolved.map((u) => u.id)].sort();
+const paths = (requests: Request[]) => requests.map((r) => new URL(r.url).pathname);
+/** The business parameters of each open-order listing, in order. */
+const listingQueries = (requests: Request[]) =>
+  requests.filter((r) => new URL(r.url).pathname === "/v1/order/openOrders").map((r) => {
+    const params = new URL(r.url).searchParams;
+    for (const name of ["AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp", "Signature"]) {
+      params.delete(name);
+    }
+    return Object.fromEntries(params);
+  });
+
+describe("cancelAllOpen: the whole book", () => {
+  it("pages through more than 500 open orders, cancels every one, and confirms the book empty", async () => {
+    const { sim, htx, requests } = setup({ orders: openOrders(1234, ["btcusdt", "ethusdt", "xrpusdt"]) });
+    const result = await htx.cancelAllOpen();
+    expect(breakdown(result)).toEqual({ success: 1234, failed: {}, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(true);
+    expect(result.stillOpen).toEqual([]);
+    expect(result.deadlineReached).toBe(false);
+    expect(openIds(sim)).toEqual([]);
+    // The first listing took three pages: 500, 500 and 234 orders, newest first.
+    const queries = listingQueries(requests);
+    expect(queries.slice(0, 3)).toEqual([
+      { "account-id": "10000001", size: "500" },
+      { "account-id": "10000001", size: "500", from: "5000000734", direct: "next" },
+      { "account-id": "10000001", size: "500", from: "5000000234", direct: "next" },
+    ]);
+    expect(result.accountId).toBe("10000001");
+    expect(sim.stats.byEndpoint.accounts.requests).toBe(1);
+    expect(sim.stats.batchCancelRequests).toBe(25);
+  });
+
+  it("names every order's symbol in result.orders", async () => {
+    const { htx } = setup({ orders: openOrders(4, ["btcusdt", "ethusdt"]) });
+    const result = await htx.cancelAllOpen();
+    const symbols = Object.fromEntries(result.orders.map((o) => [o.id, o.symbol]));
+    expect(symbols).toEqual({
+      "5000000000": "btcusdt",
+      "5000000001": "ethusdt",
+      "5000000002": "btcusdt",
+      "5000000003": "ethusdt",
+    });
+    expect(result.orders.find((o) => o.id === "5000000000")).toEqual({
+      id: "5000000000",
+      symbol: "btcusdt",
+      type: "buy-limit",
+      state: "submitted",
+      price: "1",
+      amount: "1",
+      filledAmount: "0",
+      createdAt: expect.any(Number),
+    });
+  });
+
+  it("looks the spot account up once per client", async () => {
+    const { sim, htx } = setup({ orders: openOrders(3) });
+    await htx.cancelAllOpen();
+    sim.addOrders(openOrders(2, ["btcusdt"], 6_000_000_000n));
+    const second = await htx.cancelAllOpen();
+    expect(breakdown(second)).toEqual({ success: 2, failed: {}, unresolved: {} });
+    expect(sim.stats.byEndpoint.accounts.requests).toBe(1);
+  });
+
+  it("succeeds with nothing to cancel: an empty book is confirmed empty at once", async () => {
+    const { sim, htx } = setup();
+    const result = await htx.cancelAllOpen();
+    expect(breakdown(result)).toEqual({ success: 0, failed: {}, unresolved: {} });
+    expect(result).toMatchObject({ confirmedEmpty: true, listings: 1, orders: [], stillOpen: [] });
+    expect(sim.stats.batchCancelRequests).toBe(0);
+  });
+});
+
+describe("cancelAllOpen: filters", () => {
+  it("cancels only the symbols given, one listing per symbol, and leaves the others open", async () => {
+    const { sim, htx, requests } = setup({ orders: openOrders(9, ["btcusdt", "ethusdt", "xrpusdt"]) });
+    const result = await htx.cancelAllOpen({ symbols: ["btcusdt", "xrpusdt"] });
+    expect(breakdown(result)).toEqual({ success: 6, failed: {}, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(true);
+    expect(new Set(result.orders.map((o) => o.symbol))).toEqual(new Set(["btcusdt", "xrpusdt"]));
+    expect(sim.openOrders(1).map((o) => o.symbol)).toEqual(["ethusdt", "ethusdt", "ethusdt"]);
+    expect(listingQueries(requests).slice(0, 2)).toEqual([
+      { "account-id": "10000001", symbol: "btcusdt", size: "500" },
+      { "account-id": "10000001", symbol: "xrpusdt", size: "500" },
+    ]);
+  });
+
+  it("cancels only one side", async () => {
+    const { sim, htx, requests } = setup({ orders: openOrders(6) });
+    const result = await htx.cancelAllOpen({ side: "sell" });
+    expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
+    expect(sim.openOrders(1).map((o) => o.type)).toEqual(["buy-limit", "buy-limit", "buy-limit"]);
+    expect(listingQueries(requests)[0]).toEqual({ "account-id": "10000001", side: "sell", size: "500" });
+  });
+
+  it("never cancels an order outside the filter, even when HTX ignores the filter", async () => {
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: openOrders(6, ["btcusdt", "ethusdt"]) });
+    // An HTX that answers every listing with the whole book, whatever the query asks for.
+    const wholeBook = () =>
+      new Response(JSON.stringify({
+        status: "ok",
+        data: sim.openOrders(1).map((o) => ({ id: Number(o.orderId), symbol: o.symbol, type: o.type, state: o.state })),
+      }));
+    const fetch = (url: string, init: RequestInit) =>
+      new URL(url).pathname === "/v1/order/openOrders" ? Promise.resolve(wholeBook()) : sim.fetch(url, init);
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch });
+    const result = await htx.cancelAllOpen({ symbols: ["ethusdt"], side: "sell" });
+    expect(result.orders.map((o) => [o.symbol, o.type])).toEqual([
+      ["ethusdt", "sell-limit"],
+      ["ethusdt", "sell-limit"],
+      [
+        "ethusdt",
+        "sell-limit",
+      ],
+    ]);
+    expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
+    expect(sim.openOrders(1)).toHaveLength(3);
+  });
+
+  it("uses filter.accountId without looking the accounts up", async () => {
+    const { sim, htx, requests } = setup({ orders: openOrders(2) });
+    const result = await htx.cancelAllOpen({ accountId: "10000001" });
+    expect(breakdown(result)).toEqual({ success: 2, failed: {}, unresolved: {} });
+    expect(paths(requests)).not.toContain("/v1/account/accounts");
+    expect(sim.stats.byEndpoint.accounts.requests).toBe(0);
+  });
+});
+
+describe("cancelAllOpen: HTX's stricter readings and accounts", () => {
+  it("says to pass symbols when HTX refuses a listing without one, having cancelled nothing", async () => {
+    const { sim, htx } = setup({ orders: openOrders(3), openOrdersRequired: ["account-id", "symbol"] });
+    const error = await htx.cancelAllOpen().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxApiError);
+    expect(error).toMatchObject({ errCode: "validation-constraints-required", errMsg: "Field is missing: symbol." });
+    expect((error as Error).message).toMatch(/pass the symbols to cancel, e\.g\. cancelAllOpen\(\{ symbols:/);
+    expect(sim.stats.batchCancelRequests).toBe(0);
+    const result = await htx.cancelAllOpen({ symbols: ["btcusdt"] });
+    expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(true);
+  });
+
+  it.each([
+    ["locked", [{ uid: 1, id: "10000001", type: "spot", state: "lock" as const }], /spot account 10000001 is locked/],
+    [
+      "missing",
+      [{ uid: 1, id: "77", type: "margin", state: "working" as const }],
+      /no spot account \(accounts: margin\)/,
+    ],
+  ])("refuses a %s spot account with HtxAccountError, sending no cancel", async (reason, userAccounts, message) => {
+    const { sim, htx } = setup({ orders: openOrders(3), userAccounts });
+    const error = await htx.cancelAllOpen().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxAccountError);
+    expect(error).toMatchObject({ reason: reason === "locked" ? "locked" : "no-spot-account" });
+    expect((error as Error).message).toMatch(message);
+    expect(sim.stats.byEndpoint["open-orders"].requests).toBe(0);
+    expect(sim.stats.batchCancelRequests).toBe(0);
+  });
+});
+
+describe("cancelAllOpen: a book that changes while it runs", () => {
+  it("cancels the orders a bot keeps placing, until the bot stops and the book is empty", async () => {
+    const { sim, htx } = setup({ orders: openOrders(600, ["btcusdt", "ethusdt"]) });
+    const bot = startOrderBot(sim, { symbols: ["btcusdt", "ethusdt"], everyMs: 20, perTick: 5, forMs: 400 });
+    const result = await htx.cancelAllOpen();
+    bot.stop();
+    expect(bot.placed.length).toBeGreaterThan(5);
+    expect(breakdown(result)).toEqual({ success: 600 + bot.placed.length, failed: {}, unresolved: {} });
+    expect(result.success).toEqual(expect.arrayContaining([...bot.placed]));
+    expect(result.confirmedEmpty).toBe(true);
+    expect(openIds(sim)).toEqual([]);
+  });
+
+  it("waits for cancels that settle late, listing again until they are gone", async () => {
+    const { sim, htx } = setup({ orders: openOrders(3), cancelSettleMs: 700 });
+    const result = await htx.cancelAllOpen();
+    expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(true);
+    expect(result.listings).toBeGreaterThan(2);
+    expect(sim.stats.batchCancelRequests).toBe(1);
+    expect(sim.openOrders(1)).toEqual([]);
+  });
+
+  it("reports an order listed as cancelling before the call as already closed, and waits for it", async () => {
+    // An order set up as cancelling stays so in the simulator: the wait ends at the deadline.
+    const { sim, htx } = setup({
+      orders: [...openOrders(1), { uid: 1, orderId: "7", state: "cancelling", symbol: "btcusdt" }],
+    });
+    const result = await htx.cancelAllOpen(undefined, { deadlineMs: 700 });
+    expect(breakdown(result)).toEqual({
+      success: 1,
+      failed: { "order-orderstate-error:already-closed": 1 },
+      unresolved: {},
+    });
+    expect(result).toMatchObject({ confirmedEmpty: false, deadlineReached: true });
+    expect(result.stillOpen.map((o) => [o.id, o.state])).toEqual([["7", "cancelling"]]);
+    expect(result.listings).toBeGreaterThan(2);
+    expect(sim.stats.batchCancelRequests).toBe(1);
+  });
+});
+
+describe("cancelAllOpen: refusals, faults, the deadline and abort", () => {
+  it("sends an order refused for a moment again in a later pass", async () => {
+    const refused = { ...openOrders(1)[0]!, refuse: { errCode: "base-record-invalid", times: 4 } };
+    const { htx } = setup({ orders: [refused, ...openOrders(2, ["btcusdt"], 6_000_000_000n)] }, { retry: 1 });
+    const result = await htx.cancelAllOpen();
+    expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(true);
+  });
+
+  it("names an order HTX keeps refusing as still open when the deadline passes", async () => {
+    const stuck = { ...openOrders(1)[0]!, refuse: { errCode: "order-update-error" } };
+    const { sim, htx } = setup({ orders: [stuck, ...openOrders(2, ["btcusdt"], 6_000_000_000n)] });
+    const result = await htx.cancelAllOpen(undefined, { deadlineMs: 600 });
+    expect(breakdown(result)).toEqual({ success: 2, failed: { "order-update-error:may-be-open": 1 }, unresolved: {} });
+    expect(result).toMatchObject({ confirmedEmpty: false, deadlineReached: true });
+    expect(result.stillOpen.map((o) => o.id)).toEqual([stuck.orderId]);
+    expect(openIds(sim)).toEqual([stuck.orderId]);
+  });
+
+  it("calls an order closed behind a lost answer 'closed, possibly by this call', and confirms the book", async () => {
+    let cancels = 0;
+    const { htx } = setup({
+      orders: openOrders(3),
+      faults: (request) => {
+        if (new URL(request.url).pathname !== "/v1/order/orders/batchcancel") return undefined;
+        return ++cancels === 1 ? { type: "drop", after: true } : undefined;
+      },
+    }, { retry: 0 });
+    const result = await htx.cancelAllOpen();
+    // Pass 1 was applied but lost its answer; pass 2 sent the ids again and HTX named them
+    // cancelling or canceled, which this call's first request may have done.
+    expect(breakdown(result)).toEqual({
+      success: 0,
+      failed: { "order-orderstate-error:closed-possibly-by-this-call": 3 },
+      unresolved: {},
+    });
+    expect(result.confirmedEmpty).toBe(true);
+    expect(cancels).toBe(2);
+  });
+
+  it("retries listings that fail on the way (503, dropped connections) and still empties the book", async () => {
+    let listings = 0;
+    const { htx } = setup({
+      orders: openOrders(700),
+      faults: (request) => {
+        if (new URL(request.url).pathname !== "/v1/order/openOrders") return undefined;
+        listings++;
+        return listings === 1
+          ? { type: "html", status: 503 }
+          : listings === 3
+          ? { type: "drop", after: false }
+          : undefined;
+      },
+    });
+    const result = await htx.cancelAllOpen();
+    expect(breakdown(result)).toEqual({ success: 700, failed: {}, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(true);
+    expect(result.listingErrors).toEqual([]);
+  });
+
+  it("at the deadline stops cancelling, lists once more, and accounts for orders first seen then as not sent", async () => {
+    const { sim, htx } = setup({ orders: openOrders(5) });
+    const bot = startOrderBot(sim, { everyMs: 20, perTick: 2 });
+    try {
+      const result = await htx.cancelAllOpen(undefined, { deadlineMs: 500 });
+      expect(result).toMatchObject({ confirmedEmpty: false, deadlineReached: true });
+      expect(result.stillOpen.length).toBeGreaterThan(0);
+      const lastSeen = result.unresolved.filter((u) => u.error instanceof HtxAbortError);
+      expect(lastSeen.every((u) => u.mayHaveBeenApplied === false)).toBe(true);
+      expect(lastSeen.map((u) => u.id).sort()).toEqual(
+        result.stillOpen.filter((o) => !result.success.includes(o.id)).map((o) => o.id).sort(),
+      );
+      expect(accounted(result)).toEqual(result.orders.map((o) => o.id).sort());
+    } finally {
+      bot.stop();
+    }
+  });
+
+  it("on abort sends nothing more, makes no final listing, and names what may still be open", async () => {
+    const stop = new AbortController();
+    const { sim, htx } = setup({ orders: openOrders(3000), faults: () => ({ type: "latency", ms: 100 }) });
+    const result = await htx.cancelAllOpen(undefined, {
+      signal: stop.signal,
+      onProgress: ({ done }) => {
+        if (done > 0) stop.abort();
+      },
+    });
+    expect(result.confirmedEmpty).toBe(false);
+    expect(result.deadlineReached).toBe(false);
+    const { success, unresolved } = breakdown(result);
+    expect(success).toBeGreaterThan(0);
+    expect(unresolved).toEqual({ "HtxAbortError:not-applied": 3000 - success });
+    expect(result.stillOpen.map((o) => o.id).sort()).toEqual(result.unresolved.map((u) => u.id).sort());
+    expect(openIds(sim)).toHaveLength(3000 - success);
+  });
+
+  it("rejects with HtxAbortError when aborted before anything was listed", async () => {
+    const { sim, htx } = setup({ orders: openOrders(3) });
+    const error = await htx.cancelAllOpen(undefined, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxAbortError);
+    expect(sim.stats.requests).toBe(0);
+  });
+});
+
+describe("cancelAllOpen: ids, budgets, progress and secrets", () => {
+  it("lists and cancels exactly the 64-bit id 9007199254740993, never through a JS number", async () => {
+    const id = "9007199254740993"; // 2^53 + 1: as a JS number it reads 9007199254740992
+    const { sim, htx, requests } = setup({
+      orders: [{ uid: 1, orderId: id, state: "submitted" }, { uid: 1, orderId: "9007199254740992", state: "filled" }],
+    });
+    const result = await htx.cancelAllOpen();
+    expect(result.success).toEqual([id]);
+    expect(result.orders.map((o) => o.id)).toEqual([id]);
+    const cancel = requests.find((r) => new URL(r.url).pathname === "/v1/order/orders/batchcancel")!;
+    expect(await cancel.text()).toBe(`{"order-ids":["${id}"]}`);
+    expect(sim.getOrder(1, id)?.state).toMatch(/^cancel/);
+    expect(sim.getOrder(1, "9007199254740992")?.state).toBe("filled");
+  });
+
+  it("takes each endpoint's slots from its own limiter", async () => {
+    const acquired = { batchCancel: 0, openOrders: 0, accounts: 0 };
+    const counting = (name: keyof typeof acquired): RateLimiter => ({
+      acquire: () => {
+        acquired[name]++;
+        return Promise.resolve();
+      },
+    });
+    const { sim, htx } = setup({ orders: openOrders(1100) }, {
+      rateLimit: {
+        batchCancel: counting("batchCancel"),
+        openOrders: counting("openOrders"),
+        accounts: counting("accounts"),
+      },
+    });
+    const result = await htx.cancelAllOpen();
+    expect(result.confirmedEmpty).toBe(true);
+    expect(acquired).toEqual({
+      batchCancel: sim.stats.batchCancelRequests,
+      openOrders: sim.stats.byEndpoint["open-orders"].requests,
+      accounts: 1,
+    });
+    expect(acquired.batchCancel).toBe(22);
+  });
+
+  it("keeps within each endpoint's own budget with the default limiters", async () => {
+    // 60 listings of one symbol each: more than the 50 per 2 s of open orders.
+    const symbols = Array.from({ length: 60 }, (_, i) => `coin${i}usdt`);
+    const { sim, htx } = setup({ orders: openOrders(120, symbols) });
+    const result = await htx.cancelAllOpen({ symbols });
+    expect(breakdown(result)).toEqual({ success: 120, failed: {}, unresolved: {} });
+    expect(sim.stats.byEndpoint["open-orders"].rateLimitViolations).toBe(0);
+    expect(sim.stats.byEndpoint["open-orders"].maxRequestsInWindow).toBeLessThanOrEqual(50);
+  }, 20_000);
+
+  it("reports progress over every order seen, and survives a progress callback that rejects", async () => {
+    const { htx } = setup({ orders: openOrders(120) });
+    const seen: { done: number; total: number }[] = [];
+    const result = await htx.cancelAllOpen(undefined, {
+      onProgress: (progress) => {
+        seen.push(progress);
+        return Promise.reject(new Error("progress display failed"));
+      },
+    });
+    expect(breakdown(result)).toEqual({ success: 120, failed: {}, unresolved: {} });
+    expect(seen.at(-1)).toEqual({ done: 120, total: 120 });
+    expect(seen.map((p) => p.done)).toEqual([...seen.map((p) => p.done)].sort((a, b) => a - b));
+  });
+
+  it("shows no secret, AccessKeyId or Signature in the result, even with errors in it", async () => {
+    const { htx, requests } = setup({
+      orders: openOrders(60),
+      faults: (request) =>
+        new URL(request.url).pathname === "/v1/order/openOrders" ? { type: "html", status: 403 } : undefined,
+    }, { retry: 0 });
+    const error = await htx.cancelAllOpen().catch((e: unknown) => e);
+    expect(leaks(everyRendering(error), signaturesOf(requests))).toEqual([]);
+    const result = await setup({ orders: openOrders(60) }).htx.cancelAllOpen();
+    expect(leaks(everyRendering(result))).toEqual([]);
+  });
+});
+
+describe("cancelAllOpen: bad input is refused before anything is sent", () => {
+  it.each([
+    [{ symbols: [] }, /symbols is empty: leave it out to cancel every symbol/],
+    [{ symbols: ["BTCUSDT"] }, /symbols\[0\] "BTCUSDT" is not an HTX symbol.*try "btcusdt"/],
+    [{ symbols: ["btc/usdt"] }, /symbols\[0\] "btc\/usdt" is not an HTX symbol/],
+    [{ symbols: "btcusdt" }, /symbols must be an array/],
+    // deno-lint-ignore no-sparse-arrays
+    [{ symbols: ["btcusdt", , "ethusdt"] }, /symbols\[1\] is a hole/],
+    [{ symbols: [42] }, /symbols\[0\] a number is not an HTX symbol/],
+    [{ side: "both" }, /side must be "buy" or "sell"/],
+    [{ accountId: 10000001 }, /accountId must be the account's id as digits \(as a string/],
+    [{ accountId: "-1" }, /accountId must be the account's id as digits/],
+    [{ symbol: "btcusdt" }, /filter has no field "symbol"/],
+    [["btcusdt"], /filter must be \{ symbols\?, side\?, accountId\? \}/],
+    [null, /filter must be/],
+  ])("refuses the filter %j", async (filter, message) => {
+    const { sim, htx } = setup({ orders: openOrders(3) });
+    const error = await htx.cancelAllOpen(filter as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxInputError);
+    expect((error as Error).message).toMatch(message);
+    expect(sim.stats.requests).toBe(0);
+  });
+
+  it.each([0, -5, Number.NaN, Infinity, 2 ** 31, 1.5, "1000"])("refuses deadlineMs %s", async (deadlineMs) => {
+    const { sim, htx } = setup({ orders: openOrders(3) });
+    const error = await htx.cancelAllOpen(undefined, { deadlineMs } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxInputError);
+    expect((error as Error).message).toMatch(/deadlineMs must be a whole number of ms from 1 to 2147483647/);
+    expect(sim.stats.requests).toBe(0);
+  });
+
+  it.each([
+    [{ signal: {} }, /signal must be an AbortSignal/],
+    [{ onProgress: "yes" }, /onProgress must be a function/],
+    [{ deadline: 5000 }, /options has no field "deadline"/],
+  ])("refuses the options %j", async (options, message) => {
+    const { sim, htx } = setup({ orders: openOrders(3) });
+    const error = await htx.cancelAllOpen(undefined, options as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxInputError);
+    expect((error as Error).message).toMatch(message);
+    expect(sim.stats.requests).toBe(0);
+  });
+
+  it("refuses per-endpoint rate limits mixed with a window's fields, at construction", () => {
+    expect(() => new HtxClient({ ...KEYS, rateLimit: { openOrders: { limit: 5 }, limit: 10 } as never })).toThrow(
+      /rateLimit: "limit" is not an endpoint \(put it inside rateLimit\.openOrders\)/,
+    );
+    expect(() => new HtxClient({ ...KEYS, rateLimit: { accounts: { limit: 0 } } })).toThrow(HtxInputError);
+    expect(() => new HtxClient({ ...KEYS, rateLimit: { openOrders: { acquire: 1 } } as never })).toThrow(
+      /rateLimit\.openOrders\.acquire must be a function/,
+    );
+  });
+});
