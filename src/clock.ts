@@ -1,7 +1,7 @@
 /**
  * HTX's clock as the client sees it: the caller's wall clock plus an offset learned from
- * `GET /v1/common/timestamp` when HTX refuses a timestamp as stale (htx-reference.md,
- * "Signature Version 2", points 8 and 9). Many requests hitting the stale answer at once share
+ * `GET /v1/common/timestamp` when HTX refuses a timestamp as stale (docs/htx-notes.md,
+ * "Clock"). Many requests hitting the stale answer at once share
  * one read of HTX's clock.
  */
 import * as v from "valibot";

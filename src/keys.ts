@@ -8,7 +8,7 @@ import { ed25519SigningKey } from "./keys/ed25519.ts";
 
 /**
  * HTX's `SignatureMethod` values: https://huobiapi.github.io/docs/spot/v1/en/#authentication and
- * the project's HTX reference, "Ed25519 keys" (the docs' own Ed25519 example is wrong).
+ * docs/htx-notes.md, "Ed25519 keys" (the docs' own Ed25519 example is wrong).
  */
 export type SignatureMethod = "HmacSHA256" | "Ed25519";
 

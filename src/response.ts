@@ -63,7 +63,7 @@ const SNIPPET_SLACK = 256;
 const RATE_LIMIT_CODES = new Set(["base-request-exceed-frequency-limit", "api-request-limit"]);
 const TRANSIENT_CODES = new Set(["base-system-error", "timeout"]);
 
-/** True for HTX's rate-limit answers, whose codes vary (htx-reference.md, pitfall 3). */
+/** True for HTX's rate-limit answers, whose codes vary (docs/htx-notes.md, "Rate limits"). */
 export function isRateLimitAnswer(errCode: string, errMsg: string): boolean {
   return RATE_LIMIT_CODES.has(errCode) ||
     (errCode === "invalid-parameter" && /request limit/i.test(errMsg));

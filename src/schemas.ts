@@ -1,6 +1,6 @@
 /**
  * valibot schemas of the batch-cancel request body and of HTX's answers, as HTX really sends
- * them (shared/htx-reference.md, "Answers"): ids are strings, never numbers; `order-state` is
+ * them (docs/htx-notes.md, "Answers"): ids are strings, never numbers; `order-state` is
  * documented as a string but arrives as a number; `order-id` is `""` when client ids were sent.
  * Each schema is typed by what it accepts and what it returns, so it can be used as it is or
  * composed into a caller's own valibot schemas.

@@ -1,7 +1,7 @@
 /**
  * HTX Signature Version 2 (HmacSHA256 or Ed25519), one small pure step per function.
- * Rules: https://huobiapi.github.io/docs/spot/v1/en/#authentication and the project's HTX
- * reference, which also lists the known-answer vectors the tests use. Both methods sign the
+ * Rules: https://huobiapi.github.io/docs/spot/v1/en/#authentication and docs/htx-notes.md,
+ * "Signing" (the tests' known-answer vectors are in test/sign.test.ts). Both methods sign the
  * same text; only `SignatureMethod` and the key differ (src/keys.ts).
  */
 import { validateCredentials } from "./credentials.ts";

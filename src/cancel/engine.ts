@@ -44,7 +44,7 @@ export interface RunOptions {
 
 /**
  * HTX answers `base-record-invalid` for an order placed a moment ago: asking again a little
- * later gets the real answer (htx-reference.md, "What users of other HTX clients have hit", 7).
+ * later gets the real answer (docs/htx-notes.md, "Answers").
  */
 const TRANSIENT_REFUSALS = new Set(["base-record-invalid"]);
 

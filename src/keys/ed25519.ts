@@ -1,7 +1,7 @@
 /**
  * Signing with an Ed25519 private key through Web Crypto (`{ name: "Ed25519" }`): Node 20+,
  * Deno, Bun and Cloudflare Workers. HTX signs the same Signature V2 text as for HmacSHA256,
- * with plain Ed25519 (no pre-hash): 64 bytes, sent as padded base64 (htx-reference.md, "Ed25519").
+ * with plain Ed25519 (no pre-hash): 64 bytes, sent as padded base64 (docs/htx-notes.md, "Ed25519 keys").
  *
  * What fails when: a runtime without `crypto.subtle` fails synchronously, here. Web Crypto has
  * no synchronous way to ask whether it supports Ed25519, so the import starts here and a

@@ -1,7 +1,7 @@
 /**
  * The spot account: `GET /v1/account/accounts` (Read permission, 100 per 2 s per UID; its own
  * budget), the entry of `type: "spot"`; its `id` is the `account-id` of open-order listings
- * (htx-reference.md, "Listing and accounts"). Looked up once per client.
+ * (docs/htx-notes.md, "Listing accounts and open orders"). Looked up once per client.
  */
 import { HtxError } from "../errors.ts";
 import { AccountsAnswerSchema } from "../schemas.ts";

@@ -1,6 +1,6 @@
 /**
  * Reads an answer of HTX's listing endpoints (accounts, open orders) into valibot-checked data
- * or a typed error. Ids there are JSON **numbers** declared 64-bit (htx-reference.md, "Listing
+ * or a typed error. Ids there are JSON **numbers** declared 64-bit (docs/htx-notes.md, "Listing
  * and accounts"), so they are read from the JSON text as strings, never through a JS number.
  */
 import * as v from "valibot";

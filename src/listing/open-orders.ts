@@ -1,7 +1,7 @@
 /**
  * Every open order of an account: `GET /v1/order/openOrders` (Read permission, 50 per 2 s per
  * UID, its own budget), 500 a page, paged by repeating the query with `from` set to the last id
- * seen and `direct=next` (HTX has no page token; htx-reference.md, "Listing and accounts"). One
+ * seen and `direct=next` (HTX has no page token; docs/htx-notes.md, "Listing accounts and open orders"). One
  * listing per symbol when symbols are given (the endpoint takes one). What HTX answers is also
  * filtered here: an order of another symbol, side or account is never returned to be cancelled.
  */

@@ -6,7 +6,7 @@
 
 /** err-msg texts. */
 export const MSG = {
-  // Recorded: HTX SDK issue threads (huobi_Java#75, ccxt#9189) and htx-reference.md.
+  // Recorded: HTX SDK issue threads (huobi_Java#75, ccxt#9189) and docs/htx-notes.md.
   unknownKey: "Signature not valid: Incorrect Access key [Access key错误]",
   badSignature: "Signature not valid: Verification failure [校验失败]",
   stale: "Signature not valid: Invalid submission time or incorrect time format [无效的提交时间，或时间格式错误]",
@@ -91,7 +91,7 @@ export function setRateHeaders(headers: Headers, rate: RateHeaders): void {
   headers.set("X-HB-RateLimit-Requests-Expire", String(rate.expire));
 }
 
-/** HTX's error envelope: most carry `data: null`, some `ts` and no `data` (htx-reference.md). */
+/** HTX's error envelope: most carry `data: null`, some `ts` and no `data` (docs/htx-notes.md, "Answers"). */
 export function envelopeBody(errCode: string, errMsg: string, ts?: number): Record<string, unknown> {
   return { status: "error", "err-code": errCode, "err-msg": errMsg, ...(ts === undefined ? { data: null } : { ts }) };
 }

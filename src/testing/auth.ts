@@ -3,7 +3,7 @@
  * GET's business parameters included), with the key's own method (HmacSHA256 with its secret,
  * Ed25519 with its public key), a known AccessKeyId, the timestamp window, then the
  * key's IP binding and permission for the endpoint. Each refusal is `api-signature-not-valid`
- * or `login-required`, told apart only by err-msg, as HTX does (htx-reference.md, "Answers").
+ * or `login-required`, told apart only by err-msg, as HTX does (docs/htx-notes.md, "Answers").
  */
 import { MSG } from "./answers.ts";
 import type { KeyPermission, SimulatedAccount } from "./types.ts";

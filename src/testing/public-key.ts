@@ -2,7 +2,7 @@
  * The public half of a simulated Ed25519 API key, read with the simulator's own few lines (not
  * the client's key parser, src/keys/, so a bug in one is not mirrored in the other). HTX keeps
  * only this half; the simulator does too. Forms: SPKI PEM, as `openssl pkey -pubout` prints it,
- * or the raw 32 bytes as base64 (htx-reference.md, "Ed25519 keys": HTX does not document which
+ * or the raw 32 bytes as base64 (docs/htx-notes.md, "Ed25519 keys": HTX does not document which
  * form its key page takes).
  */
 

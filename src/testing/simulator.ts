@@ -2,7 +2,7 @@
  * A fake HTX spot API as a plain fetch handler (web APIs only), so every runtime can serve it
  * and msw can wrap it: a router over small routes (timestamp, accounts, open orders, batch
  * cancel) that share the key ring, accounts, order book and rate windows. It behaves as
- * htx-reference.md says HTX does; where HTX is undocumented, the module that decides says so
+ * docs/htx-notes.md says HTX does; where HTX is undocumented, the module that decides says so
  * and picks the strict reading (docs/testing.md lists them).
  */
 import { bump, createContext, emptyStats, type SimulatorContext } from "./context.ts";

@@ -9,7 +9,7 @@ import type { OrderRefusal, SimulatedOrder } from "./types.ts";
 
 /** HTX honours a client order id for 8 h while the order is open… */
 export const CLIENT_ID_OPEN_MS = 8 * 3600_000;
-/** …and for 2 h once it is final (htx-reference.md, "Ids"). */
+/** …and for 2 h once it is final (docs/htx-notes.md, "Ids"). */
 export const CLIENT_ID_FINAL_MS = 2 * 3600_000;
 
 const CANCELLABLE = new Set<OrderStateName>(["created", "submitted", "partial-filled"]);

@@ -1,6 +1,6 @@
 /**
  * `GET /v1/account/accounts`: the caller's UID's accounts, ids as JSON numbers (Read
- * permission, 100 per 2 s per UID; htx-reference.md, "Listing and accounts").
+ * permission, 100 per 2 s per UID; docs/htx-notes.md, "Listing accounts and open orders").
  */
 import { jsonAnswer, JsonDigits } from "../answers.ts";
 import { refuse } from "../context.ts";

@@ -1,6 +1,6 @@
 /**
  * `POST /v1/order/orders/batchcancel` (Trade permission, 50 per 2 s per UID): the body rules
- * and per-order answers of htx-reference.md ("The endpoint", "Answers").
+ * and per-order answers of docs/htx-notes.md ("The endpoint", "Answers").
  */
 import { jsonAnswer, MSG } from "../answers.ts";
 import type { Refusal } from "../auth.ts";

@@ -1,6 +1,6 @@
 /**
  * `GET /v1/order/openOrders`: the caller's open orders, filtered and paged (Read permission,
- * 50 per 2 s per UID, its own budget; htx-reference.md, "Listing and accounts"). Ids are JSON
+ * 50 per 2 s per UID, its own budget; docs/htx-notes.md, "Listing accounts and open orders"). Ids are JSON
  * numbers written from their digits. Choices where HTX is undocumented: without `from` the
  * newest come first; `from` needs `direct` (`prev`: ids above `from`, ascending; `next`: ids
  * below it, descending), `from` itself excluded; `cancelling` orders are listed (older docs).

@@ -33,7 +33,7 @@ export interface Admitted {
   rate: RateHeaders;
 }
 
-/** A GET that carries a body: HTX's edge answers 403 (htx-reference.md, "Listing and accounts"). */
+/** A GET that carries a body: HTX's edge answers 403 (docs/htx-notes.md, "Listing accounts and open orders"). */
 function hasBody(request: Request): boolean {
   const length = Number(request.headers.get("content-length") ?? 0);
   return request.body !== null || length > 0 || request.headers.has("transfer-encoding");

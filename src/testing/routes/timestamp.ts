@@ -1,4 +1,4 @@
-/** `GET /v1/common/timestamp`: public, unsigned, the simulator's clock (htx-reference.md, signature point 8). */
+/** `GET /v1/common/timestamp`: public, unsigned, the simulator's clock (docs/htx-notes.md, "Clock"). */
 import { jsonAnswer } from "../answers.ts";
 import { answerWithFault } from "../faults.ts";
 import type { Route } from "./route.ts";
