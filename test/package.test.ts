@@ -12,8 +12,9 @@ describe("package metadata", () => {
     expect(VERSION).toBe(pkg.version);
   });
 
-  it("exports the same entry points on npm and JSR", () => {
-    const npm = Object.keys(pkg.exports).filter((k) => k !== "./package.json" && k !== "./testing/node");
+  it("exports the same entry points on npm and JSR, but for the Node-only ones", () => {
+    const nodeOnly = ["./package.json", "./testing/node", "./pact"];
+    const npm = Object.keys(pkg.exports).filter((k) => !nodeOnly.includes(k));
     const jsr = Object.keys(deno.exports).filter((k) => k !== "./cli");
     expect(jsr.sort()).toEqual(npm.sort());
   });
@@ -23,6 +24,7 @@ describe("package metadata", () => {
       if (typeof target === "object") expect(Object.keys(target as object)[0], name).toBe("types");
     }
     expect(pkg.peerDependenciesMeta.msw.optional).toBe(true);
+    expect(pkg.peerDependenciesMeta["@pact-foundation/pact"].optional).toBe(true);
     expect(pkg.dependencies.msw).toBeUndefined();
     expect(pkg.sideEffects).toBe(false);
   });
