@@ -9,6 +9,7 @@ import { exitCode, summary } from "../src/cli/output.ts";
 import { type ServedHandler, serveHandler } from "../src/testing/node-server.ts";
 import { createHtxSimulator, demoOrders, type HtxSimulatorOptions } from "../src/testing/mod.ts";
 
+import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { closedPort, KEYS, leaks } from "./helpers.ts";
 
 const CLI = new URL("../dist/src/cli.js", import.meta.url).pathname;
@@ -79,7 +80,8 @@ describe("htx-batch-cancel: help and usage (exit 2, nothing sent)", () => {
       /Exit codes:[\s\S]*0 +no order may still be open[\s\S]*1 +some orders may still be open[\s\S]*2 +usage[\s\S]*3 +nothing reached HTX/,
     );
     expect(stdout).toMatch(/cancel accepted[\s\S]*closed[\s\S]*may still be open/);
-    expect(stdout).toMatch(/HTX_ACCESS_KEY, HTX_SECRET_KEY/);
+    expect(stdout).toMatch(/HTX_ACCESS_KEY, and one of HTX_SECRET_KEY \(HmacSHA256\), HTX_PRIVATE_KEY/);
+    expect(stdout).toMatch(/--private-key-file FILE/);
     expect(stdout).toMatch(/simulate \[--port 8080\]/);
   });
 
@@ -163,6 +165,40 @@ describe("htx-batch-cancel: cancelling", () => {
     const { code, stdout } = await run(["--base-url", url, "--order-ids", open.join(",")]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^3 ids: 3 cancel accepted, 0 closed, 0 may still be open$/m);
+  });
+
+  describe("with an Ed25519 key", () => {
+    async function ed25519Simulator() {
+      const book = demoOrders({ open: 3, filled: 0, canceled: 0, unknown: 0 });
+      const account = { uid: 1, accessKey: KEYS.accessKey, publicKey: TEST_KEY.publicPem };
+      const sim = createHtxSimulator({ accounts: [account], orders: book.orders });
+      served = await serveHandler(sim.fetch);
+      return { sim, ids: book.ids, url: served.url };
+    }
+    const ed25519Env = { HTX_SECRET_KEY: undefined };
+
+    it("signs with the PEM in HTX_PRIVATE_KEY", async () => {
+      const { sim, url, ids } = await ed25519Simulator();
+      const env = { ...ed25519Env, HTX_PRIVATE_KEY: TEST_KEY.pem };
+      const { code, stdout } = await run(["--base-url", url, "--order-ids", ids.join(",")], { env });
+      expect({ code, rejections: sim.stats.rejections }).toEqual({ code: 0, rejections: {} });
+      expect(stdout).toMatch(/^3 ids: 3 cancel accepted, 0 closed, 0 may still be open$/m);
+    });
+
+    it("signs with the key in --private-key-file", async () => {
+      const { sim, url, ids } = await ed25519Simulator();
+      const file = idsFile([TEST_KEY.pem]);
+      const args = ["--base-url", url, "--private-key-file", file, "--order-ids", ids.join(",")];
+      const { code } = await run(args, { env: ed25519Env });
+      expect({ code, rejections: sim.stats.rejections }).toEqual({ code: 0, rejections: {} });
+    });
+
+    it("refuses a secret and a private key together, naming the variables, not their values (exit 2)", async () => {
+      const { code, stderr } = await run(["--order-ids", "1"], { env: { HTX_PRIVATE_KEY: TEST_KEY.pem } });
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/HTX_SECRET_KEY/);
+      expect(stderr).not.toContain(TEST_KEY.pem.split("\n")[1]!);
+    });
   });
 
   it("groups ids as cancel accepted, closed and may still be open, and exits 1 for an unknown id", async () => {
@@ -480,8 +516,8 @@ describe("the summary and the exit code, as functions", () => {
 });
 
 describe("htx-batch-cancel: secrets", () => {
-  it("never printed the secret, the AccessKeyId or a Signature in any run above", () => {
+  it("never printed the secret, the private key, the AccessKeyId or a Signature in any run above", () => {
     expect(printed.length).toBeGreaterThan(20);
-    expect(leaks(printed.join("\n"))).toEqual([]);
+    expect(leaks(printed.join("\n"), [], TEST_KEY.pem)).toEqual([]);
   });
 });

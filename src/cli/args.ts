@@ -18,8 +18,9 @@ Usage:
   htx-batch-cancel simulate [--port 8080] [--orders 1000] [--latency-ms 0]
   htx-batch-cancel demo [--orders 2000] [--latency-ms 50]
 
-Credentials come from the environment only (never flags, which land in shell history):
-  HTX_ACCESS_KEY, HTX_SECRET_KEY
+Credentials come from the environment or a key file only (never a flag's value, which lands in
+shell history): HTX_ACCESS_KEY, and one of HTX_SECRET_KEY (HmacSHA256), HTX_PRIVATE_KEY (Ed25519,
+the PEM text) or --private-key-file FILE (docs/ed25519.md)
 
 Options:
   --all-open              the kill switch: list every open spot order, cancel them all, list again
@@ -32,6 +33,7 @@ Options:
   --client-order-ids LIST comma-separated client order ids
   --ids-file FILE         one id per line; blank lines and lines starting with # are skipped
   --client-ids            the ids file holds client order ids (default: order ids)
+  --private-key-file FILE an Ed25519 private key (PEM PKCS#8), instead of HTX_SECRET_KEY
   --base-url URL          API origin (default https://api.huobi.pro)
   --aws                   use https://api-aws.huobi.pro
   --timeout-ms N          per request, 1 to 2147483647 (default 10000)
@@ -77,6 +79,7 @@ export type Command =
     side?: string;
     deadlineMs?: number;
     baseUrl?: string;
+    privateKeyFile?: string;
     timeoutMs?: number;
     retries?: number;
     dryRun: boolean;
@@ -87,6 +90,7 @@ export type Command =
     kind: "cancel";
     ids: { orderIds: string[] } | { clientOrderIds: string[] } | { file: string; client: boolean };
     baseUrl?: string;
+    privateKeyFile?: string;
     timeoutMs?: number;
     retries?: number;
     dryRun: boolean;
@@ -116,6 +120,7 @@ const OPTIONS = {
   "ids-file": { type: "string" },
   "client-ids": { type: "boolean", default: false },
   "base-url": { type: "string" },
+  "private-key-file": { type: "string" },
   aws: { type: "boolean", default: false },
   "timeout-ms": { type: "string" },
   retries: { type: "string" },
@@ -219,6 +224,7 @@ export function parseCommand(argv: string[]): Command {
     kind: "cancel",
     ids,
     baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
+    privateKeyFile: v["private-key-file"],
     timeoutMs: v["timeout-ms"] === undefined ? undefined : wholeNumber("timeout-ms", v["timeout-ms"], 0, 1),
     retries: v.retries === undefined ? undefined : wholeNumber("retries", v.retries, 0, 0, MAX_RETRIES),
     dryRun: v["dry-run"]!,
@@ -245,6 +251,7 @@ function cancelAllCommand(v: Values): Command {
     side: v.side,
     deadlineMs: v["deadline-ms"] === undefined ? undefined : wholeNumber("deadline-ms", v["deadline-ms"], 0, 1),
     baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
+    privateKeyFile: v["private-key-file"],
     timeoutMs: v["timeout-ms"] === undefined ? undefined : wholeNumber("timeout-ms", v["timeout-ms"], 0, 1),
     retries: v.retries === undefined ? undefined : wholeNumber("retries", v.retries, 0, 0, MAX_RETRIES),
     dryRun: v["dry-run"]!,

@@ -2,12 +2,14 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { HtxClient } from "../client.ts";
+import type { Credentials } from "../credentials.ts";
 import { HtxError, HtxInputError } from "../errors.ts";
 import { MAX_IDS_PER_REQUEST, normalizeIds, validateBaseUrl } from "../input.ts";
 import { validateFilter, type ValidFilter } from "../kill-switch/options.ts";
 import { redactUrl } from "../redact.ts";
 import { createBatchCancelRequest } from "../request.ts";
 import { type Command, HELP, idsFromText, parseCommand, UsageError } from "./args.ts";
+import { cliCredentials } from "./credentials.ts";
 import { demo, simulate } from "./demo.ts";
 import { exitCode, killSwitchSummary, plural, progressReporter, type Streams, summary } from "./output.ts";
 import { VERSION } from "../version.ts";
@@ -18,21 +20,9 @@ const streams: Streams = {
   errIsTerminal: Boolean(process.stderr.isTTY),
 };
 
-function credentials(dryRun: boolean): { accessKey: string; secretKey: string } {
-  const accessKey = process.env.HTX_ACCESS_KEY ?? "";
-  const secretKey = process.env.HTX_SECRET_KEY ?? "";
-  if (dryRun && (!accessKey || !secretKey)) {
-    streams.err("Dry run without HTX_ACCESS_KEY/HTX_SECRET_KEY: signing with placeholders.\n");
-    return { accessKey: accessKey || "dry-run-access-key", secretKey: secretKey || "dry-run-secret-key" };
-  }
-  for (const [name, value] of [["HTX_ACCESS_KEY", accessKey], ["HTX_SECRET_KEY", secretKey]]) {
-    if (!value) {
-      throw new UsageError(
-        `${name} is not set: export your HTX API key's credentials as HTX_ACCESS_KEY and HTX_SECRET_KEY.`,
-      );
-    }
-  }
-  return { accessKey, secretKey };
+/** The API key from the environment or `--private-key-file` (src/cli/credentials.ts). */
+function credentials(dryRun: boolean, privateKeyFile: string | undefined): Credentials {
+  return cliCredentials({ env: process.env, privateKeyFile, dryRun, warn: streams.err });
 }
 
 function readIds(command: Extract<Command, { kind: "cancel" }>) {
@@ -51,7 +41,7 @@ function readIds(command: Extract<Command, { kind: "cancel" }>) {
 async function dryRun(command: Extract<Command, { kind: "cancel" }>): Promise<number> {
   const input = readIds(command);
   const { kind, ids } = normalizeIds(input);
-  const keys = credentials(true);
+  const keys = credentials(true, command.privateKeyFile);
   const chunks = Math.ceil(ids.length / MAX_IDS_PER_REQUEST);
   streams.out(`Dry run: ${plural(ids.length, "id")} in ${plural(chunks, "request")}; nothing is sent.\n`);
   for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
@@ -94,7 +84,7 @@ async function cancel(command: Extract<Command, { kind: "cancel" }>): Promise<nu
   const input = readIds(command);
   normalizeIds(input); // a bad id is reported before missing credentials
   const htx = new HtxClient({
-    ...credentials(false),
+    ...credentials(false, command.privateKeyFile),
     baseUrl: command.baseUrl,
     timeoutMs: command.timeoutMs,
     retry: command.retries,
@@ -130,7 +120,7 @@ async function cancelAll(command: Extract<Command, { kind: "cancel-all" }>): Pro
   checkBaseUrl(command.baseUrl);
   const filter = validateFilter({ symbols: command.symbols, side: command.side });
   const htx = new HtxClient({
-    ...credentials(false),
+    ...credentials(false, command.privateKeyFile),
     baseUrl: command.baseUrl,
     timeoutMs: command.timeoutMs,
     retry: command.retries,

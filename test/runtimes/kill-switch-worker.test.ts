@@ -7,6 +7,7 @@ import { bundleWorker, COMPATIBILITY_DATE } from "./workerd/bundle.ts";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHtxSimulator, DEMO_ACCOUNT, demoOrders, startOrderBot } from "../../src/testing/mod.ts";
+import { TEST_KEY } from "../fixtures-ed25519/vectors.ts";
 import { breakdown } from "../helpers.ts";
 
 const TOKEN = "kill-switch-token-for-tests";
@@ -142,4 +143,58 @@ describe("the kill-switch Worker example: POST /cancel-all", () => {
     expect(((await bad.json()) as { error: string }).error).toMatch(/is not an HTX symbol/);
     expect(sim.stats.requests).toBe(before);
   });
+});
+
+describe("the kill-switch Worker example with an Ed25519 key kept as a Worker secret", () => {
+  const edSim = createHtxSimulator({
+    accounts: [{ uid: 1, accessKey: "ed25519-access-key", publicKey: TEST_KEY.publicPem }],
+    orders: demoOrders({ open: 60, filled: 0, canceled: 0, unknown: 0 }).orders,
+  });
+  let edWorker: Miniflare;
+  const bindings = {
+    HTX_ACCESS_KEY: "ed25519-access-key",
+    HTX_PRIVATE_KEY: TEST_KEY.pem,
+    KILL_SWITCH_TOKEN: TOKEN,
+    HTX_UID: "1",
+  };
+  const start = async (extra: Record<string, string> = {}) =>
+    new Miniflare({
+      modules: true,
+      script: await bundleWorker("examples/cloudflare-worker/src/index.ts"),
+      compatibilityDate: COMPATIBILITY_DATE,
+      bindings: { ...bindings, ...extra },
+      durableObjects: { HTX_LIMITER: "HtxRateLimitObject" },
+      outboundService: (request) => edSim.fetch(request as unknown as Request) as never,
+    });
+  const post = (worker: Miniflare, body: unknown) =>
+    worker.dispatchFetch("https://kill.example/cancel-all", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  beforeAll(async () => (edWorker = await start()), 60_000);
+  afterAll(() => edWorker?.dispose());
+
+  it("signs with the PEM secret and empties the book", async () => {
+    const response = await post(edWorker, {});
+    const result = (await response.json()) as Parameters<typeof breakdown>[0] & { confirmedEmpty: boolean };
+    expect({ result: breakdown(result), rejections: edSim.stats.rejections }).toEqual({
+      result: { success: 60, failed: {}, unresolved: {} },
+      rejections: {},
+    });
+    expect(result.confirmedEmpty).toBe(true);
+  });
+
+  it("answers 500 and sends nothing when both a secret and a private key are set", async () => {
+    const both = await start({ HTX_SECRET_KEY: "also-a-secret" });
+    try {
+      const before = edSim.stats.requests;
+      const response = await post(both, {});
+      expect(response.status).toBe(500);
+      expect(((await response.json()) as { error: string }).error).toMatch(/exactly one of HTX_SECRET_KEY/);
+      expect(edSim.stats.requests).toBe(before);
+    } finally {
+      await both.dispose();
+    }
+  }, 60_000);
 });

@@ -6,10 +6,12 @@
  * - `POST /cancel-all` with `{}` or `{ "symbols": [...], "side": "buy" | "sell" }` cancels every
  *   open spot order (of those symbols, that side), lists again until none is left, and says
  *   whether the book was confirmed empty (`confirmedEmpty`) and what is still open.
- * Keys come from Worker secrets:
+ * Keys come from Worker secrets: the access key, and either the HmacSHA256 secret or an
+ * Ed25519 private key (the PEM text; HTX then holds only its public half: docs/ed25519.md):
  *
  *   wrangler secret put HTX_ACCESS_KEY
- *   wrangler secret put HTX_SECRET_KEY
+ *   wrangler secret put HTX_SECRET_KEY                    (HmacSHA256), or
+ *   wrangler secret put HTX_PRIVATE_KEY < htx-ed25519.pem (Ed25519)
  *   wrangler secret put KILL_SWITCH_TOKEN
  *
  * Its requests share the account's budgets, one per HTX endpoint (batch cancel, open orders,
@@ -17,7 +19,7 @@
  * owns (wrangler.toml; docs/cloudflare.md). The header `X-Rate-Limit-Budget` says whether every
  * request used the shared budgets.
  */
-import { HtxClient, HtxError, HtxInputError } from "htx-batch-cancel";
+import { type Credentials, HtxClient, HtxError, HtxInputError } from "htx-batch-cancel";
 import {
   durableObjectLimiter,
   type DurableObjectNamespaceLike,
@@ -29,7 +31,10 @@ export { HtxRateLimitObject } from "htx-batch-cancel/cloudflare";
 
 export interface Env {
   HTX_ACCESS_KEY: string;
-  HTX_SECRET_KEY: string;
+  /** The HmacSHA256 secret; or set HTX_PRIVATE_KEY instead. */
+  HTX_SECRET_KEY?: string;
+  /** An Ed25519 private key, PEM PKCS#8 text; or set HTX_SECRET_KEY instead. */
+  HTX_PRIVATE_KEY?: string;
   KILL_SWITCH_TOKEN: string;
   /** The account's UID (digits): one budget per UID, shared by all its keys. */
   HTX_UID: string;
@@ -71,16 +76,28 @@ function budgets(env: Env, ctx: Context): Record<"batchCancel" | "openOrders" | 
   return { batchCancel: limiter("batch-cancel"), openOrders: limiter("open-orders"), accounts: limiter("accounts") };
 }
 
+/** The API key from the Worker's secrets (checked by `misconfigured` first). */
+function credentials(env: Env): Credentials {
+  return env.HTX_PRIVATE_KEY
+    ? { accessKey: env.HTX_ACCESS_KEY, privateKey: env.HTX_PRIVATE_KEY }
+    : { accessKey: env.HTX_ACCESS_KEY, secretKey: env.HTX_SECRET_KEY ?? "" };
+}
+
+/** What is missing from the Worker's settings, if anything: the operator's fault, never the caller's. */
+function misconfigured(env: Env): string | undefined {
+  if (!env.KILL_SWITCH_TOKEN) return "KILL_SWITCH_TOKEN is not set";
+  if (!env.HTX_LIMITER || !env.HTX_UID) return "HTX_LIMITER and HTX_UID must be set (wrangler.toml)";
+  if (!env.HTX_ACCESS_KEY || !env.HTX_SECRET_KEY === !env.HTX_PRIVATE_KEY) {
+    return "Set HTX_ACCESS_KEY and exactly one of HTX_SECRET_KEY and HTX_PRIVATE_KEY (Worker secrets)";
+  }
+  return undefined;
+}
+
 /** Runs one route's call; bad input is a 400 with the reason. */
 async function run(path: string, input: unknown, env: Env, ctx: Context): Promise<Response> {
   try {
     const rateLimit = budgets(env, ctx);
-    const htx = new HtxClient({
-      accessKey: env.HTX_ACCESS_KEY,
-      secretKey: env.HTX_SECRET_KEY,
-      baseUrl: env.HTX_BASE_URL,
-      rateLimit,
-    });
+    const htx = new HtxClient({ ...credentials(env), baseUrl: env.HTX_BASE_URL, rateLimit });
     const result = path === "/cancel" ? await htx.batchCancel(input as never) : await htx.cancelAllOpen(input as never);
     const local = Object.values(rateLimit).reduce((sum, limiter) => sum + limiter.grants.local, 0);
     const budget = local === 0 ? "shared" : `local-share ${local}`;
@@ -99,8 +116,8 @@ export default {
     const body = ROUTES[url.pathname];
     if (body === undefined) return problem(404, "Not found: POST /cancel or POST /cancel-all");
     if (request.method !== "POST") return problem(405, `Use POST ${url.pathname}`);
-    if (!env.KILL_SWITCH_TOKEN) return problem(500, "KILL_SWITCH_TOKEN is not set");
-    if (!env.HTX_LIMITER || !env.HTX_UID) return problem(500, "HTX_LIMITER and HTX_UID must be set (wrangler.toml)");
+    const fault = misconfigured(env);
+    if (fault) return problem(500, fault);
     const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
     if (!(await sameSecret(token, env.KILL_SWITCH_TOKEN))) return problem(401, "Missing or wrong bearer token");
 
