@@ -51,6 +51,7 @@ export {
   DEFAULT_ENDPOINT_LIMITS,
   type EndpointRateLimit,
   type EndpointRateLimits,
+  type LimitedEndpointKey,
   type RateLimitOption,
 } from "./src/listing/rate-limits.ts";
 export {
@@ -89,7 +90,7 @@ export {
   parseBatchCancelResponse,
 } from "./src/response.ts";
 export { ORDER_STATES, type OrderStateName } from "./src/schemas.ts";
-export { signUrl, type SignUrlOptions } from "./src/sign.ts";
+export { signUrl, type SignUrlOptions, type SignUrlRequest } from "./src/sign.ts";
 export { VERSION } from "./src/version.ts";
 export type { Ed25519Credentials, HmacCredentials } from "./src/credentials.ts";
 export type { HtxClientSettings } from "./src/cancel/options.ts";

@@ -1,26 +1,36 @@
 /**
  * Consumer side: the real HtxClient against the Pact mock server on 127.0.0.1, one interaction
- * per answer shape. The generated pact must equal the committed one in contracts/pacts/
- * (`npm run pact:update` rewrites it after a deliberate change).
+ * per answer shape: `batchCancel` for the batch cancels, `listOpenOrders` (the kill switch's
+ * listing, without its cancels) for the account lookup and the open-order listings. The
+ * generated pact must equal the committed one in contracts/pacts/ (`npm run pact:update`
+ * rewrites it after a deliberate change).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MatchersV3, PactV4 } from "@pact-foundation/pact";
+import { PactV4 } from "@pact-foundation/pact";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type BatchCancelResult, HtxApiError, HtxClient } from "../mod.ts";
+import { type BatchCancelResult, HtxApiError, HtxClient, type HtxError } from "../mod.ts";
 import { TEST_KEY } from "../test/fixtures-ed25519/vectors.ts";
 import { KEYS } from "../test/helpers.ts";
 import {
+  ACCOUNTS_LOOKUP,
   answerMatchers,
+  BATCH_CANCEL_PATH,
   CONSUMER,
   type ContractInteraction,
   INTERACTIONS,
+  jsonContentType,
+  type ListingInteraction,
+  ONE_SIDE_LISTING,
+  ONE_SYMBOL_LISTING,
   PACT_FILE,
-  PATH,
+  pactJson,
   PROVIDER,
   SIGNED_QUERY,
   SIGNED_QUERY_ED25519,
+  SPOT_ACCOUNT_ID,
+  SYMBOL_REQUIRED_LISTING,
 } from "./interactions.ts";
 
 const COMMITTED_DIR = new URL("./pacts/", import.meta.url).pathname;
@@ -95,7 +105,7 @@ describe("the batch-cancel contract, as the client uses it", () => {
       .uponReceiving(contract.description)
       .withRequest(
         "POST",
-        PATH,
+        BATCH_CANCEL_PATH,
         (request) =>
           request.query(contract.signatureMethod === "Ed25519" ? SIGNED_QUERY_ED25519 : SIGNED_QUERY).headers({
             "Content-Type": "application/json",
@@ -103,20 +113,79 @@ describe("the batch-cancel contract, as the client uses it", () => {
       )
       .willRespondWith(fixture.response.status, (response) =>
         response
-          .headers({
-            "Content-Type": MatchersV3.regex(
-              "^application/json(; ?charset=(utf|UTF)-8)?$",
-              fixture.response.headers["Content-Type"]!,
-            ),
-          })
-          .jsonBody(answerMatchers(fixture.response.body)))
+          .headers({ "Content-Type": jsonContentType(fixture.response.headers["Content-Type"]!) })
+          .jsonBody(pactJson(answerMatchers(fixture.response.body))))
       .executeTest(async (server) => {
         const htx = new HtxClient({ ...credentialsFor(contract), baseUrl: server.url, retry: 0 });
         EXPECTED[fixture.name]!(await htx.batchCancel(input));
       });
   });
+});
 
-  it("generates exactly the committed pact, so a change of the request cannot slip by", () => {
-    expect(normalized(join(OUT_DIR, PACT_FILE))).toEqual(normalized(join(COMMITTED_DIR, PACT_FILE)));
+/**
+ * Adds a listing GET to the pact: its states, its query (business parameters exactly, signed ones
+ * by pattern; no body, no Content-Type) and its answer. The mock server of the next
+ * `executeTest` serves every interaction added since the last one.
+ */
+function addListing(contract: ListingInteraction) {
+  let interaction = pact.addInteraction();
+  for (const [state, params] of contract.given) interaction = interaction.given(state, params);
+  return interaction
+    .uponReceiving(contract.description)
+    .withRequest("GET", contract.path, (request) => request.query({ ...contract.query, ...SIGNED_QUERY }))
+    .willRespondWith(
+      contract.status,
+      (response) =>
+        response.headers({ "Content-Type": jsonContentType(contract.contentType) }).jsonBody(contract.answer),
+    );
+}
+
+/** A client of the HMAC test key against the mock server, without retries (each request once). */
+function clientOf(server: { url: string }): HtxClient {
+  return new HtxClient({ accessKey: KEYS.accessKey, secretKey: KEYS.secretKey, baseUrl: server.url, retry: 0 });
+}
+
+describe("the listing contract, as the kill switch uses it", () => {
+  it("looks up the spot account, then lists the open orders of each symbol given", async () => {
+    addListing(ACCOUNTS_LOOKUP);
+    await addListing(ONE_SYMBOL_LISTING).executeTest(async (server) => {
+      const { accountId, orders } = await clientOf(server).listOpenOrders({ symbols: ["btcusdt"] });
+      expect(accountId).toBe(SPOT_ACCOUNT_ID);
+      expect(orders.map((o) => [o.id, o.symbol, o.type, o.clientOrderId, o.price, o.amount])).toEqual([
+        ["357632718898332", "btcusdt", "sell-limit", "grid-7", "61000.1", "0.5"],
+        ["357632718898331", "btcusdt", "buy-limit", undefined, "60000", "1"],
+      ]);
+    });
+  });
+
+  it("lists one side of every symbol, an id above 2^53 kept to the last digit", async () => {
+    await addListing(ONE_SIDE_LISTING).executeTest(async (server) => {
+      const { orders } = await clientOf(server).listOpenOrders({ accountId: SPOT_ACCOUNT_ID, side: "sell" });
+      expect(orders.map((o) => [o.id, o.symbol, o.type])).toEqual([["9007199254740993", "ethusdt", "sell-limit"]]);
+    });
+  });
+
+  it("tells the caller to pass symbols when HTX requires a symbol to list", async () => {
+    await addListing(SYMBOL_REQUIRED_LISTING).executeTest(async (server) => {
+      const error = await clientOf(server).listOpenOrders({ accountId: SPOT_ACCOUNT_ID }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(HtxApiError);
+      expect(error).toMatchObject({ errCode: "validation-constraints-required", retryable: false });
+      expect((error as HtxError).message).toMatch(/pass the symbols to cancel/);
+    });
+  });
+});
+
+describe("the pact file", () => {
+  const generated = join(OUT_DIR, PACT_FILE);
+  const committed = join(COMMITTED_DIR, PACT_FILE);
+
+  it("is exactly the committed pact, so a change of a request cannot slip by", () => {
+    expect(normalized(generated)).toEqual(normalized(committed));
+  });
+
+  it("holds the id above 2^53 as the JSON number written, which JSON.parse would round", () => {
+    for (const file of [generated, committed]) {
+      expect(readFileSync(file, "utf8"), file).toMatch(/"id": ?9007199254740993[,\s}]/);
+    }
   });
 });

@@ -1,37 +1,37 @@
 /**
- * The interactions of the batch-cancel contract, built from the recorded fixtures (one source of
- * truth): the provider state and its orders come from each fixture's `replay`, the request body
- * and the answer from its `request` and `response`. Six are signed with HmacSHA256, one with an
- * Ed25519 key (issue 14).
+ * The interactions of our contract, built from the recorded fixtures (one source of truth): the
+ * provider states and their orders come from each fixture's `replay`, request bodies and answers
+ * from its `request` and `response`. Seven batch cancels (six signed with HmacSHA256, one with an
+ * Ed25519 key, issue 14) and four listings the kill switch makes (issue 15).
  */
+import { readFileSync } from "node:fs";
 import { MatchersV3 } from "@pact-foundation/pact";
 import { type Fixture, fixture } from "../test/helpers.ts";
+import { type StateName, STATES } from "./states.ts";
 
 const { integer, regex, string } = MatchersV3;
 
+/** The consumer's name in the pact: this module. */
 export const CONSUMER = "htx-batch-cancel";
+/** The provider's name in the pact: HTX's spot API. */
 export const PROVIDER = "htx-spot-api";
+/** The pact's file name, in contracts/pacts/. */
 export const PACT_FILE = `${CONSUMER}-${PROVIDER}.json`;
-export const PATH = "/v1/order/orders/batchcancel";
+/** The batch-cancel endpoint. */
+export const BATCH_CANCEL_PATH = "/v1/order/orders/batchcancel";
 
-/**
- * Provider states; the provider step has one handler for each. `openOrders` and `spotAccount`
- * are for the listing interactions (GET /v1/order/openOrders, GET /v1/account/accounts) that
- * come with the client's listing code: `{ orders }` as for `orders`, `{ accountId?, state? }`.
- */
-export const STATES = {
-  orders: "these orders exist for the account",
-  wrongSecret: "the request is signed with a secret HTX does not know for the key",
-  rateLimited: "the account's rate limit for the window is used up",
-  openOrders: "open orders exist",
-  spotAccount: "a spot account exists",
-  ed25519: "the API key is an Ed25519 key, and these orders exist for the account",
-} as const;
+/** `Content-Type` of a JSON answer, with or without a charset. */
+export function jsonContentType(example: string): ReturnType<typeof regex> {
+  return regex("^application/json(; ?charset=(utf|UTF)-8)?$", example);
+}
 
+// ── Batch cancels ──────────────────────────────────────────────────────────────────────────────
+
+/** One batch cancel: the fixture it is built from, its provider state, and what the client is asked. */
 export interface ContractInteraction {
   description: string;
   fixture: Fixture;
-  state: (typeof STATES)[keyof typeof STATES];
+  state: StateName;
   /** What the client is asked to cancel: the ids of the fixture's request body. */
   input: { orderIds: string[] } | { clientOrderIds: string[] };
   /** How the request is signed: the `SignatureMethod` its query pins. */
@@ -41,7 +41,7 @@ export interface ContractInteraction {
 function interaction(
   description: string,
   name: string,
-  state: ContractInteraction["state"],
+  state: StateName,
   signatureMethod: ContractInteraction["signatureMethod"] = "HmacSHA256",
 ): ContractInteraction {
   const fx = fixture(name);
@@ -50,6 +50,7 @@ function interaction(
   return { description, fixture: fx, state, input, signatureMethod };
 }
 
+/** The batch-cancel interactions, one per answer shape. */
 export const INTERACTIONS: ContractInteraction[] = [
   interaction("a batch cancel whose orders are all open", "all-submitted", STATES.orders),
   interaction("a batch cancel of an open and an already canceled order", "partial-failure", STATES.orders),
@@ -60,7 +61,7 @@ export const INTERACTIONS: ContractInteraction[] = [
   interaction("a batch cancel signed with an Ed25519 key", "all-submitted", STATES.ed25519, "Ed25519"),
 ];
 
-/** The four auth parameters as matchers, and nothing else: an extra parameter fails the contract. */
+/** The five auth parameters as matchers, and nothing else: an extra parameter fails the contract. */
 export const SIGNED_QUERY = {
   AccessKeyId: regex("^[A-Za-z0-9-]{1,64}$", "test-AKID-7f3e9c1d"),
   SignatureMethod: "HmacSHA256",
@@ -71,7 +72,7 @@ export const SIGNED_QUERY = {
 };
 
 /**
- * The same four parameters for an Ed25519 key (htx-reference.md, "Ed25519 keys"): the method
+ * The same parameters for an Ed25519 key (htx-reference.md, "Ed25519 keys"): the method
  * exactly `Ed25519` (not the `ED25519` of a broken SDK test), the Signature 64 bytes as padded
  * base64, which the client percent-encodes in the URL and Pact matches decoded.
  */
@@ -86,21 +87,166 @@ export const SIGNED_QUERY_ED25519 = {
   ),
 };
 
-/** Keys whose values are part of the contract itself, not examples. */
-const EXACT_KEYS = new Set(["status", "err-code", "data"]);
+// ── Answers as matchers ────────────────────────────────────────────────────────────────────────
 
 /**
- * Turns a recorded answer into matchers that pin its shape: types for the sample values
- * (ids as strings, order ids as digits, `order-state` as an integer), exact values for
- * `status`, `err-code`, `""`, `null` and array lengths.
+ * How a field of an answer is pinned, by its key: its exact value, a JSON integer (its digits,
+ * written as they are), or a regex. Any other field is matched by type (string, integer), and
+ * `""` and `null` exactly.
  */
-export function answerMatchers(value: unknown, key = ""): unknown {
-  if (Array.isArray(value)) return value.map((item) => answerMatchers(item));
+type FieldRule = "exact" | "json-integer" | { regex: string };
+type FieldRules = Readonly<Record<string, FieldRule>>;
+
+/** Batch-cancel answers: ids as strings, order ids as digits, `order-state` an integer. */
+const BATCH_CANCEL_FIELDS: FieldRules = {
+  status: "exact",
+  "err-code": "exact",
+  data: "exact",
+  "order-id": { regex: "^[0-9]+$" },
+};
+
+/** The account listing: what the client looks for (`type` spot, `state` working) exactly, the id a JSON integer. */
+const ACCOUNT_FIELDS: FieldRules = { status: "exact", id: "json-integer", type: "exact", state: "exact" };
+
+/**
+ * The open-order listing: ids JSON integers, `symbol` exactly as listed (the client drops an
+ * order of another symbol), `type` `<side>-<kind>` (the client reads the side from it), `state`
+ * one of the open states; prices and amounts by type, strings (a regex would also pass a JSON
+ * number, which Pact matches by its text).
+ */
+const OPEN_ORDER_FIELDS: FieldRules = {
+  status: "exact",
+  id: "json-integer",
+  "account-id": "json-integer",
+  symbol: "exact",
+  type: { regex: "^(buy|sell)-[a-z-]+$" },
+  state: { regex: "^(created|submitted|partial-filled|cancelling)$" },
+};
+
+/** HTX's refusal of a listing without `symbol`: the client tells it apart by the err-msg naming the field. */
+const SYMBOL_REQUIRED_FIELDS: FieldRules = {
+  status: "exact",
+  "err-code": "exact",
+  "err-msg": { regex: "^.*[Ss]ymbol.*$" },
+};
+
+/** Marks digits that must reach the pact as a bare JSON number (see {@link pactJson}). */
+const JSON_INTEGER = "<json-integer>";
+
+/**
+ * Turns a recorded answer into matchers that pin its shape, field by field as `rules` say;
+ * exact values for `""`, `null` and array lengths.
+ */
+export function answerMatchers(value: unknown, rules: FieldRules = BATCH_CANCEL_FIELDS, key = ""): unknown {
+  if (Array.isArray(value)) return value.map((item) => answerMatchers(item, rules));
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, answerMatchers(v, k)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, answerMatchers(v, rules, k)]));
   }
-  if (EXACT_KEYS.has(key) || value === null || value === "") return value;
+  const rule = rules[key];
+  if (rule === "exact" || value === null || value === "") return value;
+  if (rule === "json-integer" && typeof value === "string") {
+    return { "pact:matcher:type": "integer", value: `${JSON_INTEGER}${value}` };
+  }
   if (typeof value === "number") return integer(value);
-  if (key === "order-id" && typeof value === "string") return regex("^[0-9]+$", value);
+  if (typeof rule === "object" && typeof value === "string") return regex(rule.regex, value);
   return typeof value === "string" ? string(value) : value;
 }
+
+/**
+ * Matchers as the JSON text Pact reads. `JSON.stringify` cannot write an integer above 2^53
+ * exactly, so JSON integers are carried as marked digits and written bare here: the pact holds
+ * `9007199254740993` as written, and the mock server answers it so.
+ */
+export function pactJson(matchers: unknown): string {
+  return JSON.stringify(matchers).replace(new RegExp(`"${JSON_INTEGER}([0-9]+)"`, "g"), "$1");
+}
+
+// ── Listings ───────────────────────────────────────────────────────────────────────────────────
+
+/** A JSON value, as a provider state's params must be. */
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** A provider state and its params, as `given(…)` takes them. */
+export type Given = readonly [StateName, { [key: string]: Json }];
+
+/** One GET of a listing: what the client sends, and the answer it gets. */
+export interface ListingInteraction {
+  description: string;
+  given: readonly Given[];
+  path: string;
+  /** The business parameters, pinned exactly; the signed parameters are {@link SIGNED_QUERY}. */
+  query: Readonly<Record<string, string>>;
+  status: number;
+  contentType: string;
+  /** The fixture's answer as matchers, JSON text ({@link pactJson}). */
+  answer: string;
+}
+
+/**
+ * A listing fixture with its JSON integer ids (`id`, `account-id`) read as their digits: a
+ * plain `JSON.parse` would round an id above 2^53.
+ */
+function listingFixture(name: string): Fixture {
+  const text = readFileSync(new URL(`../test/fixtures/${name}.json`, import.meta.url), "utf8");
+  return JSON.parse(text.replace(/"(id|account-id)": ([0-9]+)/g, '"$1": "$2"')) as Fixture;
+}
+
+function listing(
+  description: string,
+  fx: Fixture,
+  { given, query, fields }: { given: readonly Given[]; query: Record<string, string>; fields: FieldRules },
+): ListingInteraction {
+  return {
+    description,
+    given,
+    path: fx.request.path,
+    query,
+    status: fx.response.status,
+    contentType: fx.response.headers["Content-Type"]!,
+    answer: pactJson(answerMatchers(fx.response.body, fields)),
+  };
+}
+
+const accounts = listingFixture("accounts");
+/** The spot account of the accounts fixture: the `account-id` every listing sends. */
+export const SPOT_ACCOUNT_ID = (accounts.response.body as { data: { id: string }[] }).data[0]!.id;
+const spotAccount: Given = [STATES.spotAccount, { accountId: SPOT_ACCOUNT_ID }];
+
+/** A listing's states: the spot account, and the fixture's orders open. */
+function openOrdersOf(fx: Fixture): Given[] {
+  return [spotAccount, [STATES.openOrders, { orders: JSON.parse(JSON.stringify(fx.replay.orders)) }]];
+}
+
+/** `GET /v1/account/accounts`: no business parameters. */
+export const ACCOUNTS_LOOKUP = listing("a lookup of the user's accounts, to find the spot account", accounts, {
+  given: [spotAccount],
+  query: {},
+  fields: ACCOUNT_FIELDS,
+});
+
+const oneSymbol = listingFixture("open-orders");
+/** `GET /v1/order/openOrders` with `symbol` (one listing per symbol given), a full page asked for. */
+export const ONE_SYMBOL_LISTING = listing("a listing of one symbol's open orders", oneSymbol, {
+  given: openOrdersOf(oneSymbol),
+  query: { "account-id": SPOT_ACCOUNT_ID, symbol: "btcusdt", size: "500" },
+  fields: OPEN_ORDER_FIELDS,
+});
+
+const oneSide = listingFixture("open-orders-64bit-id");
+/** `GET /v1/order/openOrders` with `side` and no `symbol`; the listed id is above 2^53. */
+export const ONE_SIDE_LISTING = listing("a listing of one side's open orders, an id above 2^53 among them", oneSide, {
+  given: openOrdersOf(oneSide),
+  query: { "account-id": SPOT_ACCOUNT_ID, side: "sell", size: "500" },
+  fields: OPEN_ORDER_FIELDS,
+});
+
+/** `GET /v1/order/openOrders` without `symbol` where HTX requires one: `validation-constraints-required`. */
+export const SYMBOL_REQUIRED_LISTING = listing(
+  "a listing without a symbol where HTX requires one",
+  fixture("error-field-missing"),
+  {
+    given: [spotAccount, [STATES.symbolRequired, {}]],
+    query: { "account-id": SPOT_ACCOUNT_ID, size: "500" },
+    fields: SYMBOL_REQUIRED_FIELDS,
+  },
+);

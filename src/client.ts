@@ -24,6 +24,7 @@ import {
 } from "./kill-switch/options.ts";
 import { type CancelAllOpenResult, type KillSwitchSetup, runKillSwitch } from "./kill-switch/run.ts";
 import { createKillSwitch } from "./kill-switch/setup.ts";
+import type { SigningKey } from "./keys.ts";
 import { listAllOpenOrders, type OpenOrder } from "./listing/open-orders.ts";
 
 export type { FetchLike } from "./cancel/attempt.ts";
@@ -47,6 +48,7 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 export class HtxClient {
   readonly #origin: string;
   readonly #engine: CancelEngine;
+  readonly #key: SigningKey;
   readonly #killSwitch: KillSwitchSetup;
 
   /**
@@ -58,7 +60,26 @@ export class HtxClient {
     const setup = configureClient(options);
     this.#origin = setup.origin;
     this.#engine = setup.engine;
-    this.#killSwitch = createKillSwitch(options, setup);
+    this.#key = setup.key;
+    this.#killSwitch = createKillSwitch(options.rateLimit, setup);
+  }
+
+  /**
+   * Resolves once the signing key is usable. An HmacSHA256 secret always is; an Ed25519 key is
+   * imported into Web Crypto when the client is built, and this rejects with the
+   * `HtxInputError` of that import (e.g. a runtime whose Web Crypto lacks Ed25519), so a caller
+   * can fail at start-up rather than at the first cancel. Optional: without it, each request
+   * that cannot be signed is reported unresolved (not applied), saying why. Sends nothing.
+   *
+   * @example
+   * ```ts
+   * const htx = new HtxClient({ accessKey, privateKey });
+   * await htx.ready(); // throws HtxInputError here if this runtime cannot sign with Ed25519
+   * ```
+   * @throws {HtxInputError} when the key can never sign on this runtime.
+   */
+  ready(): Promise<void> {
+    return this.#key.ready();
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
- * Turns an HTTP answer of the batch-cancel endpoint into `{ success, failed }` or a typed error
- * whose `retryable` says whether sending the same cancel again is safe and useful.
+ * Turns an HTTP answer of HTX into its checked JSON or a typed error whose `retryable` says
+ * whether sending the same request again is safe and useful ({@link readJsonAnswer}, shared with
+ * the listings of src/listing/), and a batch-cancel answer into `{ success, failed }`.
  */
 import * as v from "valibot";
 import {
@@ -12,7 +13,14 @@ import {
   type RedactedRequest,
 } from "./errors.ts";
 import { redactCause, REDACTED, redactText } from "./redact.ts";
-import { BatchCancelAnswerSchema, type FailedEntry, ORDER_STATES, type OrderStateName } from "./schemas.ts";
+import {
+  BatchCancelOkSchema,
+  type ErrorEnvelope,
+  ErrorEnvelopeSchema,
+  type FailedEntry,
+  ORDER_STATES,
+  type OrderStateName,
+} from "./schemas.ts";
 import { type FailedOutcome, failedOutcome } from "./cancel/outcome.ts";
 
 /** An id HTX did not cancel, with its reason and, where HTX gave one, the order's state. */
@@ -50,11 +58,14 @@ export interface BatchCancelAnswer {
 export interface AnswerContext {
   /** The request, redacted; read only when an error is made. */
   readonly request?: RedactedRequest;
-  /** Values to redact (the request's AccessKeyId and Signature); read only when text is shown. */
+  /**
+   * Values to redact: the request's AccessKeyId and Signature, and the key's own secrets (HMAC
+   * secret, Ed25519 key forms); read only when text is shown.
+   */
   readonly secrets?: readonly string[];
 }
 
-/** An answer larger than this is no batch-cancel answer (50 ids make a few KB). */
+/** The default largest body: no batch-cancel answer comes near it (50 ids make a few KB). */
 const MAX_BODY_BYTES = 1 << 20;
 const SNIPPET_CHARS = 200;
 /** Longer than any credential in its longest encoding (a Signature double percent-encoded). */
@@ -100,22 +111,22 @@ function snippet(body: string, secrets: readonly string[] = []): string {
   return `${redacted.slice(0, end)}…`;
 }
 
-/** Reads the body as UTF-8 text, refusing more than `MAX_BODY_BYTES`. */
-async function readBody(response: Response): Promise<string | undefined> {
+/** Reads the body as UTF-8 text, refusing more than `maxBytes`. */
+async function readBody(response: Response, maxBytes: number): Promise<string | undefined> {
   if (!response.body) return "";
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  let text = "";
+  const chunks: string[] = [];
   let bytes = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
+    if (done) return chunks.join("") + decoder.decode();
     bytes += value.byteLength;
-    if (bytes > MAX_BODY_BYTES) {
+    if (bytes > maxBytes) {
       await reader.cancel().catch(() => {});
       return undefined;
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(decoder.decode(value, { stream: true }));
   }
 }
 
@@ -136,14 +147,10 @@ function httpError(status: number, body: string, ctx: AnswerContext): HtxHttpErr
   });
 }
 
-function apiError(
-  envelope: { "err-code": string; "err-msg"?: string | null },
-  status: number,
-  ctx: AnswerContext,
-): HtxApiError {
+function apiError(envelope: ErrorEnvelope, status: number, ctx: AnswerContext, transient: ReadonlySet<string>) {
   const errCode = envelope["err-code"];
   const errMsg = redactText(envelope["err-msg"] ?? "", ctx.secrets);
-  const retryable = isRateLimitAnswer(errCode, errMsg) || TRANSIENT_CODES.has(errCode);
+  const retryable = isRateLimitAnswer(errCode, errMsg) || transient.has(errCode);
   const message = isStaleTimestampAnswer(errCode, errMsg)
     ? `HTX refused the request timestamp (${errCode}: ${errMsg}): this machine's clock is off ` +
       `from HTX's. Keep syncTime on (the default) or correct the clock.`
@@ -151,6 +158,113 @@ function apiError(
   return new HtxApiError(message, { errCode, errMsg, httpStatus: status, retryable }, {
     request: ctx.request,
   });
+}
+
+/** How {@link readJsonAnswer} reads one endpoint's answers. */
+export interface JsonAnswerOptions {
+  /** The answer's name in messages: "does not have the `<name>` shape". */
+  readonly name: string;
+  /** The body text as JSON; default `JSON.parse`. The listings read 64-bit ids from the text with it. */
+  readonly parse?: (text: string) => unknown;
+  /** A larger body is refused unread; default 1 MiB (50 ids make a few KB). */
+  readonly maxBytes?: number;
+  /** `err-code`s besides rate limits worth sending again; default `base-system-error` and `timeout`. */
+  readonly transientCodes?: ReadonlySet<string>;
+}
+
+/** The body, read whole, or the typed error of a broken stream or an oversized body. */
+async function bodyText(response: Response, ctx: AnswerContext, maxBytes: number): Promise<string> {
+  const { status } = response;
+  let body: string | undefined;
+  try {
+    body = await readBody(response, maxBytes);
+  } catch (cause) {
+    throw new HtxNetworkError(`The connection broke while reading HTX's answer (HTTP ${status}).`, {
+      request: ctx.request,
+      cause: redactCause(cause, ctx.secrets ?? []),
+    });
+  }
+  if (body === undefined) throw unreadable(`HTX's answer is larger than ${maxBytes} bytes.`, status, ctx);
+  return body;
+}
+
+/** An answer that may read right on another try, with no body worth showing. */
+function unreadable(message: string, status: number, ctx: AnswerContext): HtxResponseError {
+  return new HtxResponseError(message, { status, bodySnippet: "", retryable: true }, { request: ctx.request });
+}
+
+/** The JSON of a 2xx body, or a retryable error for an empty, HTML or truncated one. */
+function parseBody(body: string, status: number, ctx: AnswerContext, parse: (text: string) => unknown): unknown {
+  if (body.trim() === "") throw unreadable(`HTX answered HTTP ${status} with an empty body.`, status, ctx);
+  try {
+    return parse(body);
+  } catch (cause) {
+    const html = /^\s*</.test(body);
+    throw new HtxResponseError(
+      html
+        ? `HTX answered HTTP ${status} with an HTML page instead of JSON (an edge or maintenance page).`
+        : `HTX answered HTTP ${status} with a body that is not valid JSON (truncated?).`,
+      { status, bodySnippet: snippet(body, ctx.secrets), retryable: true },
+      // V8's message quotes the start of the body.
+      { request: ctx.request, cause: redactCause(cause, ctx.secrets ?? []) },
+    );
+  }
+}
+
+function isErrorStatus(json: unknown): boolean {
+  return typeof json === "object" && json !== null && (json as { status?: unknown }).status === "error";
+}
+
+/** A body of the wrong shape: valibot's messages quote the received value, which may be anything. */
+function shapeError(
+  issues: readonly v.BaseIssue<unknown>[],
+  body: string,
+  status: number,
+  ctx: AnswerContext,
+  name: string,
+) {
+  const shown = issues.map((issue) => snippet(`${v.getDotPath(issue) ?? "(root)"}: ${issue.message}`, ctx.secrets));
+  return new HtxResponseError(
+    `HTX's answer does not have the ${name} shape: ${shown[0]}`,
+    { status, issues: shown, bodySnippet: snippet(body, ctx.secrets), retryable: false },
+    { request: ctx.request },
+  );
+}
+
+/**
+ * Reads one JSON answer of HTX: its ok shape, checked by `schema`, or the typed error of
+ * anything else. Every text shown in an error is redacted with `ctx.secrets`.
+ * @throws {HtxHttpError} for a non-2xx status or a redirect (the start of the body kept, redacted).
+ * @throws {HtxApiError} for HTX's error envelope (`status: "error"`).
+ * @throws {HtxResponseError} for an empty, non-JSON (HTML), oversized or wrongly shaped body.
+ * @throws {HtxNetworkError} when the body stream breaks.
+ */
+export async function readJsonAnswer<T>(
+  response: Response,
+  ctx: AnswerContext,
+  schema: v.GenericSchema<unknown, T>,
+  options: JsonAnswerOptions,
+): Promise<T> {
+  const { status } = response;
+  const body = await bodyText(response, ctx, options.maxBytes ?? MAX_BODY_BYTES);
+  if (status < 200 || status > 299) throw httpError(status, body, ctx);
+  const json = parseBody(body, status, ctx, options.parse ?? JSON.parse);
+  // The envelope is told apart by `status`, so that the issues point into the right shape.
+  if (isErrorStatus(json)) {
+    const envelope = v.safeParse(ErrorEnvelopeSchema, json);
+    if (!envelope.success) throw shapeError(envelope.issues, body, status, ctx, options.name);
+    throw apiError(envelope.output, status, ctx, options.transientCodes ?? TRANSIENT_CODES);
+  }
+  const parsed = v.safeParse(schema, json);
+  if (!parsed.success) throw shapeError(parsed.issues, body, status, ctx, options.name);
+  return parsed.output;
+}
+
+/** A Response, or something close enough to read (a Response from another realm, a stub). */
+export function isResponse(value: unknown): value is Response {
+  if (typeof value !== "object" || value === null) return false;
+  const { status, body } = value as { status?: unknown; body?: { getReader?: unknown } | null };
+  return typeof status === "number" && (body === null || typeof body?.getReader === "function");
 }
 
 function stateName(code: number): OrderStateName | undefined {
@@ -184,69 +298,17 @@ function failedCancel(entry: FailedEntry, redact: (text: string) => string): Fai
   };
 }
 
+const BATCH_CANCEL_ANSWER: JsonAnswerOptions = { name: "batch-cancel" };
+
 /**
  * Reads one answer of the batch-cancel endpoint, with context for error messages.
- * @throws {HtxHttpError | HtxApiError | HtxResponseError}
+ * @throws {HtxHttpError | HtxApiError | HtxResponseError | HtxNetworkError}
  */
 export async function readBatchCancelAnswer(
   response: Response,
   ctx: AnswerContext = {},
 ): Promise<BatchCancelAnswer> {
-  const { status } = response;
-  let body: string | undefined;
-  try {
-    body = await readBody(response);
-  } catch (cause) {
-    throw new HtxNetworkError(`The connection broke while reading HTX's answer (HTTP ${status}).`, {
-      request: ctx.request,
-      cause: redactCause(cause, ctx.secrets ?? []),
-    });
-  }
-  if (body === undefined) {
-    throw new HtxResponseError(`HTX's answer is larger than ${MAX_BODY_BYTES} bytes.`, {
-      status,
-      bodySnippet: "",
-      retryable: true,
-    }, { request: ctx.request });
-  }
-  if (status < 200 || status > 299) throw httpError(status, body, ctx);
-  // Only errors show the body: fold and redact it then, not for every answer.
-  const bodySnippet = () => snippet(body, ctx.secrets);
-  if (body.trim() === "") {
-    throw new HtxResponseError(`HTX answered HTTP ${status} with an empty body.`, {
-      status,
-      bodySnippet: "",
-      retryable: true,
-    }, { request: ctx.request });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (cause) {
-    const html = /^\s*</.test(body);
-    throw new HtxResponseError(
-      html
-        ? `HTX answered HTTP ${status} with an HTML page instead of JSON (an edge or maintenance page).`
-        : `HTX answered HTTP ${status} with a body that is not valid JSON (truncated?).`,
-      { status, bodySnippet: bodySnippet(), retryable: true },
-      // V8's message quotes the start of the body.
-      { request: ctx.request, cause: redactCause(cause, ctx.secrets ?? []) },
-    );
-  }
-  const parsed = v.safeParse(BatchCancelAnswerSchema, json);
-  if (!parsed.success) {
-    // valibot's messages quote the received value, which may be anything: fold, cut, redact.
-    const issues = parsed.issues.map((issue) =>
-      snippet(`${v.getDotPath(issue) ?? "(root)"}: ${issue.message}`, ctx.secrets)
-    );
-    throw new HtxResponseError(
-      `HTX's answer does not have the batch-cancel shape: ${issues[0]}`,
-      { status, issues, bodySnippet: bodySnippet(), retryable: false },
-      { request: ctx.request },
-    );
-  }
-  const answer = parsed.output;
-  if (answer.status === "error") throw apiError(answer, status, ctx);
+  const answer = await readJsonAnswer(response, ctx, BatchCancelOkSchema, BATCH_CANCEL_ANSWER);
   const redact = textRedactor(ctx);
   return { success: answer.data.success, failed: answer.data.failed.map((entry) => failedCancel(entry, redact)) };
 }

@@ -9,6 +9,7 @@
  * ```ts
  * import * as v from "valibot";
  * import { BatchCancelAnswerSchema } from "htx-batch-cancel/schemas";
+ * const response = new Response('{"status":"ok","data":{"success":["357631450723117"],"failed":[]}}');
  * const answer = v.parse(BatchCancelAnswerSchema, await response.json());
  * ```
  * @module

@@ -3,7 +3,7 @@
  * at their limits (0, NaN, negative, 2^31, Infinity), of the wrong type, or null.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { HtxClient, type HtxClientOptions, HtxInputError } from "../mod.ts";
+import { defaultHmac, HtxClient, type HtxClientOptions, HtxInputError } from "../mod.ts";
 import { idsOf, KEYS, okAnswer, recordingFetch, submitAllFetch } from "./helpers.ts";
 
 /** Builds a client with `options` over a fetch that records; the error it throws, if any. */
@@ -68,6 +68,18 @@ describe("new HtxClient: options at their limits", () => {
     expect(error).toBeInstanceOf(HtxInputError);
     expect((error as Error).message).toMatch(/hmac\.keyed\(secret\) threw/);
     expect(String((error as Error).cause)).not.toContain(KEYS.secretKey);
+  });
+
+  it("prepares an HMAC backend's key once per client, for the cancels and the listings alike", async () => {
+    const keyed = vi.fn(defaultHmac.keyed);
+    const stub = recordingFetch(async (request) =>
+      request.method === "GET" ? Response.json({ status: "ok", data: [] }) : okAnswer(await idsOf(request))
+    );
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac: { ...defaultHmac, keyed } });
+    await htx.batchCancel({ orderIds: ["1"] });
+    await htx.listOpenOrders({ accountId: "10000001" });
+    expect(stub.requests.map((r) => r.method)).toEqual(["POST", "GET"]);
+    expect(keyed).toHaveBeenCalledTimes(1);
   });
 
   it("accepts the limits themselves: timeoutMs 1 and 2^31−1, retry 0 and 100", () => {

@@ -9,7 +9,7 @@ import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { HtxClient, type HtxClientOptions, HtxInputError } from "../mod.ts";
 import { derOf, TEST_KEY } from "./fixtures-ed25519/vectors.ts";
-import { breakdown, everyRendering, KEYS, leaks, submitAllFetch } from "./helpers.ts";
+import { breakdown, everyRendering, idsOf, KEYS, leaks, okAnswer, recordingFetch, submitAllFetch } from "./helpers.ts";
 
 const BASE_URL = "http://127.0.0.1:8080";
 const IDS = Array.from({ length: 120 }, (_, i) => String(1000 + i));
@@ -97,8 +97,54 @@ describe("a runtime whose Web Crypto cannot sign with Ed25519", () => {
   });
 });
 
+describe("HtxClient.ready(): the key checked at start-up", () => {
+  it("resolves for a usable key, HmacSHA256 or Ed25519, sending nothing", async () => {
+    const { htx, requests } = ed25519Client();
+    await expect(htx.ready()).resolves.toBeUndefined();
+    await expect(new HtxClient({ ...KEYS, baseUrl: BASE_URL }).ready()).resolves.toBeUndefined();
+    expect(requests).toEqual([]);
+  });
+
+  it("rejects with the HtxInputError of the key's import on a runtime without Web Crypto Ed25519", async () => {
+    vi.spyOn(crypto.subtle, "importKey").mockRejectedValue(new DOMException("Unrecognized name.", "NotSupportedError"));
+    const { htx, requests } = ed25519Client();
+    const error = await htx.ready().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HtxInputError);
+    expect((error as Error).message).toMatch(/This runtime's Web Crypto does not support Ed25519: use Node 20\+/);
+    expect(leaks(everyRendering(error), [], TEST_KEY.pem)).toEqual([]);
+    expect(requests).toEqual([]);
+  });
+
+  it("imports the key once per client: the cancels and the listings share it", async () => {
+    const importKey = vi.spyOn(crypto.subtle, "importKey");
+    const stub = recordingFetch(async (request) =>
+      request.method === "GET" ? Response.json({ status: "ok", data: [] }) : okAnswer(await idsOf(request))
+    );
+    const htx = new HtxClient({
+      accessKey: KEYS.accessKey,
+      privateKey: TEST_KEY.pem,
+      baseUrl: BASE_URL,
+      fetch: stub.fetch,
+    });
+    await htx.batchCancel({ orderIds: ["1"] });
+    await htx.listOpenOrders({ accountId: "10000001" });
+    expect(stub.requests.map((r) => r.method)).toEqual(["POST", "GET"]);
+    expect(importKey).toHaveBeenCalledTimes(1);
+  });
+
+  it("a listing that cannot be signed says why, as a cancel does", async () => {
+    vi.spyOn(crypto.subtle, "importKey").mockRejectedValue(new DOMException("Unrecognized name.", "NotSupportedError"));
+    const { htx, requests } = ed25519Client();
+    const error = await htx.listOpenOrders({ accountId: "10000001" }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(
+      /Signing the listing failed \(Ed25519 through Web Crypto: This runtime's Web Crypto does not support Ed25519: .*\); nothing was sent\./,
+    );
+    expect(requests).toEqual([]);
+  });
+});
+
 describe("the private key never shows", () => {
-  it("not in the client's JSON or inspection, whatever form the key was given in", async () => {
+  it("not in the client's JSON or inspection, whatever form the key was given in", () => {
     for (const privateKey of [TEST_KEY.pem, derOf(TEST_KEY.pem)]) {
       const { htx } = ed25519Client(privateKey);
       expect(leaks(everyRendering(htx), [], TEST_KEY.pem)).toEqual([]);

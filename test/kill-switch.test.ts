@@ -11,6 +11,7 @@ import {
   HtxApiError,
   HtxClient,
   type HtxClientOptions,
+  HtxError,
   HtxInputError,
   type RateLimiter,
 } from "../mod.ts";
@@ -21,6 +22,7 @@ import {
   type SimulatedOrder,
   startOrderBot,
 } from "../src/testing/mod.ts";
+import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { breakdown, everyRendering, KEYS, leaks, recordingFetch, signaturesOf } from "./helpers.ts";
 
 const BASE_URL = "http://127.0.0.1";
@@ -427,6 +429,82 @@ describe("cancelAllOpen: ids, budgets, progress and secrets", () => {
     expect(leaks(everyRendering(error), signaturesOf(requests))).toEqual([]);
     const result = await setup({ orders: openOrders(60) }).htx.cancelAllOpen();
     expect(leaks(everyRendering(result))).toEqual([]);
+  });
+});
+
+/** What a listing's stub answers; each echoes the key's secret and the request's own Signature. */
+const ECHOING_LISTINGS: [string, (secret: string) => (request: Request) => Response | Promise<Response>][] = [
+  ["an error envelope", (secret) => (request) =>
+    Response.json({
+      status: "error",
+      "err-code": "bad-request",
+      "err-msg": `bad ${secret} ${new URL(request.url).searchParams.get("Signature")}`,
+    })],
+  [
+    "a 403 page",
+    (secret) => (request) =>
+      new Response(`<p>denied ${secret} sig ${new URL(request.url).searchParams.get("Signature")}</p>`, {
+        status: 403,
+      }),
+  ],
+  [
+    "a fetch that throws",
+    (secret) => (request) =>
+      Promise.reject(new Error(`reset ${secret} ${new URL(request.url).searchParams.get("Signature")}`)),
+  ],
+];
+
+describe("listing errors never show the key's own secrets", () => {
+  it.each(ECHOING_LISTINGS)("with an HMAC secret, when %s echoes it", async (_, echo) => {
+    const stub = recordingFetch(echo(KEYS.secretKey));
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: 0 });
+    const error = await htx.cancelAllOpen({ accountId: "10000001" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxError);
+    expect(stub.requests).toHaveLength(1);
+    expect(leaks(everyRendering(error), signaturesOf(stub.requests))).toEqual([]);
+  });
+
+  it.each(ECHOING_LISTINGS)("with an Ed25519 key, when %s echoes its PEM body", async (_, echo) => {
+    const stub = recordingFetch(echo(TEST_KEY.pem.split("\n")[1]!));
+    const htx = new HtxClient({
+      accessKey: KEYS.accessKey,
+      privateKey: TEST_KEY.pem,
+      baseUrl: BASE_URL,
+      fetch: stub.fetch,
+      retry: 0,
+    });
+    const error = await htx.listOpenOrders({ accountId: "10000001" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxError);
+    expect(stub.requests).toHaveLength(1);
+    expect(leaks(everyRendering(error), signaturesOf(stub.requests), TEST_KEY.pem)).toEqual([]);
+  });
+
+  it("nor when a listing's rate limiter throws a text holding the secret", async () => {
+    const stub = recordingFetch(() => Response.json({ status: "ok", data: [] }));
+    const limiter: RateLimiter = { acquire: () => Promise.reject(new Error(`store down: ${KEYS.secretKey}`)) };
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: limiter } });
+    const error = await htx.listOpenOrders({ accountId: "10000001" }).catch((e: unknown) => e);
+    expect((error as HtxError).message).toMatch(/acquire\(\) failed; the listing was not sent/);
+    expect(stub.requests).toEqual([]);
+    expect(leaks(everyRendering(error))).toEqual([]);
+  });
+});
+
+describe("listings and the caller's signal", () => {
+  it("sends no listing whose slot was granted after the caller aborted", async () => {
+    const stub = recordingFetch(() => Response.json({ status: "ok", data: [] }));
+    const controller = new AbortController();
+    // A limiter that ignores the signal: it grants the slot after the caller gave up.
+    const late: RateLimiter = {
+      acquire: () => {
+        controller.abort(new Error("caller gave up"));
+        return Promise.resolve();
+      },
+    };
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: late } });
+    const error = await htx.listOpenOrders({ accountId: "10000001" }, { signal: controller.signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(HtxAbortError);
+    expect(stub.requests).toEqual([]);
   });
 });
 

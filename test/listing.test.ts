@@ -5,10 +5,11 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { HtxClient } from "../mod.ts";
-import { quoteIntegerFields } from "../src/listing/answer.ts";
+import { quoteIntegerFields, readListingAnswer } from "../src/listing/answer.ts";
+import { readBatchCancelAnswer } from "../src/response.ts";
 import { AccountsAnswerSchema, JsonIdSchema, OpenOrdersAnswerSchema } from "../src/schemas.ts";
 import { createHtxSimulator } from "../src/testing/mod.ts";
-import { KEYS, recordingFetch } from "./helpers.ts";
+import { fixture, fixtureResponse, KEYS, recordingFetch } from "./helpers.ts";
 
 const IDS = new Set(["id", "account-id"]);
 
@@ -65,6 +66,56 @@ describe("the listing schemas", () => {
       id: "357631450723117",
       "account-id": "10000001",
     });
+  });
+});
+
+describe("a listing's answer is read like a batch-cancel answer", () => {
+  const OPEN_ORDERS = { name: "open-order listing", schema: OpenOrdersAnswerSchema, idFields: IDS };
+  const SIGNATURE = "q8Xv1Kc0Jm3sXo9yq2mZ7l0W+5d4r6Tn1u8bE2fQ0aY=";
+  /** What an error says, leaving out the shape's name, which differs by endpoint. */
+  const said = (error: Error & Record<string, unknown>) => ({
+    name: error.name,
+    message: error.message,
+    retryable: error.retryable,
+    errCode: error.errCode,
+    status: error.status,
+    bodySnippet: error.bodySnippet,
+    cause: error.cause === undefined ? undefined : String(error.cause),
+  });
+
+  it.each([
+    "html-403-cloudflare",
+    "html-502",
+    "http-429",
+    "html-200-maintenance",
+    "truncated-json",
+    "empty-body",
+    "error-stale-timestamp",
+    "error-rate-limited",
+    "error-system",
+  ])("%s: the same typed error, message and snippet", async (name) => {
+    const ctx = { secrets: [SIGNATURE] };
+    const listing = await readListingAnswer(fixtureResponse(fixture(name)), ctx, OPEN_ORDERS).catch((e) => e);
+    const cancel = await readBatchCancelAnswer(fixtureResponse(fixture(name)), ctx).catch((e) => e);
+    expect(said(listing)).toEqual(said(cancel));
+  });
+
+  it("never cuts a redaction marker in two in a listing's snippet", async () => {
+    const page = `<p>${"x".repeat(193)} ${SIGNATURE}</p>`;
+    const error = await readListingAnswer(new Response(page, { status: 403 }), { secrets: [SIGNATURE] }, OPEN_ORDERS)
+      .catch((e) => e);
+    expect(error.bodySnippet).toMatch(/\[REDACTED\]…$/);
+  });
+
+  it("keeps every digit of a 64-bit id, and names the listing in a shape error", async () => {
+    const ok = new Response(
+      '{"status":"ok","data":[{"id":9007199254740993,"symbol":"btcusdt","type":"buy-limit",' +
+        '"state":"submitted"}]}',
+    );
+    expect((await readListingAnswer(ok, {}, OPEN_ORDERS)).data[0]!.id).toBe("9007199254740993");
+    const wrong = await readListingAnswer(new Response('{"status":"ok","data":{}}'), {}, OPEN_ORDERS).catch((e) => e);
+    expect(wrong).toMatchObject({ name: "HtxResponseError", retryable: false });
+    expect(wrong.message).toMatch(/does not have the open-order listing shape: data:/);
   });
 });
 

@@ -11,13 +11,8 @@ import { join } from "node:path";
 import { MatchersV3, PactV4 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { signUrl } from "../mod.ts";
-import type { SimulatedOrder } from "../src/testing/mod.ts";
-import {
-  HTX_PROVIDER_STATES,
-  HtxProviderStateError,
-  type HtxStateHandler,
-  verifyWithHtxSimulator,
-} from "../src/testing/pact.ts";
+import { CONTRACT_STATE_HANDLERS } from "../contracts/states.ts";
+import { HTX_PROVIDER_STATES, HtxProviderStateError, verifyWithHtxSimulator } from "../src/testing/pact.ts";
 import { KEYS } from "./helpers.ts";
 
 process.env.PACT_DO_NOT_TRACK = "true";
@@ -120,16 +115,13 @@ async function expectedFailure<T>(what: string, verify: () => Promise<T>): Promi
 }
 
 describe("verifyWithHtxSimulator: a consumer's pact against the simulator", () => {
-  it("verifies this module's committed pact: orders, a wrong secret, a used-up rate limit, an Ed25519 key", async () => {
-    // The one state of ours the kit does not know, added as a user adds theirs: the kit re-signs
-    // each request with the method it was recorded with, so only the orders need setting up.
-    const ed25519Orders: HtxStateHandler = ({ orders }, { uid }) => ({
-      simulator: { orders: (orders as SimulatedOrder[]).map((order) => ({ ...order, uid })) },
-    });
+  it("verifies this module's committed pact: batch cancels (an Ed25519 key among them) and listings", async () => {
+    // The two states of ours the kit does not know (an Ed25519 key's orders, HTX requiring a
+    // symbol to list), added as a user adds theirs: contracts/states.ts.
     const verified = verifyWithHtxSimulator({
       provider: PROVIDER,
       pactUrls: [OUR_PACT],
-      stateHandlers: { "the API key is an Ed25519 key, and these orders exist for the account": ed25519Orders },
+      stateHandlers: CONTRACT_STATE_HANDLERS,
     });
     await expect(verified).resolves.toBeTypeOf("string");
   });

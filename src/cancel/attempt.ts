@@ -18,7 +18,14 @@ import type { RateLimiter, ReleaseSlot } from "../limiter.ts";
 import type { ServerClock } from "../clock.ts";
 import { redactCause, redactUrl } from "../redact.ts";
 import { batchCancelInit } from "../request.ts";
-import { type AnswerContext, type BatchCancelAnswer, isRateLimitAnswer, readBatchCancelAnswer } from "../response.ts";
+import {
+  type AnswerContext,
+  type BatchCancelAnswer,
+  isRateLimitAnswer,
+  isResponse,
+  readBatchCancelAnswer,
+} from "../response.ts";
+import { takeSlot } from "./slot.ts";
 import { withTimeout } from "./timers.ts";
 
 /** The standard fetch signature, as far as this client uses it. */
@@ -70,8 +77,7 @@ export async function attemptOnce(
     // only holds it longer.
     const signedAt = clock.local();
     url = await setup.sign(clock.server(signedAt));
-    release = await acquire(setup.limiter, signal, secrets);
-    if (signal.aborted) throw signal.reason;
+    release = await takeSlot(setup.limiter, signal, secrets, "these ids were not sent");
     const now = clock.local();
     if (now - signedAt > RESIGN_AFTER_MS || generation !== clock.generation) {
       url = await setup.sign(clock.server(now));
@@ -88,25 +94,6 @@ export async function attemptOnce(
     // The request reached HTX, if at all, before its answer came back: count from now.
     release?.();
   }
-}
-
-/** Takes a slot; a limiter that fails (not through `signal`) is reported as what it is. */
-async function acquire(
-  limiter: RateLimiter | undefined,
-  signal: AbortSignal,
-  secrets: readonly string[],
-): Promise<ReleaseSlot | undefined> {
-  if (!limiter) return undefined;
-  let granted: unknown;
-  try {
-    granted = await limiter.acquire(signal);
-  } catch (cause) {
-    if (signal.aborted) throw signal.reason;
-    throw new HtxError("The rate limiter's acquire() failed; these ids were not sent.", false, {
-      cause: redactCause(cause, secrets),
-    });
-  }
-  return typeof granted === "function" ? (granted as ReleaseSlot) : undefined;
 }
 
 /** The error of an attempt stopped before sending: ours as they are, an abort as an abort. */
@@ -138,13 +125,6 @@ function answerContext(url: string, keySecrets: readonly string[]): AnswerContex
         : [...keySecrets, decodeURIComponent(url.slice(at + SIGNATURE_PARAM.length))]);
     },
   };
-}
-
-/** A Response, or something close enough to read (a Response from another realm). */
-function isResponse(value: unknown): value is Response {
-  if (typeof value !== "object" || value === null) return false;
-  const { status, body } = value as { status?: unknown; body?: { getReader?: unknown } | null };
-  return typeof status === "number" && (body === null || typeof body?.getReader === "function");
 }
 
 /** Sends one signed request and reads its answer, all within `timeoutMs`. */

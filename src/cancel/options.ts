@@ -3,7 +3,7 @@
  * each mistake is an `HtxInputError` that names the option and what to pass instead.
  */
 import { type Credentials, validateCredentials, type ValidCredentials } from "../credentials.ts";
-import { HtxError, HtxInputError } from "../errors.ts";
+import { HtxInputError } from "../errors.ts";
 import type { HmacBackend } from "../hmac.ts";
 import { validateBaseUrl } from "../input.ts";
 import { createSigningKey, type SigningKey } from "../keys.ts";
@@ -15,6 +15,7 @@ import { createEndpointSigner } from "../sign.ts";
 import { ServerClock } from "../clock.ts";
 import type { FetchLike } from "./attempt.ts";
 import type { CancelEngine, RetryPolicy, RunOptions } from "./engine.ts";
+import { signingError } from "./signing-error.ts";
 import { MAX_TIMER_MS } from "./timers.ts";
 
 /** How failed attempts are retried. */
@@ -72,10 +73,11 @@ export interface ClientSetup {
   /** What `batchCancel` runs its ids through. */
   engine: CancelEngine;
   /**
-   * Resolves once the signing key is usable; rejects with `HtxInputError` when it never will be
-   * (an Ed25519 key on a runtime whose Web Crypto lacks Ed25519), as soon as its import settles.
+   * The client's signing key, imported once and shared by the cancels and the listings. Its
+   * `ready()` resolves once the key is usable, and rejects with `HtxInputError` when it never
+   * will be (an Ed25519 key on a runtime whose Web Crypto lacks Ed25519).
    */
-  ready: () => Promise<void>;
+  key: SigningKey;
 }
 
 /** More extra attempts than this is a retry storm, not a policy. */
@@ -184,16 +186,11 @@ function signingKey(credentials: ValidCredentials, hmac: unknown): SigningKey {
  */
 function endpointSigner(origin: string, accessKey: string, key: SigningKey, secrets: readonly string[]) {
   const sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, accessKey, key);
-  const backend = key.method === "Ed25519" ? "Ed25519 through Web Crypto" : "the HMAC backend threw";
   return async (epochMs: number): Promise<string> => {
     try {
       return await sign(epochMs);
     } catch (cause) {
-      // Our own refusal (HtxInputError from the key) is safe to show and says what to do.
-      const why = cause instanceof HtxInputError ? `${backend}: ${cause.message}` : backend;
-      throw new HtxError(`Signing the request failed (${why}); these ids were not sent.`, false, {
-        cause: redactCause(cause, secrets),
-      });
+      throw signingError(cause, key.method, secrets, "the request", "these ids were not sent");
     }
   };
 }
@@ -235,7 +232,7 @@ export function configureClient(options: HtxClientOptions): ClientSetup {
     retry: retryPolicy(options.retry, intervalMs),
     syncTime: options.syncTime ?? true,
   };
-  return { origin, engine, ready: () => key.ready() };
+  return { origin, engine, key };
 }
 
 /** Options of one `batchCancel` call. */

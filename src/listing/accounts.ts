@@ -3,14 +3,19 @@
  * budget), the entry of `type: "spot"`; its `id` is the `account-id` of open-order listings
  * (docs/htx-notes.md, "Listing accounts and open orders"). Looked up once per client.
  */
+import type * as v from "valibot";
 import { HtxError } from "../errors.ts";
 import { AccountsAnswerSchema } from "../schemas.ts";
-import { readListingAnswer } from "./answer.ts";
+import { type ListingAnswer, readListingAnswer } from "./answer.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
 
 /** The path of the account listing. */
 export const ACCOUNTS_PATH = "/v1/account/accounts";
-const ID_FIELDS = new Set(["id"]);
+const ACCOUNTS_ANSWER: ListingAnswer<v.InferOutput<typeof AccountsAnswerSchema>> = {
+  name: "account listing",
+  schema: AccountsAnswerSchema,
+  idFields: new Set(["id"]),
+};
 
 /** The UID has no spot account, or it is locked: nothing can be listed or cancelled through it. */
 export class HtxAccountError extends HtxError {
@@ -43,7 +48,7 @@ export async function findSpotAccount(setup: ListingSetup, signal: AbortSignal):
   const answer = await signedGet(
     setup,
     { endpoint: "accounts", path: ACCOUNTS_PATH, params: [] },
-    (response, ctx) => readListingAnswer(response, ctx, AccountsAnswerSchema, ID_FIELDS),
+    (response, ctx) => readListingAnswer(response, ctx, ACCOUNTS_ANSWER),
     signal,
   );
   const spot = answer.data.find((account) => account.type === "spot");

@@ -1,26 +1,19 @@
 /**
  * Reads an answer of HTX's listing endpoints (accounts, open orders) into valibot-checked data
- * or a typed error. Ids there are JSON **numbers** declared 64-bit (docs/htx-notes.md, "Listing
- * and accounts"), so they are read from the JSON text as strings, never through a JS number.
+ * or a typed error, through the same reader as the batch-cancel answers (src/response.ts). Ids
+ * there are JSON **numbers** declared 64-bit (docs/htx-notes.md, "Listing and accounts"), so
+ * they are read from the JSON text as strings, never through a JS number.
  */
-import * as v from "valibot";
-import { HtxApiError, HtxHttpError, HtxNetworkError, HtxResponseError, type RedactedRequest } from "../errors.ts";
-import { redactCause, redactText } from "../redact.ts";
-import { isRateLimitAnswer, isStaleTimestampAnswer } from "../response.ts";
+import type * as v from "valibot";
+import { type AnswerContext, readJsonAnswer } from "../response.ts";
 
 /** A page of 500 orders is about 200 KB; anything far larger is no listing. */
 const MAX_BODY_BYTES = 8 << 20;
-const SNIPPET_CHARS = 200;
-/** HTX errors worth asking again about: rate limits and HTX's own transient failures. */
+/**
+ * HTX errors worth asking again about besides rate limits: HTX's own transient failures. A GET
+ * changes nothing, so HTX's gateway failing is worth another try too.
+ */
 const TRANSIENT_CODES = new Set(["base-system-error", "timeout", "gateway-internal-error"]);
-
-/** Where an answer came from, for its errors: the redacted request and the values to redact. */
-export interface ListingContext {
-  /** The request, URL already redacted. */
-  request: RedactedRequest;
-  /** The request's AccessKeyId and Signature, redacted from any text shown. */
-  secrets: readonly string[];
-}
 
 /**
  * The JSON text with the integer values of `fields` (e.g. `"id": 9007199254740993`) turned into
@@ -57,89 +50,26 @@ export function quoteIntegerFields(text: string, fields: ReadonlySet<string>): s
   return parts.join("");
 }
 
-/** Reads the body as text, refusing more than {@link MAX_BODY_BYTES}. */
-async function readBody(response: Response): Promise<string | undefined> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const chunks: string[] = [];
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return chunks.join("") + decoder.decode();
-    bytes += value.byteLength;
-    if (bytes > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(decoder.decode(value, { stream: true }));
-  }
-}
-
-/** The start of a body, whitespace folded, credentials redacted before the cut. */
-function snippet(body: string, secrets: readonly string[]): string {
-  const redacted = redactText(body.replace(/\s+/g, " ").trim().slice(0, SNIPPET_CHARS + 256), secrets);
-  return redacted.length > SNIPPET_CHARS ? `${redacted.slice(0, SNIPPET_CHARS)}…` : redacted;
-}
-
-/** HTX's error envelope as an error; `retryable` for rate limits and HTX's transient failures. */
-function envelopeError(json: Record<string, unknown>, status: number, ctx: ListingContext): HtxApiError {
-  const errCode = String(json["err-code"]);
-  const errMsg = redactText(typeof json["err-msg"] === "string" ? json["err-msg"] : "", ctx.secrets);
-  const retryable = isRateLimitAnswer(errCode, errMsg) || TRANSIENT_CODES.has(errCode);
-  const message = isStaleTimestampAnswer(errCode, errMsg)
-    ? `HTX refused the request timestamp (${errCode}: ${errMsg}): this machine's clock is off from HTX's.`
-    : `HTX refused the listing: ${errCode}: ${errMsg}`;
-  return new HtxApiError(message, { errCode, errMsg, httpStatus: status, retryable }, { request: ctx.request });
+/** One listing endpoint's answer: its name in messages, its ok shape, and its 64-bit integer fields. */
+export interface ListingAnswer<T> {
+  /** e.g. `"open-order listing"`: "HTX's answer does not have the open-order listing shape". */
+  readonly name: string;
+  /** The ok answer, ids read as strings of digits. */
+  readonly schema: v.GenericSchema<unknown, T>;
+  /** The fields whose integer values are read from the text (`id`, `account-id`). */
+  readonly idFields: ReadonlySet<string>;
 }
 
 /**
- * Reads one listing answer: its `data`, checked by `schema`, with the integer `idFields` read
- * losslessly.
+ * Reads one listing answer: its data, checked by `answer.schema`, with the integer
+ * `answer.idFields` read losslessly.
  * @throws {HtxHttpError | HtxApiError | HtxResponseError | HtxNetworkError}
  */
-export async function readListingAnswer<T>(
-  response: Response,
-  ctx: ListingContext,
-  schema: v.GenericSchema<unknown, T>,
-  idFields: ReadonlySet<string>,
-): Promise<T> {
-  const { status } = response;
-  let body: string | undefined;
-  try {
-    body = await readBody(response);
-  } catch (cause) {
-    throw new HtxNetworkError(`The connection broke while reading HTX's answer (HTTP ${status}).`, {
-      request: ctx.request,
-      cause: redactCause(cause, ctx.secrets),
-    });
-  }
-  const problem = (message: string, retryable: boolean, issues?: string[]) =>
-    new HtxResponseError(message, { status, issues, bodySnippet: snippet(body ?? "", ctx.secrets), retryable }, {
-      request: ctx.request,
-    });
-  if (body === undefined) throw problem(`HTX's answer is larger than ${MAX_BODY_BYTES} bytes.`, true);
-  if (status < 200 || status > 299) {
-    const retryable = status === 429 || status >= 500;
-    throw new HtxHttpError(`HTX answered HTTP ${status} to the listing.`, {
-      status,
-      bodySnippet: snippet(body, ctx.secrets),
-      retryable,
-    }, { request: ctx.request });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(quoteIntegerFields(body, idFields));
-  } catch {
-    const what = /^\s*</.test(body) ? "an HTML page" : body.trim() === "" ? "an empty body" : "a body that is not JSON";
-    throw problem(`HTX answered HTTP ${status} with ${what} instead of a listing.`, true);
-  }
-  const record = (typeof json === "object" && json !== null ? json : {}) as Record<string, unknown>;
-  if (record.status === "error" && typeof record["err-code"] === "string") throw envelopeError(record, status, ctx);
-  const parsed = v.safeParse(schema, json);
-  if (!parsed.success) {
-    const issues = parsed.issues.map((i) => snippet(`${v.getDotPath(i) ?? "(root)"}: ${i.message}`, ctx.secrets));
-    throw problem(`HTX's answer does not have the listing's shape: ${issues[0]}`, false, issues);
-  }
-  return parsed.output;
+export function readListingAnswer<T>(response: Response, ctx: AnswerContext, answer: ListingAnswer<T>): Promise<T> {
+  return readJsonAnswer(response, ctx, answer.schema, {
+    name: answer.name,
+    maxBytes: MAX_BODY_BYTES,
+    transientCodes: TRANSIENT_CODES,
+    parse: (text) => JSON.parse(quoteIntegerFields(text, answer.idFields)),
+  });
 }

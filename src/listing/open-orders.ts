@@ -5,17 +5,22 @@
  * listing per symbol when symbols are given (the endpoint takes one). What HTX answers is also
  * filtered here: an order of another symbol, side or account is never returned to be cancelled.
  */
+import type * as v from "valibot";
 import { HtxApiError, type HtxError } from "../errors.ts";
 import { type OpenOrderEntry, OpenOrdersAnswerSchema } from "../schemas.ts";
 import type { SpotAccount } from "./accounts.ts";
-import { readListingAnswer } from "./answer.ts";
+import { type ListingAnswer, readListingAnswer } from "./answer.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
 
 /** The path of the open-order listing. */
 export const OPEN_ORDERS_PATH = "/v1/order/openOrders";
 /** HTX's largest page. */
 export const PAGE_SIZE = 500;
-const ID_FIELDS = new Set(["id", "account-id"]);
+const OPEN_ORDERS_ANSWER: ListingAnswer<v.InferOutput<typeof OpenOrdersAnswerSchema>> = {
+  name: "open-order listing",
+  schema: OpenOrdersAnswerSchema,
+  idFields: new Set(["id", "account-id"]),
+};
 
 /** An open order as listed; ids are strings of digits, amounts decimal strings. */
 export interface OpenOrder {
@@ -104,7 +109,7 @@ async function listPages(
     const page = await signedGet(
       setup,
       { endpoint: "openOrders", path: OPEN_ORDERS_PATH, params: openOrdersParams(query, symbol, from) },
-      (response, ctx) => readListingAnswer(response, ctx, OpenOrdersAnswerSchema, ID_FIELDS),
+      (response, ctx) => readListingAnswer(response, ctx, OPEN_ORDERS_ANSWER),
       signal,
     );
     let fresh = 0;

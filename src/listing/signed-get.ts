@@ -13,13 +13,14 @@ import {
   type RedactedRequest,
 } from "../errors.ts";
 import type { SigningKey } from "../keys.ts";
-import type { RateLimiter, ReleaseSlot } from "../limiter.ts";
+import type { RateLimiter } from "../limiter.ts";
 import { redactCause, redactUrl } from "../redact.ts";
-import { isStaleTimestampError } from "../response.ts";
+import { type AnswerContext, isResponse, isStaleTimestampError } from "../response.ts";
 import { authParams, canonicalQuery, percentEncode, preSignedText } from "../sign.ts";
 import { backoffMs, type CancelEngine } from "../cancel/engine.ts";
+import { signingError } from "../cancel/signing-error.ts";
+import { takeSlot } from "../cancel/slot.ts";
 import { sleep, withTimeout } from "../cancel/timers.ts";
-import type { ListingContext } from "./answer.ts";
 
 /** The listing endpoints, each with its own budget. */
 export type ListingEndpoint = "openOrders" | "accounts";
@@ -30,12 +31,13 @@ export interface ListingSetup {
   origin: string;
   /** The host signed, exactly as requests go to it (port included). */
   host: string;
-  /** The API key's AccessKeyId. */
-  accessKey: string;
-  /** Signs the pre-signed text (HmacSHA256 or Ed25519). */
+  /** Signs the pre-signed text (HmacSHA256 or Ed25519): the client's key, imported once. */
   key: SigningKey;
-  /** The same fetch, clock, timeout and retry policy as the cancels. */
-  engine: Pick<CancelEngine, "fetch" | "clock" | "timeoutMs" | "retry" | "syncTime">;
+  /**
+   * The same fetch, clock, timeout and retry policy as the cancels, and the same AccessKeyId and
+   * key secrets to redact.
+   */
+  engine: Pick<CancelEngine, "fetch" | "clock" | "timeoutMs" | "retry" | "syncTime" | "accessKey" | "redactables">;
   /** Each endpoint's limiter; absent where limiting is off. */
   limiters: Record<ListingEndpoint, RateLimiter | undefined>;
 }
@@ -48,53 +50,48 @@ export interface ListingRequest {
 }
 
 /** Reads an answer into data, or throws a typed error. */
-export type AnswerReader<T> = (response: Response, ctx: ListingContext) => Promise<T>;
+export type AnswerReader<T> = (response: Response, ctx: AnswerContext) => Promise<T>;
+
+/** What every listing error redacts: the AccessKeyId and the key's own secrets in every form. */
+function keySecrets({ engine }: ListingSetup): string[] {
+  return [engine.accessKey, ...engine.redactables];
+}
 
 /** The signed URL of one GET at `epochMs`, and its signature (to redact). Per call only. */
 async function signGet(setup: ListingSetup, request: ListingRequest, epochMs: number) {
-  const query = canonicalQuery([...request.params, ...authParams(setup.accessKey, epochMs, setup.key.method)]);
+  const { key } = setup;
+  const query = canonicalQuery([...request.params, ...authParams(setup.engine.accessKey, epochMs, key.method)]);
   let signature: string;
   try {
-    signature = await setup.key.sign(preSignedText("GET", setup.host, request.path, query));
+    signature = await key.sign(preSignedText("GET", setup.host, request.path, query));
   } catch (cause) {
-    throw new HtxError("Signing the listing failed; nothing was sent.", false, {
-      cause: redactCause(cause, [setup.accessKey, ...setup.key.redactables()]),
-    });
+    throw signingError(cause, key.method, keySecrets(setup), "the listing", "nothing was sent");
   }
   return { url: `${setup.origin}${request.path}?${query}&Signature=${percentEncode(signature)}`, signature };
-}
-
-async function acquire(limiter: RateLimiter | undefined, signal: AbortSignal): Promise<ReleaseSlot | undefined> {
-  if (!limiter) return undefined;
-  try {
-    const granted = await limiter.acquire(signal);
-    return typeof granted === "function" ? granted : undefined;
-  } catch (cause) {
-    if (signal.aborted) throw new HtxAbortError("Aborted before the listing was sent.", { cause: signal.reason });
-    throw new HtxError("The rate limiter's acquire() failed; the listing was not sent.", false, {
-      cause: redactCause(cause, []),
-    });
-  }
-}
-
-function isResponse(value: unknown): value is Response {
-  if (typeof value !== "object" || value === null) return false;
-  const { status, body } = value as { status?: unknown; body?: { getReader?: unknown } | null };
-  return typeof status === "number" && (body === null || typeof body?.getReader === "function");
 }
 
 /** One attempt: a slot, a signature, the request within `timeoutMs`, its answer read. */
 async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: AnswerReader<T>, signal: AbortSignal) {
   const { engine } = setup;
-  if (signal.aborted) throw new HtxAbortError("Aborted before the listing was sent.", { cause: signal.reason });
-  const release = await acquire(setup.limiters[request.endpoint], signal);
+  const notSent = () => new HtxAbortError("Aborted before the listing was sent.", { cause: signal.reason });
+  if (signal.aborted) throw notSent();
+  const release = await takeSlot(
+    setup.limiters[request.endpoint],
+    signal,
+    keySecrets(setup),
+    "the listing was not sent",
+  )
+    .catch((reason: unknown) => {
+      throw signal.aborted ? notSent() : reason;
+    });
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     const { url, signature } = await signGet(setup, request, engine.clock.server(engine.clock.local()));
     const redacted: RedactedRequest = { method: "GET", url: redactUrl(url) };
-    const ctx: ListingContext = { request: redacted, secrets: [setup.accessKey, signature] };
+    const secrets = [...keySecrets(setup), signature];
+    const ctx: AnswerContext = { request: redacted, secrets };
     const timedOut = () =>
       new HtxTimeoutError(`HTX did not answer the listing within ${engine.timeoutMs} ms.`, engine.timeoutMs, {
         request: redacted,
@@ -107,7 +104,7 @@ async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: An
         if (signal.aborted) throw new HtxAbortError("Aborted while listing.", { cause: signal.reason });
         throw new HtxNetworkError("The listing request failed before an answer arrived.", {
           request: redacted,
-          cause: redactCause(cause, ctx.secrets),
+          cause: redactCause(cause, secrets),
         });
       }
       if (!isResponse(response)) {
@@ -144,7 +141,7 @@ export async function signedGet<T>(
       return await getOnce(setup, request, read, signal);
     } catch (thrown) {
       const error = thrown instanceof HtxError ? thrown : new HtxError("The listing failed.", false, {
-        cause: redactCause(thrown, [setup.accessKey]),
+        cause: redactCause(thrown, keySecrets(setup)),
       });
       if (error instanceof HtxAbortError) throw error;
       if (isStaleTimestampError(error) && syncTime && !synced) {
