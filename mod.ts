@@ -89,7 +89,7 @@ export {
   isStaleTimestampError,
   parseBatchCancelResponse,
 } from "./src/response.ts";
-export { ORDER_STATES, type OrderStateName } from "./src/schemas.ts";
+export { ORDER_STATES, type OrderStateName } from "./src/order-states.ts";
 export { signUrl, type SignUrlOptions, type SignUrlRequest } from "./src/sign.ts";
 export { VERSION } from "./src/version.ts";
 export type { Ed25519Credentials, HmacCredentials } from "./src/credentials.ts";

@@ -16,16 +16,14 @@ import {
   validateRunOptions,
 } from "./cancel/options.ts";
 import { type BatchCancelResult, buildResult } from "./cancel/outcome.ts";
-import {
-  type CancelAllOpenFilter,
-  type CancelAllOpenOptions,
-  validateFilter,
-  validateKillSwitchOptions,
-} from "./kill-switch/options.ts";
-import { type CancelAllOpenResult, type KillSwitchSetup, runKillSwitch } from "./kill-switch/run.ts";
-import { createKillSwitch } from "./kill-switch/setup.ts";
+import { HtxError } from "./errors.ts";
+import type { CancelAllOpenFilter, CancelAllOpenOptions } from "./kill-switch/options.ts";
+import type { CancelAllOpenResult, KillSwitchSetup } from "./kill-switch/run.ts";
+import { createListingSetup } from "./kill-switch/setup.ts";
 import type { SigningKey } from "./keys.ts";
-import { listAllOpenOrders, type OpenOrder } from "./listing/open-orders.ts";
+import type { OpenOrder } from "./listing/open-orders.ts";
+import type { ListingSetup } from "./listing/signed-get.ts";
+import { redactCause } from "./redact.ts";
 
 export type { FetchLike } from "./cancel/attempt.ts";
 export type { BatchCancelOptions, HtxClientOptions, RetryOptions } from "./cancel/options.ts";
@@ -34,6 +32,9 @@ export type { CancelAllOpenFilter, CancelAllOpenOptions } from "./kill-switch/op
 export type { CancelAllOpenResult } from "./kill-switch/run.ts";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+/** The kill switch's module, loaded on the first `cancelAllOpen` or `listOpenOrders`, and this client's setup of it. */
+type KillSwitch = typeof import("./kill-switch/on-demand.ts") & { setup: KillSwitchSetup };
 
 /**
  * A client for HTX's batch-cancel endpoint.
@@ -49,7 +50,9 @@ export class HtxClient {
   readonly #origin: string;
   readonly #engine: CancelEngine;
   readonly #key: SigningKey;
-  readonly #killSwitch: KillSwitchSetup;
+  readonly #listing: ListingSetup;
+  /** Loaded once per client, so that its spot account is looked up once. */
+  #killSwitch: Promise<KillSwitch> | undefined;
 
   /**
    * Checks the options and prepares the signing key once; sends nothing.
@@ -61,7 +64,26 @@ export class HtxClient {
     this.#origin = setup.origin;
     this.#engine = setup.engine;
     this.#key = setup.key;
-    this.#killSwitch = createKillSwitch(options.rateLimit, setup);
+    this.#listing = createListingSetup(options.rateLimit, setup);
+  }
+
+  /**
+   * The kill switch, loaded on first use; a load that failed is tried again by the next call.
+   * @throws {HtxError} when its module cannot be loaded (a broken install or bundle); nothing was sent.
+   */
+  async #loadKillSwitch(): Promise<KillSwitch> {
+    const loading = this.#killSwitch ??= import("./kill-switch/on-demand.ts").then((module) => ({
+      ...module,
+      setup: module.createKillSwitch(this.#engine, this.#listing),
+    }));
+    try {
+      return await loading;
+    } catch (cause) {
+      if (this.#killSwitch === loading) this.#killSwitch = undefined;
+      throw new HtxError("The kill switch's module could not be loaded; nothing was sent.", false, {
+        cause: redactCause(cause, [this.#listing.engine.accessKey, ...this.#key.redactables()]),
+      });
+    }
   }
 
   /**
@@ -116,8 +138,9 @@ export class HtxClient {
    *   `symbols`).
    */
   async cancelAllOpen(filter?: CancelAllOpenFilter, options?: CancelAllOpenOptions): Promise<CancelAllOpenResult> {
-    const valid = validateFilter(filter);
-    return await runKillSwitch(this.#killSwitch, valid, validateKillSwitchOptions(options));
+    const killSwitch = await this.#loadKillSwitch();
+    const valid = killSwitch.validateFilter(filter);
+    return await killSwitch.runKillSwitch(killSwitch.setup, valid, killSwitch.validateKillSwitchOptions(options));
   }
 
   /**
@@ -130,10 +153,11 @@ export class HtxClient {
     filter?: CancelAllOpenFilter,
     options: { signal?: AbortSignal } = {},
   ): Promise<{ accountId: string; orders: OpenOrder[] }> {
-    const valid = validateFilter(filter);
+    const killSwitch = await this.#loadKillSwitch();
+    const valid = killSwitch.validateFilter(filter);
     const { signal = new AbortController().signal } = validateRunOptions(options);
-    const { listing, spotAccount } = this.#killSwitch;
-    return await listAllOpenOrders(listing, spotAccount, valid, signal);
+    const { listing, spotAccount } = killSwitch.setup;
+    return await killSwitch.listAllOpenOrders(listing, spotAccount, valid, signal);
   }
 
   /** What `JSON.stringify` shows: the host only. */

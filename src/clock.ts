@@ -4,10 +4,9 @@
  * "Clock"). Many requests hitting the stale answer at once share
  * one read of HTX's clock.
  */
-import * as v from "valibot";
 import { HtxError } from "./errors.ts";
 import { redactCause } from "./redact.ts";
-import { TimestampAnswerSchema } from "./schemas.ts";
+import { loadAnswerReader } from "./response.ts";
 import { withTimeout } from "./cancel/timers.ts";
 
 /** The public, unsigned endpoint that answers HTX's epoch ms. */
@@ -98,13 +97,15 @@ export class ServerClock {
     const controller = new AbortController();
     const timedOut = () => new HtxError(`HTX's clock did not answer within ${timeoutMs} ms.`, true);
     await withTimeout(timeoutMs, controller, timedOut, async () => {
+      const reader = loadAnswerReader(); // valibot, loaded while the request is in flight
       const sentAt = this.local();
       const response = await fetch(url, { method: "GET", redirect: "manual", signal: controller.signal });
-      const parsed = v.safeParse(TimestampAnswerSchema, await response.json());
-      if (!response.ok || !parsed.success) throw new HtxError("HTX's timestamp answer is not usable.", true);
+      const { readTimestamp } = await reader;
+      const serverMs = readTimestamp(await response.json());
+      if (!response.ok || serverMs === undefined) throw new HtxError("HTX's timestamp answer is not usable.", true);
       // The server read its clock about half way through the round trip.
       const midpoint = (sentAt + this.local()) / 2;
-      this.#offsetMs = parsed.output.data - midpoint;
+      this.#offsetMs = serverMs - midpoint;
       this.#generation++;
     });
   }

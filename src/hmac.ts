@@ -2,8 +2,6 @@
  * HMAC-SHA256 backends behind one small interface. A backend turns a secret into a keyed
  * signer once (per client), so the per-request cost is only the MAC of the text.
  */
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
 
 /** Signs text with a key fixed in advance; returns the raw 32-byte MAC. */
 export type KeyedHmac = (text: string) => Uint8Array | Promise<Uint8Array>;
@@ -40,13 +38,20 @@ export const webCryptoHmac: HmacBackend = {
 
 /**
  * HMAC with the @noble/hashes library, pre-keyed: the inner and outer pads are hashed once, and each request clones
- * that state. Synchronous pure JS; no await per request.
+ * that state. Pure JS, loaded on first use (src/hmac-noble.ts): signatures made before it has loaded are
+ * asynchronous, later ones synchronous, with no await per request.
  */
 export const nobleHmac: HmacBackend = {
   name: "noble",
   keyed(secret) {
-    const prepared = hmac.create(sha256, utf8.encode(secret));
-    return (text) => prepared.clone().update(utf8.encode(text)).digest();
+    let keyed: ((text: Uint8Array) => Uint8Array) | undefined;
+    const loading = import("./hmac-noble.ts").then(({ nobleKeyed }) => {
+      keyed = nobleKeyed(utf8.encode(secret));
+      return keyed;
+    });
+    // Reported by the first signature that awaits it, not as an unhandled rejection.
+    loading.catch(() => {});
+    return (text) => keyed ? keyed(utf8.encode(text)) : loading.then((mac) => mac(utf8.encode(text)));
   },
 };
 

@@ -35,6 +35,7 @@ function run(
     env?: Record<string, string | undefined>;
     stdin?: string;
     onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+    onSpawn?: (child: ReturnType<typeof spawn>) => void;
   } = {},
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -43,6 +44,7 @@ function run(
       env: env as NodeJS.ProcessEnv,
       stdio: ["pipe", "pipe", "pipe"],
     });
+    options.onSpawn?.(child);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -191,6 +193,23 @@ describe("htx-batch-cancel: cancelling", () => {
       const args = ["--base-url", url, "--private-key-file", file, "--order-ids", ids.join(",")];
       const { code } = await run(args, { env: ed25519Env });
       expect({ code, rejections: sim.stats.rejections }).toEqual({ code: 0, rejections: {} });
+    });
+
+    it("says an empty --private-key-file is empty, not missing (exit 2)", async () => {
+      const { code, stderr } = await run(["--order-ids", "1", "--private-key-file", idsFile([])], { env: ed25519Env });
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/--private-key-file \S+ids\.txt is empty: it must hold the Ed25519 private key as PEM/);
+    });
+
+    it("with --dry-run and a key that cannot sign, prints the error alone, no dry-run header (exit 2)", async () => {
+      const env = {
+        ...ed25519Env,
+        HTX_PRIVATE_KEY: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----",
+      };
+      const { code, stdout, stderr } = await run(["--order-ids", "1", "--dry-run"], { env });
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(/^htx-batch-cancel: /);
     });
 
     it("refuses a secret and a private key together, naming the variables, not their values (exit 2)", async () => {
@@ -457,6 +476,29 @@ describe("htx-batch-cancel --all-open: the kill switch", () => {
       /^htx-batch-cancel: nothing was cancelled: HTX requires a symbol[\s\S]*--symbols btcusdt,ethusdt/,
     );
     expect(sim.stats.batchCancelRequests).toBe(0);
+  });
+
+  it("exits 3, saying once that HTX refused the key, when the key may read but not trade", async () => {
+    const { sim, url } = await book(120, { accounts: [{ uid: 1, ...KEYS, permissions: ["read"] }] });
+    const { code, stdout } = await run(["--base-url", url, "--all-open", "--deadline-ms", "3000"]);
+    expect(code).toBe(3);
+    expect(stdout.match(/HTX refused this API key/g)).toHaveLength(1);
+    expect(stdout).toMatch(/^HTX refused this API key \(HtxApiError: .*api-signature-not-valid/m);
+    expect(sim.stats.batchCancelRequests).toBe(3);
+  });
+
+  it("exits 1 when Ctrl-C comes during the first listing: an interrupted run, not a failure", async () => {
+    let child: ReturnType<typeof spawn> | undefined;
+    const { url } = await book(3, {
+      faults: (request) => {
+        if (new URL(request.url).pathname !== "/v1/order/openOrders") return undefined;
+        child?.kill("SIGINT");
+        return { type: "latency", ms: 2000 };
+      },
+    });
+    const { code, stderr } = await run(["--base-url", url, "--all-open"], { onSpawn: (c) => (child = c) });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/interrupted before any open order was listed; nothing was cancelled/);
   });
 
   it("exits 1 and names what is still open when the deadline passes first", async () => {

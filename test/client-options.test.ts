@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { defaultHmac, HtxClient, type HtxClientOptions, HtxInputError } from "../mod.ts";
-import { idsOf, KEYS, okAnswer, recordingFetch, submitAllFetch } from "./helpers.ts";
+import { idsOf, KEYS, leaks, okAnswer, recordingFetch, submitAllFetch } from "./helpers.ts";
 
 /** Builds a client with `options` over a fetch that records; the error it throws, if any. */
 function construct(options: Record<string, unknown>) {
@@ -82,6 +82,29 @@ describe("new HtxClient: options at their limits", () => {
     expect(keyed).toHaveBeenCalledTimes(1);
   });
 
+  it.each([
+    [{ timeout: 1 }, /HtxClient's options has no field "timeout" \(did you mean "timeoutMs"\?\)/],
+    [{ secret: "x" }, /HtxClient's options has no field "secret" \(did you mean "secretKey"\?\)/],
+    [{ retry: { limt: 1 } }, /retry has no field "limt" \(did you mean "limit"\?\)/],
+    [{ rateLimit: { limt: 5, intervalMs: 2000 } }, /rateLimit has no field "limt" \(did you mean "limit"\?\)/],
+    [{ rateLimit: { openOrder: { limit: 5 } } }, /rateLimit has no field "openOrder" \(did you mean "openOrders"\?\)/],
+    [{ rateLimit: { openOrders: { bogus: 1 } } }, /rateLimit\.openOrders has no field "bogus": expected \{ limit\?/],
+    [{ rateLimit: { openOrders: {} } }, /rateLimit\.openOrders must be .* got an object: leave it out for HTX's own/],
+    [{ rateLimit: { accounts: [] } }, /rateLimit\.accounts must be .* got an array/],
+    [{ accessKey: ` ${KEYS.accessKey}\n` }, /accessKey holds whitespace or control characters/],
+    [{ accessKey: `${KEYS.accessKey}\u0000` }, /accessKey holds whitespace or control characters/],
+  ])("refuses %j, naming the field and what was meant", (options, message) => {
+    const { error, sent } = construct(options);
+    expect(error).toBeInstanceOf(HtxInputError);
+    expect((error as Error).message).toMatch(message);
+    expect(leaks((error as Error).message)).toEqual([]);
+    expect(sent).toBe(0);
+  });
+
+  it("accepts a simulated key spread in as it is (uid, permissions)", () => {
+    expect(construct({ uid: 1, permissions: ["read", "trade"] }).error).toBeUndefined();
+  });
+
   it("accepts the limits themselves: timeoutMs 1 and 2^31−1, retry 0 and 100", () => {
     for (const options of [{ timeoutMs: 1 }, { timeoutMs: 2 ** 31 - 1 }, { retry: 0 }, { retry: 100 }]) {
       expect(construct(options).error).toBeUndefined();
@@ -95,6 +118,7 @@ describe("batchCancel: call options", () => {
     ["options that are a string", "fast", /options must be .* got a string/],
     ["a signal that is a plain object", { signal: {} }, /options\.signal must be an AbortSignal, got an object/],
     ["an onProgress that is not a function", { onProgress: 1 }, /options\.onProgress must be a function/],
+    ["a misspelt signal", { sigal: AbortSignal.abort() }, /options has no field "sigal" \(did you mean "signal"\?\)/],
   ])("refuses %s with HtxInputError before sending", async (_, options, message) => {
     const stub = submitAllFetch();
     const htx = new HtxClient({ ...KEYS, fetch: stub.fetch });

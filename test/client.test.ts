@@ -12,7 +12,9 @@ import {
   HtxResponseError,
   HtxTimeoutError,
 } from "../mod.ts";
+import { createHtxSimulator } from "../src/testing/mod.ts";
 import {
+  breakdown,
   everyRendering,
   fixture,
   fixtureResponse,
@@ -171,6 +173,45 @@ describe("batchCancel failures of the caller's own parts, reported as what they 
       new RegExp(`options\\.fetch resolved to ${shown === "null" ? "null" : "object"} instead of a Response`),
     );
     expect(unresolved!.mayHaveBeenApplied).toBe(true);
+  });
+
+  it.each([
+    ["throws", () => {
+      throw new Error("redis: connection lost");
+    }],
+    ["throws a non-Error", () => {
+      throw null;
+    }],
+  ])("a rate limiter whose release() %s: the cancels' answers still count", async (_, release) => {
+    const stub = submitAllFetch();
+    const limiter = { acquire: () => Promise.resolve(release as () => void) };
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, rateLimit: limiter });
+    const result = await htx.batchCancel({ orderIds: ids(60) });
+    expect(breakdown(result)).toEqual({ success: 60, failed: {}, unresolved: {} });
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  it("a listing rate limiter whose release() throws: cancelAllOpen still lists, cancels and confirms", async () => {
+    const orders = Array.from(
+      { length: 3 },
+      (_, i) => ({ uid: 1, orderId: String(100 + i), state: "submitted" as const }),
+    );
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders });
+    const throwing = {
+      acquire: () =>
+        Promise.resolve(() => {
+          throw new Error("redis: connection lost");
+        }),
+    };
+    const htx = new HtxClient({
+      ...KEYS,
+      baseUrl: "http://127.0.0.1",
+      fetch: sim.fetch,
+      rateLimit: { openOrders: throwing, accounts: throwing },
+    });
+    const result = await htx.cancelAllOpen();
+    expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(true);
   });
 
   it("redacts the request's own Signature and AccessKeyId from a refusal's err-msg", async () => {

@@ -23,7 +23,7 @@ import {
   startOrderBot,
 } from "../src/testing/mod.ts";
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
-import { breakdown, everyRendering, KEYS, leaks, recordingFetch, signaturesOf } from "./helpers.ts";
+import { breakdown, everyRendering, idsOf, KEYS, leaks, recordingFetch, signaturesOf } from "./helpers.ts";
 
 const BASE_URL = "http://127.0.0.1";
 
@@ -542,7 +542,7 @@ describe("cancelAllOpen: bad input is refused before anything is sent", () => {
   it.each([
     [{ signal: {} }, /signal must be an AbortSignal/],
     [{ onProgress: "yes" }, /onProgress must be a function/],
-    [{ deadline: 5000 }, /options has no field "deadline"/],
+    [{ deadline: 5000 }, /options has no field "deadline" \(did you mean "deadlineMs"\?\)/],
   ])("refuses the options %j", async (options, message) => {
     const { sim, htx } = setup({ orders: openOrders(3) });
     const error = await htx.cancelAllOpen(undefined, options as never).catch((e: unknown) => e);
@@ -559,5 +559,181 @@ describe("cancelAllOpen: bad input is refused before anything is sent", () => {
     expect(() => new HtxClient({ ...KEYS, rateLimit: { openOrders: { acquire: 1 } } as never })).toThrow(
       /rateLimit\.openOrders\.acquire must be a function/,
     );
+  });
+});
+
+/**
+ * An HTX whose open-order listing ignores `symbol` and `side` (it pages by `from` and `size`
+ * only, newest first), over the simulator's book; `repeat` ignores `from` too. Cancels and
+ * accounts go to the simulator.
+ */
+function filterIgnoringHtx(sim: HtxSimulator, { repeat = false } = {}) {
+  return recordingFetch((request) => {
+    const url = new URL(request.url);
+    if (url.pathname !== "/v1/order/openOrders") return sim.fetch(request);
+    const from = url.searchParams.get("from");
+    const size = Number(url.searchParams.get("size"));
+    const page = sim.openOrders(1)
+      .filter((o) => repeat || from === null || BigInt(o.orderId) < BigInt(from))
+      .sort((a, b) => (BigInt(b.orderId) > BigInt(a.orderId) ? 1 : -1))
+      .slice(0, size)
+      .map((o) => `{"id":${o.orderId},"symbol":"${o.symbol}","type":"${o.type}","state":"${o.state}"}`);
+    return new Response(`{"status":"ok","data":[${page.join(",")}]}`);
+  });
+}
+
+describe("cancelAllOpen: HTX ignoring the listing's filter", () => {
+  it.each([
+    ["side", { side: "sell" as const }, openOrders(3, ["btcusdt"], 1_000n).map((o) => ({ ...o, type: "sell-limit" }))],
+    ["symbol", { symbols: ["xrpusdt"] }, openOrders(3, ["xrpusdt"], 1_000n)],
+  ])("keeps paging past a full page of orders of another %s, and cancels the matching ones beyond it", async (
+    _,
+    filter,
+    matching,
+  ) => {
+    // The 500 newest open orders are buys of btcusdt; the 3 matching ones are older.
+    const others = openOrders(500, ["btcusdt"], 2_000n).map((o) => ({ ...o, type: "buy-limit" }));
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: [...matching, ...others] });
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim).fetch });
+    const result = await htx.cancelAllOpen(filter);
+    expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(true);
+    expect(sim.openOrders(1)).toHaveLength(500);
+  });
+
+  it("does not call a listing complete when HTX repeats a full page of other orders instead of paging on", async () => {
+    const sells = openOrders(3, ["btcusdt"], 1_000n).map((o) => ({ ...o, type: "sell-limit" }));
+    const buys = openOrders(500, ["btcusdt"], 2_000n).map((o) => ({ ...o, type: "buy-limit" }));
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: [...sells, ...buys] });
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim, { repeat: true }).fetch });
+    const error = await htx.cancelAllOpen({ side: "sell" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxError);
+    expect((error as Error).message).toMatch(/ignored the listing's filter .* could not be listed/);
+    expect(sim.stats.batchCancelRequests).toBe(0);
+  });
+});
+
+describe("cancelAllOpen: the deadline bounds the listings too", () => {
+  it("stops waiting for a listing's slot at the deadline when the limiter never grants one", async () => {
+    const never: RateLimiter = { acquire: () => new Promise(() => {}) };
+    const { sim, htx } = setup({ orders: openOrders(2) }, { rateLimit: { openOrders: never } });
+    const error = await htx.cancelAllOpen(undefined, { deadlineMs: 200 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxError);
+    expect((error as Error).message).toMatch(/deadline \(deadlineMs 200\) passed before any open order was listed/);
+    expect(sim.stats.byEndpoint["open-orders"].requests).toBe(0);
+    expect(sim.stats.batchCancelRequests).toBe(0);
+  });
+
+  it("abandons a listing in flight at the deadline; the final listing has its own time, timeoutMs", async () => {
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: openOrders(2) });
+    let listings = 0;
+    // HTX answers the first listing, then never answers one again (and ignores the abort).
+    const stub = recordingFetch((request) =>
+      new URL(request.url).pathname === "/v1/order/openOrders" && ++listings > 1
+        ? new Promise<Response>(() => {})
+        : sim.fetch(request)
+    );
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, timeoutMs: 1000, retry: 0 });
+    const result = await htx.cancelAllOpen(undefined, { deadlineMs: 300 });
+    expect(breakdown(result)).toEqual({ success: 2, failed: {}, unresolved: {} });
+    expect(result).toMatchObject({ deadlineReached: true, confirmedEmpty: false, listings: 3 });
+    // Only the final listing failed (it ran out of its own time): the one in flight at the
+    // deadline was abandoned, not waited for until its timeout.
+    expect(result.listingErrors).toHaveLength(1);
+    expect(listings).toBe(3);
+  });
+});
+
+describe("cancelAllOpen: a key HTX refuses", () => {
+  it("stops at the first cancel refused for the key (no Trade permission), reporting it once", async () => {
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS, permissions: ["read"] }], orders: openOrders(120) });
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: sim.fetch });
+    const result = await htx.cancelAllOpen(undefined, { deadlineMs: 3000 });
+    expect(breakdown(result)).toEqual({
+      success: 0,
+      failed: {},
+      unresolved: { "HtxApiError:api-signature-not-valid:not-applied": 120 },
+    });
+    expect(result.refusedForKey).toBeInstanceOf(HtxApiError);
+    expect(result.refusedForKey).toMatchObject({ errCode: "api-signature-not-valid" });
+    expect(result).toMatchObject({ confirmedEmpty: false, deadlineReached: false, listings: 1 });
+    expect(result.unresolved.every((u) => u.errors.length === 1)).toBe(true);
+    expect(result.stillOpen).toHaveLength(120);
+    expect(sim.stats.batchCancelRequests).toBe(3);
+  });
+});
+
+describe("cancelAllOpen: what may still be open, and what this call may have done", () => {
+  it("names the orders not cancelled as still open when a later listing fails for good", async () => {
+    let listings = 0;
+    const sim = createHtxSimulator({
+      accounts: [{ uid: 1, ...KEYS }],
+      orders: [{ ...openOrders(1)[0]!, refuse: { errCode: "order-disabled" } }, ...openOrders(1, ["btcusdt"], 7n)],
+    });
+    const stub = recordingFetch((request) =>
+      new URL(request.url).pathname === "/v1/order/openOrders" && ++listings > 1
+        ? Response.json({ status: "error", "err-code": "api-signature-not-valid", "err-msg": "Incorrect Access key" })
+        : sim.fetch(request)
+    );
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const result = await htx.cancelAllOpen();
+    expect(breakdown(result)).toEqual({ success: 1, failed: { "order-disabled:may-be-open": 1 }, unresolved: {} });
+    expect(result.confirmedEmpty).toBe(false);
+    expect(result.stillOpen.map((o) => o.id)).toEqual(["5000000000"]);
+    expect(result.listingErrors.map((e) => (e as HtxApiError).errCode)).toEqual(["api-signature-not-valid"]);
+  });
+
+  it("keeps 'may have been applied' across passes: a lost answer, then refusals, then 'cancelling'", async () => {
+    let cancels = 0;
+    // Accepted cancels stay `cancelling` (listed) for the whole test.
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: openOrders(1), cancelSettleMs: 60_000 });
+    const id = openOrders(1)[0]!.orderId;
+    const refusal = (errCode: string, state?: number) =>
+      Response.json({
+        status: "ok",
+        data: { success: [], failed: [{ "order-id": id, "err-code": errCode, "err-msg": "no", "order-state": state }] },
+      });
+    const stub = recordingFetch(async (request) => {
+      if (new URL(request.url).pathname !== "/v1/order/orders/batchcancel") return sim.fetch(request);
+      cancels++;
+      // Pass 1: the first attempt is applied and its answer lost; its retries are refused
+      // for a moment (no state). Pass 2: HTX names the order cancelling.
+      if (cancels === 1) {
+        await sim.fetch(request);
+        return new Promise<Response>(() => {});
+      }
+      return cancels <= 3 ? refusal("base-record-invalid") : refusal("order-orderstate-error", 10);
+    });
+    const htx = new HtxClient({
+      ...KEYS,
+      baseUrl: BASE_URL,
+      fetch: stub.fetch,
+      timeoutMs: 300,
+      retry: { limit: 2, baseDelayMs: 10, maxDelayMs: 20 },
+    });
+    const result = await htx.cancelAllOpen(undefined, { deadlineMs: 1000 });
+    expect(breakdown(result)).toEqual({
+      success: 0,
+      failed: { "order-orderstate-error:closed-possibly-by-this-call": 1 },
+      unresolved: {},
+    });
+    expect(cancels).toBe(4);
+  });
+
+  it("sends a cancel again when HTX accepted it but later listings still show the order open", async () => {
+    let cancels = 0;
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: openOrders(1) });
+    // HTX accepts every cancel, yet the order stays `submitted` (the cancel was lost inside HTX).
+    const stub = recordingFetch(async (request) => {
+      if (new URL(request.url).pathname !== "/v1/order/orders/batchcancel") return sim.fetch(request);
+      cancels++;
+      return Response.json({ status: "ok", data: { success: await idsOf(request), failed: [] } });
+    });
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const result = await htx.cancelAllOpen(undefined, { deadlineMs: 700 });
+    expect(breakdown(result)).toEqual({ success: 1, failed: {}, unresolved: {} });
+    expect(cancels).toBeGreaterThan(1);
+    expect(result).toMatchObject({ confirmedEmpty: false, deadlineReached: true });
+    expect(result.stillOpen.map((o) => [o.id, o.state])).toEqual([["5000000000", "submitted"]]);
   });
 });

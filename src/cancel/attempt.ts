@@ -23,7 +23,8 @@ import {
   type BatchCancelAnswer,
   isRateLimitAnswer,
   isResponse,
-  readBatchCancelAnswer,
+  isStaleTimestampError,
+  loadAnswerReader,
 } from "../response.ts";
 import { takeSlot } from "./slot.ts";
 import { withTimeout } from "./timers.ts";
@@ -47,6 +48,11 @@ export interface AttemptSetup {
   accessKey: string;
   /** The key's own secrets in every form (HMAC secret, Ed25519 key), redacted likewise. */
   redactables: readonly string[];
+  /**
+   * Told each attempt's ids and result, e.g. for the kill switch to remember across its passes
+   * which ids an attempt may have cancelled behind a lost answer.
+   */
+  onAttempt?: (ids: readonly string[], result: AttemptResult) => void;
 }
 
 /** What one attempt came to: HTX's answer, or the error that stopped it, and the clock it was signed by. */
@@ -67,6 +73,12 @@ export async function attemptOnce(
   ids: NormalizedIds,
   signal: AbortSignal,
 ): Promise<AttemptResult> {
+  const result = await attempt(setup, ids, signal);
+  setup.onAttempt?.(ids.ids, result);
+  return result;
+}
+
+async function attempt(setup: AttemptSetup, ids: NormalizedIds, signal: AbortSignal): Promise<AttemptResult> {
   const { clock } = setup;
   const secrets = [setup.accessKey, ...setup.redactables];
   const generation = clock.generation;
@@ -143,6 +155,8 @@ function send(
       setup.timeoutMs,
       { request: context.request },
     );
+  // The answer reader (valibot) loads while the request is in flight, once per process.
+  const reader = loadAnswerReader();
   return withTimeout(setup.timeoutMs, controller, timedOut, async () => {
     let response: unknown;
     try {
@@ -161,8 +175,25 @@ function send(
         { request: context.request },
       );
     }
-    return readBatchCancelAnswer(response, context);
+    return (await answerReader(reader, response, context)).readBatchCancelAnswer(response, context);
   });
+}
+
+/**
+ * The loaded answer reader. Failing to load it (a broken install or bundle) leaves the answer
+ * unread, so whether the cancel was applied is unknown: a typed error, not whatever the loader threw.
+ */
+async function answerReader(reader: ReturnType<typeof loadAnswerReader>, response: Response, context: AnswerContext) {
+  try {
+    return await reader;
+  } catch (cause) {
+    await response.body?.cancel().catch(() => {});
+    throw new HtxResponseError(
+      "HTX answered, but this module's answer reader could not be loaded: whether the cancel was applied is unknown.",
+      { status: response.status, bodySnippet: "", retryable: false },
+      { request: context.request, cause: redactCause(cause, context.secrets ?? []) },
+    );
+  }
 }
 
 /**
@@ -204,6 +235,18 @@ const REFUSED_AS_A_WHOLE = new Set([
   "batchcancel-order-id-list-empty",
   "base-argument-unsupported",
 ]);
+
+/** Envelopes that refuse the key itself: wrong key, no permission, IP not allowed, expired. */
+const REFUSED_FOR_THE_KEY = new Set(["api-signature-not-valid", "api-signature-check-failed", "login-required"]);
+
+/**
+ * Whether `error` refuses the request for its key (authentication or permission, e.g. a key
+ * without Trade permission), which no retry changes. A stale timestamp, which HTX reports with
+ * the same code, is not: a clock resync fixes it.
+ */
+export function isKeyRefusal(error: HtxError): boolean {
+  return error instanceof HtxApiError && REFUSED_FOR_THE_KEY.has(error.errCode) && !isStaleTimestampError(error);
+}
 
 /**
  * Whether the attempt that ended in `error` may have reached HTX and had its cancels applied.

@@ -80,6 +80,29 @@ export interface ClientSetup {
   key: SigningKey;
 }
 
+/** The fields of `HtxClient`'s options, credentials included. */
+const CLIENT_FIELDS = [
+  "accessKey",
+  "secretKey",
+  "privateKey",
+  "baseUrl",
+  "fetch",
+  "now",
+  "timeoutMs",
+  "retry",
+  "rateLimit",
+  "syncTime",
+  "hmac",
+];
+/** A simulated API key's own fields (`DEMO_ACCOUNT`), which callers spread into the options as it is. */
+const SIMULATED_KEY_FIELDS = ["uid", "permissions", "allowedIps"];
+const RETRY_FIELDS = ["limit", "baseDelayMs", "maxDelayMs"];
+/** The options of the client's own window (`SlidingWindowOptions`). */
+const WINDOW_FIELDS = ["limit", "intervalMs", "marginMs", "maxHoldMs", "now", "restore"];
+const RUN_FIELDS = ["signal", "onProgress"];
+/** Whitespace and control characters: a key read from a file or the environment with its newline. */
+const NOT_IN_A_KEY = /[\s\p{Cc}]/u;
+
 /** More extra attempts than this is a retry storm, not a policy. */
 export const MAX_RETRIES = 100;
 const DEFAULT_INTERVAL_MS = 2000;
@@ -95,6 +118,55 @@ function describe(value: unknown): string {
     : typeof value === "string"
     ? "a string"
     : String(value);
+}
+
+/** Edit distance (Levenshtein) between two short names, for "did you mean". */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The known name closest to `name` (a typo, another case, a missing unit suffix), if any is close. */
+function nearest(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const d = candidate.toLowerCase().startsWith(lower) ? 1 : distance(lower, candidate.toLowerCase());
+    if (d <= Math.max(2, Math.floor(candidate.length / 3)) && (!best || d < best.distance)) {
+      best = { name: candidate, distance: d };
+    }
+  }
+  return best?.name;
+}
+
+/**
+ * Refuses a field `value` does not have: a misspelt option is otherwise silently ignored (a
+ * `sigal` would leave the call unabortable).
+ * @param what How to name the object in the message, e.g. `"batchCancel's options"`.
+ * @param options `suggest`: names to look for the nearest one in (default `allowed`); `ignore`:
+ *   names accepted without being listed as expected.
+ * @throws {HtxInputError} naming the first unknown field and the nearest known one.
+ */
+export function checkFields(
+  what: string,
+  value: object,
+  allowed: readonly string[],
+  { suggest = allowed, ignore = [] }: { suggest?: readonly string[]; ignore?: readonly string[] } = {},
+): void {
+  const unknown = Object.keys(value).find((key) => !allowed.includes(key) && !ignore.includes(key));
+  if (unknown === undefined) return;
+  const near = nearest(unknown, suggest);
+  throw new HtxInputError(
+    `${what} has no field ${JSON.stringify(unknown.slice(0, 40))}${near ? ` (did you mean "${near}"?)` : ""}: ` +
+      `expected { ${allowed.join("?, ")}? }.`,
+  );
 }
 
 function integerOption(name: string, value: unknown, min: number, max: number): number {
@@ -117,6 +189,7 @@ function retryPolicy(retry: unknown, afterRateLimitMs: number): RetryPolicy {
       `retry must be a number of extra attempts or { limit, baseDelayMs, maxDelayMs }, got ${describe(retry)}.`,
     );
   }
+  if (typeof retry === "object") checkFields("retry", retry, RETRY_FIELDS);
   const options = (typeof retry === "object" ? retry : { limit: retry }) as RetryOptions;
   return {
     limit: integerOption("retry", options.limit ?? 2, 0, MAX_RETRIES),
@@ -148,6 +221,14 @@ export function rateLimiter(
     if (typeof rateLimit.acquire !== "function") throw new HtxInputError(`${name}.acquire must be a function.`);
     return { limiter: rateLimit as RateLimiter, intervalMs: DEFAULT_INTERVAL_MS };
   }
+  if (Array.isArray(rateLimit) || Object.keys(rateLimit).length === 0) {
+    throw new HtxInputError(
+      `${name} must be { limit, intervalMs }, a RateLimiter or false, got ${
+        describe(rateLimit)
+      }: leave it out for HTX's own limit.`,
+    );
+  }
+  checkFields(name, rateLimit, WINDOW_FIELDS, { suggest: [...WINDOW_FIELDS, "batchCancel", "openOrders", "accounts"] });
   const options = rateLimit as SlidingWindowOptions;
   const intervalMs = Number.isFinite(options.intervalMs) ? options.intervalMs! : DEFAULT_INTERVAL_MS;
   if (options.maxHoldMs !== undefined && !(options.maxHoldMs >= timeoutMs)) {
@@ -203,8 +284,15 @@ export function configureClient(options: HtxClientOptions): ClientSetup {
   if (typeof options !== "object" || options === null) {
     throw new HtxInputError("new HtxClient(options) needs { accessKey, secretKey } or { accessKey, privateKey }.");
   }
+  checkFields("HtxClient's options", options, CLIENT_FIELDS, { ignore: SIMULATED_KEY_FIELDS });
   const credentials = validateCredentials(options);
   const { accessKey } = credentials;
+  if (NOT_IN_A_KEY.test(accessKey)) {
+    throw new HtxInputError(
+      "accessKey holds whitespace or control characters (e.g. the newline of a file or an environment " +
+        "variable it was read from): pass the access key exactly as HTX shows it.",
+    );
+  }
   const origin = validateBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
   const ownFetch = optionalFunction<FetchLike>("fetch", options.fetch);
   if (!ownFetch && typeof globalThis.fetch !== "function") {
@@ -263,6 +351,7 @@ export function validateRunOptions(options: unknown): RunOptions {
   if (typeof options !== "object" || options === null) {
     throw new HtxInputError(`batchCancel's options must be { signal?, onProgress? }, got ${describe(options)}.`);
   }
+  checkFields("batchCancel's options", options, RUN_FIELDS);
   const { signal, onProgress } = options as BatchCancelOptions;
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new HtxInputError(`options.signal must be an AbortSignal, got ${describe(signal)}.`);

@@ -9,7 +9,7 @@
  */
 import type { HtxError } from "../errors.ts";
 import type { FailedCancel } from "../response.ts";
-import type { OrderStateName } from "../schemas.ts";
+import type { OrderStateName } from "../order-states.ts";
 
 /**
  * What a refused cancel says about the order:

@@ -56,6 +56,12 @@ export function cliCredentials(sources: CredentialSources): Credentials {
   const privateKey = privateKeyFile !== undefined
     ? keyFile(privateKeyFile, sources.readFile ?? ((path) => readFileSync(path, "utf8")))
     : privateKeyEnv;
+  if (privateKeyFile !== undefined && privateKey.trim() === "") {
+    throw new UsageError(
+      `--private-key-file ${privateKeyFile} is empty: it must hold the Ed25519 private key as PEM ` +
+        `(-----BEGIN PRIVATE KEY-----).`,
+    );
+  }
   if (dryRun && (!accessKey || (!secretKey && !privateKey))) {
     warn("Dry run without a complete API key: signing with placeholders.\n");
     if (privateKey) return { accessKey: accessKey || "dry-run-access-key", privateKey };

@@ -5,12 +5,12 @@ import { HtxClient } from "../client.ts";
 import type { Credentials } from "../credentials.ts";
 import { HtxError, HtxInputError } from "../errors.ts";
 import { MAX_IDS_PER_REQUEST, normalizeIds, validateBaseUrl } from "../input.ts";
-import { validateFilter, type ValidFilter } from "../kill-switch/options.ts";
+import type { ValidFilter } from "../kill-switch/options.ts";
+import { validateFilter } from "../kill-switch/validate.ts";
 import { redactUrl } from "../redact.ts";
 import { createBatchCancelRequest } from "../request.ts";
 import { type Command, HELP, idsFromText, parseCommand, UsageError } from "./args.ts";
 import { cliCredentials } from "./credentials.ts";
-import { demo, simulate } from "./demo.ts";
 import { exitCode, killSwitchSummary, plural, progressReporter, type Streams, summary } from "./output.ts";
 import { VERSION } from "../version.ts";
 
@@ -43,14 +43,20 @@ async function dryRun(command: Extract<Command, { kind: "cancel" }>): Promise<nu
   const { kind, ids } = normalizeIds(input);
   const keys = credentials(true, command.privateKeyFile);
   const chunks = Math.ceil(ids.length / MAX_IDS_PER_REQUEST);
-  streams.out(`Dry run: ${plural(ids.length, "id")} in ${plural(chunks, "request")}; nothing is sent.\n`);
+  // Every request is signed before anything is printed: a key that cannot sign is an error alone.
+  const requests: Request[] = [];
   for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
     const chunk = ids.slice(i, i + MAX_IDS_PER_REQUEST);
-    const request = await createBatchCancelRequest(
-      kind === "order" ? { orderIds: chunk } : { clientOrderIds: chunk },
-      keys,
-      { baseUrl: command.baseUrl },
+    requests.push(
+      await createBatchCancelRequest(
+        kind === "order" ? { orderIds: chunk } : { clientOrderIds: chunk },
+        keys,
+        { baseUrl: command.baseUrl },
+      ),
     );
+  }
+  streams.out(`Dry run: ${plural(ids.length, "id")} in ${plural(chunks, "request")}; nothing is sent.\n`);
+  for (const request of requests) {
     streams.out(`\nPOST ${redactUrl(request.url)}\nContent-Type: application/json\n${await request.text()}\n`);
   }
   return 0;
@@ -115,7 +121,11 @@ async function listOnly(htx: HtxClient, filter: ValidFilter, json: boolean): Pro
   return 0;
 }
 
-/** `--all-open`: the kill switch. Exit 0 only when a last listing found the book empty. */
+/**
+ * `--all-open`: the kill switch. Exit 0 only when a last listing found the book empty; 3 when
+ * nothing was cancelled and nothing can have reached HTX (e.g. a key without Trade permission,
+ * or the open orders could not be read); 1 otherwise, and whenever the run was interrupted.
+ */
 async function cancelAll(command: Extract<Command, { kind: "cancel-all" }>): Promise<number> {
   checkBaseUrl(command.baseUrl);
   const filter = validateFilter({ symbols: command.symbols, side: command.side });
@@ -125,25 +135,43 @@ async function cancelAll(command: Extract<Command, { kind: "cancel-all" }>): Pro
     timeoutMs: command.timeoutMs,
     retry: command.retries,
   });
+  if (command.dryRun) return await listOnlyOrExit3(htx, filter, command.json);
+  const stop = interruptible();
+  const progress = progressReporter(streams, command.quiet);
   try {
-    if (command.dryRun) return await listOnly(htx, filter, command.json);
-    const stop = interruptible();
-    const progress = progressReporter(streams, command.quiet);
-    try {
-      const options = { signal: stop.signal, onProgress: progress.update, deadlineMs: command.deadlineMs };
-      const result = await htx.cancelAllOpen(filter, options);
-      progress.end();
-      streams.out(command.json ? `${JSON.stringify(result, null, 2)}\n` : killSwitchSummary(result));
-      return result.confirmedEmpty ? 0 : 1;
-    } finally {
-      stop.dispose();
-    }
+    const options = { signal: stop.signal, onProgress: progress.update, deadlineMs: command.deadlineMs };
+    const result = await htx.cancelAllOpen(filter, options);
+    progress.end();
+    streams.out(command.json ? `${JSON.stringify(result, null, 2)}\n` : killSwitchSummary(result));
+    if (result.confirmedEmpty) return 0;
+    return exitCode(result, stop.signal.aborted) === 3 ? 3 : 1;
   } catch (error) {
-    // Nothing was cancelled: the account or the open orders could not be read.
     if (!(error instanceof HtxError) || error instanceof HtxInputError) throw error;
-    streams.err(`htx-batch-cancel: nothing was cancelled: ${error.message}\n`);
-    return 3;
+    progress.end();
+    if (stop.signal.aborted) {
+      streams.err("htx-batch-cancel: interrupted before any open order was listed; nothing was cancelled.\n");
+      return 1;
+    }
+    return nothingCancelled(error);
+  } finally {
+    stop.dispose();
   }
+}
+
+/** `--all-open --dry-run`, or exit 3 when the open orders cannot be read. */
+async function listOnlyOrExit3(htx: HtxClient, filter: ValidFilter, json: boolean): Promise<number> {
+  try {
+    return await listOnly(htx, filter, json);
+  } catch (error) {
+    if (!(error instanceof HtxError) || error instanceof HtxInputError) throw error;
+    return nothingCancelled(error);
+  }
+}
+
+/** Nothing was cancelled: the account or the open orders could not be read. */
+function nothingCancelled(error: HtxError): 3 {
+  streams.err(`htx-batch-cancel: nothing was cancelled: ${error.message}\n`);
+  return 3;
 }
 
 /** Runs the command; resolves with the exit code. */
@@ -158,14 +186,18 @@ export async function main(argv: string[]): Promise<number> {
         streams.out(`${VERSION}\n`);
         return 0;
       case "simulate": {
+        // The simulator is loaded only by the commands that serve it: a cancel starts without it.
+        const { simulate } = await import("./demo.ts");
         const served = await simulate(command, streams);
         if (!served) return 2;
         await new Promise<void>((resolve) => process.once("SIGINT", resolve));
         await served.close();
         return 0;
       }
-      case "demo":
+      case "demo": {
+        const { demo } = await import("./demo.ts");
         return await demo(command, streams);
+      }
       case "cancel":
         return await cancel(command);
       case "cancel-all":

@@ -153,6 +153,10 @@ export function killSwitchSummary(result: CancelAllOpenResult): string {
     const bySymbol = grouped(open, (o) => `${o.symbol} ${o.state}`, (o) => o.id);
     lines.push(...groupLines(bySymbol, "  "));
   }
+  if (result.refusedForKey) {
+    const { name, message } = result.refusedForKey;
+    lines.push(`HTX refused this API key (${name}: ${message}): no cancel was sent after that.`);
+  }
   if (result.deadlineReached) lines.push("The deadline passed: no cancel was sent after it.");
   for (const error of result.listingErrors) lines.push(`A listing failed: ${error.name}: ${error.message}`);
   return `${lines.join("\n")}\n`;

@@ -5,42 +5,45 @@
  * earlier pass lost its answer is "closed, possibly by this call", not "already closed".
  */
 import type { HtxError } from "../errors.ts";
+import { type AttemptResult, mayHaveBeenApplied } from "../cancel/attempt.ts";
 import { type BatchCancelResult, buildResult, failedOutcome, type IdOutcome } from "../cancel/outcome.ts";
-import type { OpenOrder } from "../listing/open-orders.ts";
+import type { Listing, OpenOrder } from "../listing/open-orders.ts";
 
 /** States in which an order can still be cancelled; a listing may also show `cancelling`. */
 const OPEN_STATES = new Set(["created", "submitted", "partial-filled"]);
 
-/** Whether an outcome may have closed the order through this call (its answer was lost, or said so). */
-function mayHaveApplied(outcome: IdOutcome | undefined): boolean {
-  if (outcome?.kind === "unresolved") return outcome.mayHaveBeenApplied;
-  return outcome?.kind === "failed" && outcome.failed.outcome === "closed-possibly-by-this-call";
+/** Whether an outcome says an attempt may have closed the order through this call (its answer was lost). */
+function saysMayHaveApplied(outcome: IdOutcome): boolean {
+  if (outcome.kind === "unresolved") return outcome.mayHaveBeenApplied;
+  return outcome.kind === "failed" && outcome.failed.outcome === "closed-possibly-by-this-call";
 }
 
-/** An id's outcome after a later pass, given what earlier passes said. */
-export function mergeOutcome(earlier: IdOutcome | undefined, later: IdOutcome): IdOutcome {
+/**
+ * An id's outcome after a later pass, given what earlier passes said and whether any attempt
+ * of this call that carried the id (in any pass, whatever its outcome came to) may have been applied.
+ */
+export function mergeOutcome(earlier: IdOutcome | undefined, later: IdOutcome, mayHaveApplied: boolean): IdOutcome {
   if (earlier?.kind === "success") return earlier; // cancel accepted in this call: that stays true
   if (later.kind === "success") return later;
   if (later.kind === "failed") {
     const outcome = failedOutcome(
       later.failed.state,
-      later.failed.outcome === "closed-possibly-by-this-call" ||
-        mayHaveApplied(earlier),
+      later.failed.outcome === "closed-possibly-by-this-call" || mayHaveApplied,
     );
     return outcome === later.failed.outcome ? later : { kind: "failed", failed: { ...later.failed, outcome } };
   }
-  if (earlier?.kind !== "unresolved") return later;
-  return {
-    kind: "unresolved",
-    errors: [...earlier.errors, ...later.errors],
-    mayHaveBeenApplied: earlier.mayHaveBeenApplied || later.mayHaveBeenApplied,
-  };
+  const errors = earlier?.kind === "unresolved" ? [...earlier.errors, ...later.errors] : later.errors;
+  return { kind: "unresolved", errors, mayHaveBeenApplied: later.mayHaveBeenApplied || mayHaveApplied };
 }
 
 /** Every order seen, and each one's outcome so far. */
 export class Ledger {
   readonly #orders = new Map<string, OpenOrder>();
   readonly #outcomes = new Map<string, IdOutcome>();
+  /** Ids that an attempt of this call may have cancelled (its answer was lost), in any pass. */
+  readonly #mayHaveApplied = new Set<string>();
+  /** Ids whose cancel HTX accepted, listed in an open state since: sent again. */
+  readonly #acceptedYetOpen = new Set<string>();
 
   /** Orders seen, each as first listed, in first-seen order. */
   get orders(): OpenOrder[] {
@@ -53,19 +56,40 @@ export class Ledger {
   }
 
   /**
-   * Records a listing and returns the ids to cancel now: orders listed open whose cancel was
-   * not accepted and that are not known closed, and every id whose cancel got no usable answer
-   * (listed or not: sent again, HTX's answer says what became of it). Orders whose cancel was
-   * accepted, or that are closed and `cancelling`, are waited for.
+   * Told every cancel attempt's result (the engine's `onAttempt`): remembers the ids an attempt
+   * may have cancelled, even when a later attempt's refusal settles them as "may be open".
    */
-  toCancel(listed: readonly OpenOrder[]): string[] {
+  readonly observe = (ids: readonly string[], result: AttemptResult): void => {
+    if (result.error === undefined || !mayHaveBeenApplied(result.error)) return;
+    for (const id of ids) this.#mayHaveApplied.add(id);
+  };
+
+  /**
+   * Records a listing and returns the ids to cancel now: orders listed open whose cancel was
+   * not accepted and that are not known closed, orders whose cancel was accepted but that are
+   * still listed open (a cancel HTX accepted and then lost: asked again), and every id whose
+   * cancel got no usable answer (listed or not: sent again, HTX's answer says what became of
+   * it). Orders whose cancel was accepted, or that are closed and `cancelling`, are waited for.
+   */
+  toCancel(listing: Pick<Listing, "orders" | "complete">): string[] {
     const ids = new Set<string>();
-    for (const order of listed) {
+    const listed = new Set<string>();
+    for (const order of listing.orders) {
+      listed.add(order.id);
       if (!this.#orders.has(order.id)) this.#orders.set(order.id, order);
       const outcome = this.#outcomes.get(order.id);
-      // Listed open although HTX called it closed: ask again rather than trust either.
-      const contradicted = outcome?.kind === "failed" && OPEN_STATES.has(order.state);
+      const open = OPEN_STATES.has(order.state);
+      // Listed open although HTX called it closed, or after accepting its cancel: ask again
+      // rather than trust either.
+      const contradicted = (outcome?.kind === "failed" || outcome?.kind === "success") && open;
+      if (outcome?.kind === "success") {
+        if (open) this.#acceptedYetOpen.add(order.id);
+        else this.#acceptedYetOpen.delete(order.id);
+      }
       if (!this.isClosedOrAccepted(order.id) || contradicted) ids.add(order.id);
+    }
+    if (listing.complete) {
+      for (const id of this.#acceptedYetOpen) if (!listed.has(id)) this.#acceptedYetOpen.delete(id);
     }
     for (const [id, outcome] of this.#outcomes) if (outcome.kind === "unresolved") ids.add(id);
     return [...ids];
@@ -73,7 +97,11 @@ export class Ledger {
 
   /** Merges one pass's outcomes into the books. */
   record(outcomes: ReadonlyMap<string, IdOutcome>): void {
-    for (const [id, outcome] of outcomes) this.#outcomes.set(id, mergeOutcome(this.#outcomes.get(id), outcome));
+    for (const [id, outcome] of outcomes) {
+      const merged = mergeOutcome(this.#outcomes.get(id), outcome, this.#mayHaveApplied.has(id));
+      this.#outcomes.set(id, merged);
+      if (saysMayHaveApplied(merged)) this.#mayHaveApplied.add(id);
+    }
   }
 
   /** Records orders first seen when no cancel may be sent any more, as not sent, with `error`. */
@@ -92,10 +120,24 @@ export class Ledger {
     return count;
   }
 
+  /** Whether the order's cancel was accepted, yet a listing since showed it open. */
+  isAcceptedYetOpen(id: string): boolean {
+    return this.#acceptedYetOpen.has(id);
+  }
+
   /** Whether the order's cancel was accepted or it is known closed. */
   isClosedOrAccepted(id: string): boolean {
     const outcome = this.#outcomes.get(id);
     return outcome?.kind === "success" || (outcome?.kind === "failed" && outcome.failed.outcome !== "may-be-open");
+  }
+
+  /**
+   * The orders that may still be open, when no final listing says so: every order seen whose
+   * cancel was neither accepted nor found closed (refused "may be open", unresolved, or never
+   * sent), and those accepted but listed open since.
+   */
+  mayBeOpen(): OpenOrder[] {
+    return this.orders.filter((order) => !this.isClosedOrAccepted(order.id) || this.#acceptedYetOpen.has(order.id));
   }
 
   /** Every order seen, in the three lists of `batchCancel`. */

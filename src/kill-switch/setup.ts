@@ -1,22 +1,21 @@
 /**
- * The kill switch of one client: its listings signed with the client's key (the one key
- * `configureClient` imported, shared with the cancels), each endpoint on its own budget, beside
- * the client's cancel engine.
+ * The listings of one client, set up when the client is built: signed with the client's key
+ * (the one key `configureClient` imported, shared with the cancels), each endpoint on its own
+ * budget, its rate-limit options checked then and there. The kill switch itself is loaded on
+ * first use (src/kill-switch/on-demand.ts).
  */
 import { type ClientSetup, rateLimiter } from "../cancel/options.ts";
 import type { RateLimitOption } from "../listing/rate-limits.ts";
-import { SpotAccount } from "../listing/accounts.ts";
 import type { ListingSetup } from "../listing/signed-get.ts";
-import type { KillSwitchSetup } from "./run.ts";
 
 /**
- * Builds the kill switch of a client that `configureClient` has already set up.
+ * The listing setup of a client that `configureClient` has already set up.
  * @throws {HtxInputError} for a listing endpoint's rate limit that is not valid.
  */
-export function createKillSwitch(rateLimit: RateLimitOption | undefined, setup: ClientSetup): KillSwitchSetup {
+export function createListingSetup(rateLimit: RateLimitOption | undefined, setup: ClientSetup): ListingSetup {
   const { origin, engine, key } = setup;
   const { timeoutMs } = engine;
-  const listing: ListingSetup = {
+  return {
     origin,
     host: new URL(origin).host,
     key,
@@ -26,5 +25,4 @@ export function createKillSwitch(rateLimit: RateLimitOption | undefined, setup: 
       accounts: rateLimiter(rateLimit, "accounts", timeoutMs).limiter,
     },
   };
-  return { engine, listing, spotAccount: new SpotAccount(listing) };
 }

@@ -5,7 +5,8 @@
  * they are read from the JSON text as strings, never through a JS number.
  */
 import type * as v from "valibot";
-import { type AnswerContext, readJsonAnswer } from "../response.ts";
+import type { AnswerContext } from "../response.ts";
+import { readJsonAnswer } from "../answer-reader.ts";
 
 /** A page of 500 orders is about 200 KB; anything far larger is no listing. */
 const MAX_BODY_BYTES = 8 << 20;

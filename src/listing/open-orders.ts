@@ -6,9 +6,9 @@
  * filtered here: an order of another symbol, side or account is never returned to be cancelled.
  */
 import type * as v from "valibot";
-import { HtxApiError, type HtxError } from "../errors.ts";
-import { type OpenOrderEntry, OpenOrdersAnswerSchema } from "../schemas.ts";
-import type { SpotAccount } from "./accounts.ts";
+import { HtxApiError, HtxError } from "../errors.ts";
+import { type OpenOrderEntry, OpenOrdersAnswerSchema } from "../schemas/listing.ts";
+import type { SpotAccount } from "./spot-account.ts";
 import { type ListingAnswer, readListingAnswer } from "./answer.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
 
@@ -96,14 +96,23 @@ export function openOrdersParams(query: OpenOrdersQuery, symbol: string | undefi
   return params;
 }
 
-/** Reads every page of one symbol (or of all), adding new orders to `seen`. */
+/**
+ * Reads every page of one symbol (or of all), adding new orders the query asks for to `seen`.
+ * Paging follows the raw pages, not the filtered ones: when HTX ignores `symbol` or `side`, a
+ * full page of other orders is no sign that the matching ones have all been seen.
+ * @returns `false` when the paging stopped on a full page of orders already seen (HTX ignored
+ *   `from`) after HTX had returned orders outside the filter: the matching orders beyond that
+ *   page were never shown, so the listing is not complete.
+ */
 async function listPages(
   setup: ListingSetup,
   query: OpenOrdersQuery,
   symbol: string | undefined,
   seen: Map<string, OpenOrder>,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
+  const paged = new Set<string>();
+  let foreign = false;
   let from: string | undefined;
   for (;;) {
     const page = await signedGet(
@@ -114,14 +123,26 @@ async function listPages(
     );
     let fresh = 0;
     for (const entry of page.data) {
-      if (seen.has(entry.id) || !matches(entry, query, symbol)) continue;
-      seen.set(entry.id, toOrder(entry));
+      if (paged.has(entry.id)) continue;
+      paged.add(entry.id);
       fresh++;
+      if (!matches(entry, query, symbol)) foreign = true;
+      else if (!seen.has(entry.id)) seen.set(entry.id, toOrder(entry));
     }
-    // A short page is the last; a page of nothing new would only repeat itself.
-    if (page.data.length < PAGE_SIZE || fresh === 0) return;
+    // A short page is the last; a full page of nothing new would only repeat itself.
+    if (page.data.length < PAGE_SIZE) return true;
+    if (fresh === 0) return !foreign;
     from = page.data.at(-1)!.id;
   }
+}
+
+/** Why a listing whose paging repeated a page of other orders is not complete. */
+function unpageableError(): HtxError {
+  return new HtxError(
+    "HTX ignored the listing's filter (it returned orders of other symbols, sides or accounts) and repeated a " +
+      "page instead of paging on: the orders beyond that page could not be listed.",
+    false,
+  );
 }
 
 /** HTX's refusal of a listing without `symbol` (older API versions require it), saying what to pass. */
@@ -148,7 +169,9 @@ export async function listOpenOrders(
   const seen = new Map<string, OpenOrder>();
   for (const symbol of query.symbols ?? [undefined]) {
     try {
-      await listPages(setup, query, symbol, seen, signal);
+      if (!(await listPages(setup, query, symbol, seen, signal))) {
+        return { orders: [...seen.values()], complete: false, error: unpageableError() };
+      }
     } catch (error) {
       return { orders: [...seen.values()], complete: false, error: withSymbolHint(error as HtxError, symbol) };
     }

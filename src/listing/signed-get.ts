@@ -85,8 +85,20 @@ async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: An
       throw signal.aborted ? notSent() : reason;
     });
   const controller = new AbortController();
-  const onAbort = () => controller.abort(signal.reason);
+  // A fetch that ignores its signal is not waited for: an abort (the caller's, or the kill
+  // switch's deadline) ends the listing now.
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      controller.abort(signal.reason);
+      reject(new HtxAbortError("Aborted while listing.", { cause: signal.reason }));
+    };
+  });
+  aborted.catch(() => {});
   signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  // The slot is held until the request is answered or timed out, even when an abort ends the wait.
+  let inFlight: Promise<unknown> | undefined;
   try {
     const { url, signature } = await signGet(setup, request, engine.clock.server(engine.clock.local()));
     const redacted: RedactedRequest = { method: "GET", url: redactUrl(url) };
@@ -96,7 +108,7 @@ async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: An
       new HtxTimeoutError(`HTX did not answer the listing within ${engine.timeoutMs} ms.`, engine.timeoutMs, {
         request: redacted,
       });
-    return await withTimeout(engine.timeoutMs, controller, timedOut, async () => {
+    const answered = withTimeout(engine.timeoutMs, controller, timedOut, async () => {
       let response: unknown;
       try {
         response = await engine.fetch(url, { method: "GET", redirect: "manual", signal: controller.signal });
@@ -116,9 +128,12 @@ async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: An
       }
       return await read(response, ctx);
     });
+    inFlight = answered;
+    return await Promise.race([answered, aborted]);
   } finally {
     signal.removeEventListener("abort", onAbort);
-    release?.();
+    if (release && inFlight) inFlight.then(release, release);
+    else release?.();
   }
 }
 
