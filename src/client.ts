@@ -155,7 +155,7 @@ export class HtxClient {
   ): Promise<{ accountId: string; orders: OpenOrder[] }> {
     const killSwitch = await this.#loadKillSwitch();
     const valid = killSwitch.validateFilter(filter);
-    const { signal = new AbortController().signal } = validateRunOptions(options);
+    const { signal = new AbortController().signal } = validateRunOptions(options, "listOpenOrders");
     const { listing, spotAccount } = killSwitch.setup;
     return await killSwitch.listAllOpenOrders(listing, spotAccount, valid, signal);
   }

@@ -127,6 +127,14 @@ describe("batchCancel: call options", () => {
     await expect(call).rejects.toThrow(message);
     expect(stub.requests).toHaveLength(0);
   });
+
+  it("names listOpenOrders, not batchCancel, when its options are wrong", async () => {
+    const stub = submitAllFetch();
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch });
+    const call = htx.listOpenOrders({ accountId: "10000001" }, { sigal: AbortSignal.abort() } as never);
+    await expect(call).rejects.toThrow(/listOpenOrders's options has no field "sigal" \(did you mean "signal"\?\)/);
+    expect(stub.requests).toHaveLength(0);
+  });
 });
 
 describe("the client's own rate limiter holds a slot as long as its request can be in flight", () => {

@@ -346,12 +346,12 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 }
 
 /** @throws {HtxInputError} unless `options` is `{ signal?: AbortSignal, onProgress?: function }`. */
-export function validateRunOptions(options: unknown): RunOptions {
+export function validateRunOptions(options: unknown, method = "batchCancel"): RunOptions {
   if (options === undefined) return {};
   if (typeof options !== "object" || options === null) {
-    throw new HtxInputError(`batchCancel's options must be { signal?, onProgress? }, got ${describe(options)}.`);
+    throw new HtxInputError(`${method}'s options must be { signal?, onProgress? }, got ${describe(options)}.`);
   }
-  checkFields("batchCancel's options", options, RUN_FIELDS);
+  checkFields(`${method}'s options`, options, RUN_FIELDS);
   const { signal, onProgress } = options as BatchCancelOptions;
   if (signal !== undefined && !isAbortSignal(signal)) {
     throw new HtxInputError(`options.signal must be an AbortSignal, got ${describe(signal)}.`);
