@@ -12,6 +12,7 @@ import { bundleSize } from "./bundle-size.mjs";
 import { HtxClient, nativeHmac, nobleHmac, webCryptoHmac } from "../dist/mod.js";
 import { floorClient } from "./floor.mjs";
 import { SIGNING_TEXT } from "./hmac-text.mjs";
+import { benchTable, fmt } from "./table.mjs";
 
 /** The project's Ed25519 test key (test/fixtures-ed25519/vectors.ts): signs nothing real. */
 const ED25519_TEST_KEY = "-----BEGIN PRIVATE KEY-----\n" +
@@ -21,7 +22,6 @@ const ROOT = new URL("../", import.meta.url).pathname;
 const rows = [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const spread = (xs) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;
-const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 function row(name, unit, samples, baselineName, baselineSamples, target) {
   const value = median(samples);
@@ -386,22 +386,8 @@ for (const [command, args] of runtimes) {
 const machine = `${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, ${
   Math.round(os.totalmem() / 2 ** 30)
 } GiB, Node ${process.version}`;
-const lines = [
-  `htx-batch-cancel bench, ${new Date().toISOString().slice(0, 10)}, ${machine}`,
-  "",
-  "| row | median | spread | runs | baseline | baseline median | ratio | target |",
-  "|---|---|---|---|---|---|---|---|",
-  ...rows.map((r) =>
-    `| ${r.name}${r.violations !== undefined ? ` (violations: ${r.violations})` : ""} | ${
-      fmt(r.median)
-    } ${r.unit} | ${r.spread} | ${r.runs} | ${r.baseline ?? ""} | ${
-      r.baselineMedian !== undefined ? `${fmt(r.baselineMedian)} ${r.unit}` : ""
-    } | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : ""}${
-      r.overBaseline !== undefined ? ` (+${fmt(r.overBaseline)} ms)` : ""
-    } | ${r.target ?? ""} |`
-  ),
-];
-console.log(lines.join("\n"));
+const table = benchTable(`htx-batch-cancel bench, ${new Date().toISOString().slice(0, 10)}, ${machine}`, rows);
+console.log(table);
 if (process.argv.includes("--json")) {
   writeFileSync(
     new URL("./results/latest.json", import.meta.url),

@@ -5,31 +5,11 @@
 // `--check` rewrites nothing and exits 1 when the page differs from its rendering
 // (test/docs-figures.test.ts runs it).
 import { readFileSync, writeFileSync } from "node:fs";
+import { benchTable, fmt } from "../bench/table.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PAGE = `${ROOT}docs/performance.md`;
 const json = (name) => JSON.parse(readFileSync(`${ROOT}bench/results/${name}`, "utf8"));
-
-/** The bench's own number format (bench/index.mjs). */
-const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-
-function benchTable({ machine, date, rows }) {
-  return [
-    `\`npm run bench\`, ${date.slice(0, 10)}, ${machine}`,
-    "",
-    "| row | median | spread | runs | baseline | baseline median | ratio | target |",
-    "|---|---|---|---|---|---|---|---|",
-    ...rows.map((r) =>
-      `| ${r.name}${r.violations !== undefined ? ` (violations: ${r.violations})` : ""} | ${
-        fmt(r.median)
-      } ${r.unit} | ${r.spread} | ${r.runs} | ${r.baseline ?? ""} | ${
-        r.baselineMedian !== undefined ? `${fmt(r.baselineMedian)} ${r.unit}` : ""
-      } | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : ""}${
-        r.overBaseline !== undefined ? ` (+${fmt(r.overBaseline)} ms)` : ""
-      } | ${r.target ?? ""} |`
-    ),
-  ].join("\n");
-}
 
 /** µs per HMAC signature, one line per runtime, from the "HMAC per signature" rows. */
 function hmacTable({ date, rows }) {
@@ -66,7 +46,11 @@ function peersTable({ date, ccxt, rows }) {
 }
 
 const latest = json("latest.json");
-const BLOCKS = { bench: benchTable(latest), hmac: hmacTable(latest), peers: peersTable(json("peers.json")) };
+const BLOCKS = {
+  bench: benchTable(`\`npm run bench\`, ${latest.date.slice(0, 10)}, ${latest.machine}`, latest.rows),
+  hmac: hmacTable(latest),
+  peers: peersTable(json("peers.json")),
+};
 
 const page = readFileSync(PAGE, "utf8");
 let rendered = page;

@@ -17,6 +17,7 @@ import type { FetchLike } from "./attempt.ts";
 import type { CancelEngine, RetryPolicy, RunOptions } from "./engine.ts";
 import { signingError } from "./signing-error.ts";
 import { MAX_TIMER_MS } from "./timers.ts";
+import { nearestName } from "../nearest-name.ts";
 
 /** How failed attempts are retried. */
 export interface RetryOptions {
@@ -120,32 +121,6 @@ function describe(value: unknown): string {
     : String(value);
 }
 
-/** Edit distance (Levenshtein) between two short names, for "did you mean". */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-/** The known name closest to `name` (a typo, another case, a missing unit suffix), if any is close. */
-function nearest(name: string, known: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const d = candidate.toLowerCase().startsWith(lower) ? 1 : distance(lower, candidate.toLowerCase());
-    if (d <= Math.max(2, Math.floor(candidate.length / 3)) && (!best || d < best.distance)) {
-      best = { name: candidate, distance: d };
-    }
-  }
-  return best?.name;
-}
-
 /**
  * Refuses a field `value` does not have: a misspelt option is otherwise silently ignored (a
  * `sigal` would leave the call unabortable).
@@ -162,7 +137,7 @@ export function checkFields(
 ): void {
   const unknown = Object.keys(value).find((key) => !allowed.includes(key) && !ignore.includes(key));
   if (unknown === undefined) return;
-  const near = nearest(unknown, suggest);
+  const near = nearestName(unknown, suggest);
   throw new HtxInputError(
     `${what} has no field ${JSON.stringify(unknown.slice(0, 40))}${near ? ` (did you mean "${near}"?)` : ""}: ` +
       `expected { ${allowed.join("?, ")}? }.`,

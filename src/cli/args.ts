@@ -1,5 +1,6 @@
 /** Command-line arguments, parsed with `node:util` parseArgs (it runs on Node and Deno alike). */
 import { parseArgs } from "node:util";
+import { nearestName } from "../nearest-name.ts";
 import { MAX_RETRIES } from "../cancel/options.ts";
 import { MAX_TIMER_MS } from "../cancel/timers.ts";
 
@@ -134,19 +135,6 @@ const OPTIONS = {
   version: { type: "boolean", short: "v", default: false },
 } as const;
 
-/** Edit distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length]!;
-}
-
 /** Refuses an unknown `--flag` with our own message, suggesting the nearest known one. */
 function checkFlags(argv: readonly string[]): void {
   for (const arg of argv) {
@@ -154,9 +142,8 @@ function checkFlags(argv: readonly string[]): void {
     if (!arg.startsWith("--")) continue;
     const name = arg.slice(2).split("=")[0]!;
     if (Object.hasOwn(OPTIONS, name)) continue;
-    const nearest = Object.keys(OPTIONS).map((known) => ({ known, d: distance(name, known) }))
-      .sort((x, y) => x.d - y.d)[0]!;
-    const hint = nearest.d <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean --${nearest.known}?` : "";
+    const nearest = nearestName(name, Object.keys(OPTIONS));
+    const hint = nearest === undefined ? "" : ` Did you mean --${nearest}?`;
     throw new UsageError(`Unknown option "--${name}".${hint} Run htx-batch-cancel --help for the options.`);
   }
 }
