@@ -74,30 +74,22 @@ export type Command =
   | { kind: "version" }
   | { kind: "simulate"; port: number; orders: number; latencyMs: number }
   | { kind: "demo"; orders: number; latencyMs: number }
-  | {
-    kind: "cancel-all";
-    symbols?: string[];
-    side?: string;
-    deadlineMs?: number;
-    baseUrl?: string;
-    privateKeyFile?: string;
-    timeoutMs?: number;
-    retries?: number;
-    dryRun: boolean;
-    json: boolean;
-    quiet: boolean;
-  }
-  | {
+  | ({ kind: "cancel-all"; symbols?: string[]; side?: string; deadlineMs?: number } & SendFlags)
+  | ({
     kind: "cancel";
     ids: { orderIds: string[] } | { clientOrderIds: string[] } | { file: string; client: boolean };
-    baseUrl?: string;
-    privateKeyFile?: string;
-    timeoutMs?: number;
-    retries?: number;
-    dryRun: boolean;
-    json: boolean;
-    quiet: boolean;
-  };
+  } & SendFlags);
+
+/** The flags every command that talks to HTX shares. */
+export interface SendFlags {
+  baseUrl?: string;
+  privateKeyFile?: string;
+  timeoutMs?: number;
+  retries?: number;
+  dryRun: boolean;
+  json: boolean;
+  quiet: boolean;
+}
 
 const AWS_BASE_URL = "https://api-aws.huobi.pro";
 
@@ -210,6 +202,17 @@ export function parseCommand(argv: string[]): Command {
   return {
     kind: "cancel",
     ids,
+    ...sendFlags(v),
+  };
+}
+
+type Values = ReturnType<
+  typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
+>["values"];
+
+/** The flags of {@link SendFlags}, checked. */
+function sendFlags(v: Values): SendFlags {
+  return {
     baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
     privateKeyFile: v["private-key-file"],
     timeoutMs: v["timeout-ms"] === undefined ? undefined : wholeNumber("timeout-ms", v["timeout-ms"], 0, 1),
@@ -219,10 +222,6 @@ export function parseCommand(argv: string[]): Command {
     quiet: v.quiet!,
   };
 }
-
-type Values = ReturnType<
-  typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
->["values"];
 
 /** `--all-open` and its options. */
 function cancelAllCommand(v: Values): Command {
@@ -237,13 +236,7 @@ function cancelAllCommand(v: Values): Command {
     symbols,
     side: v.side,
     deadlineMs: v["deadline-ms"] === undefined ? undefined : wholeNumber("deadline-ms", v["deadline-ms"], 0, 1),
-    baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
-    privateKeyFile: v["private-key-file"],
-    timeoutMs: v["timeout-ms"] === undefined ? undefined : wholeNumber("timeout-ms", v["timeout-ms"], 0, 1),
-    retries: v.retries === undefined ? undefined : wholeNumber("retries", v.retries, 0, 0, MAX_RETRIES),
-    dryRun: v["dry-run"]!,
-    json: v.json!,
-    quiet: v.quiet!,
+    ...sendFlags(v),
   };
 }
 
