@@ -44,28 +44,11 @@ describe("the listing schemas", () => {
     expect(v.safeParse(JsonIdSchema, "01").success).toBe(false);
   });
 
-  it("accept HTX's documented answers", () => {
-    const accounts = { status: "ok", data: [{ id: 10000001, type: "spot", subtype: "", state: "working" }] };
-    expect(v.parse(AccountsAnswerSchema, accounts).data[0]!.id).toBe("10000001");
-    const order = {
-      id: "357631450723117",
-      "client-order-id": "",
-      symbol: "btcusdt",
-      "account-id": 10000001,
-      amount: "0.1",
-      price: "60000",
-      "created-at": 1700000000000,
-      type: "buy-limit",
-      "filled-amount": "0",
-      "filled-cash-amount": "0",
-      "filled-fees": "0",
-      source: "spot-api",
-      state: "submitted",
-    };
-    expect(v.parse(OpenOrdersAnswerSchema, { status: "ok", data: [order] }).data[0]).toMatchObject({
-      id: "357631450723117",
-      "account-id": "10000001",
-    });
+  it("accept HTX's documented answers (the recorded fixtures)", () => {
+    const accounts = v.parse(AccountsAnswerSchema, fixture("accounts").response.body);
+    expect(accounts.data.find((a) => a.type === "spot")!.id).toBe("10000001");
+    const orders = v.parse(OpenOrdersAnswerSchema, fixture("open-orders").response.body);
+    expect(orders.data[0]).toMatchObject({ id: "357632718898332", "account-id": "10000001", state: "submitted" });
   });
 });
 
