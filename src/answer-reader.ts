@@ -6,7 +6,7 @@
  */
 import * as v from "valibot";
 import { HtxApiError, HtxHttpError, HtxNetworkError, HtxResponseError } from "./errors.ts";
-import { redactCause, REDACTED, redactText } from "./redact.ts";
+import { redactCause, REDACTED, redactorFor } from "./redact.ts";
 import { ORDER_STATES, type OrderStateName } from "./order-states.ts";
 import {
   BatchCancelOkSchema,
@@ -35,14 +35,19 @@ const TRANSIENT_CODES = new Set(["base-system-error", "timeout"]);
  * Folds, redacts, then cuts: redacting after the cut would leave the start of a secret that
  * lies across the cut. The slack covers the longest encoded form of a credential.
  */
-function snippet(body: string, secrets: readonly string[] = []): string {
+function snippet(body: string, redact: (text: string) => string): string {
   const folded = body.replace(/\s+/g, " ").trim();
-  const redacted = redactText(folded.slice(0, SNIPPET_CHARS + SNIPPET_SLACK), secrets);
+  const redacted = redact(folded.slice(0, SNIPPET_CHARS + SNIPPET_SLACK));
   if (redacted.length <= SNIPPET_CHARS) return redacted;
   // Never cut a marker in two: "Signature=[REDAC…" would read as a leak, and is one to a scanner.
   const marker = redacted.lastIndexOf(REDACTED, SNIPPET_CHARS - 1);
   const end = marker >= 0 && marker + REDACTED.length > SNIPPET_CHARS ? marker + REDACTED.length : SNIPPET_CHARS;
   return `${redacted.slice(0, end)}…`;
+}
+
+/** The context's redactor, or one built from its secrets when it brings none. */
+function redactorOf(ctx: AnswerContext): (text: string) => string {
+  return ctx.redact ?? redactorFor(ctx.secrets ?? []);
 }
 
 /** Reads the body as UTF-8 text, refusing more than `maxBytes`. */
@@ -65,7 +70,7 @@ async function readBody(response: Response, maxBytes: number): Promise<string | 
 }
 
 function httpError(status: number, body: string, ctx: AnswerContext): HtxHttpError {
-  const bodySnippet = snippet(body, ctx.secrets);
+  const bodySnippet = snippet(body, redactorOf(ctx));
   const kind = status === 0 || (status >= 300 && status < 400)
     ? "a redirect, which is never followed (a signed URL is a credential)"
     : status === 429
@@ -83,7 +88,7 @@ function httpError(status: number, body: string, ctx: AnswerContext): HtxHttpErr
 
 function apiError(envelope: ErrorEnvelope, status: number, ctx: AnswerContext, transient: ReadonlySet<string>) {
   const errCode = envelope["err-code"];
-  const errMsg = redactText(envelope["err-msg"] ?? "", ctx.secrets);
+  const errMsg = redactorOf(ctx)(envelope["err-msg"] ?? "");
   const retryable = isRateLimitAnswer(errCode, errMsg) || transient.has(errCode);
   const message = isStaleTimestampAnswer(errCode, errMsg)
     ? `HTX refused the request timestamp (${errCode}: ${errMsg}): this machine's clock is off ` +
@@ -138,7 +143,7 @@ function parseBody(body: string, status: number, ctx: AnswerContext, parse: (tex
       html
         ? `HTX answered HTTP ${status} with an HTML page instead of JSON (an edge or maintenance page).`
         : `HTX answered HTTP ${status} with a body that is not valid JSON (truncated?).`,
-      { status, bodySnippet: snippet(body, ctx.secrets), retryable: true },
+      { status, bodySnippet: snippet(body, redactorOf(ctx)), retryable: true },
       // V8's message quotes the start of the body.
       { request: ctx.request, cause: redactCause(cause, ctx.secrets ?? []) },
     );
@@ -157,10 +162,11 @@ function shapeError(
   ctx: AnswerContext,
   name: string,
 ) {
-  const shown = issues.map((issue) => snippet(`${v.getDotPath(issue) ?? "(root)"}: ${issue.message}`, ctx.secrets));
+  const redact = redactorOf(ctx);
+  const shown = issues.map((issue) => snippet(`${v.getDotPath(issue) ?? "(root)"}: ${issue.message}`, redact));
   return new HtxResponseError(
     `HTX's answer does not have the ${name} shape: ${shown[0]}`,
-    { status, issues: shown, bodySnippet: snippet(body, ctx.secrets), retryable: false },
+    { status, issues: shown, bodySnippet: snippet(body, redact), retryable: false },
     { request: ctx.request },
   );
 }
@@ -201,9 +207,10 @@ function stateName(code: number): OrderStateName | undefined {
 /** Redacts foreign texts of one answer, each distinct text once: they repeat ("Incorrect order state"). */
 function textRedactor(ctx: AnswerContext): (text: string) => string {
   const done = new Map<string, string>();
+  let redact: ((text: string) => string) | undefined;
   return (text) => {
     let redacted = done.get(text);
-    if (redacted === undefined) done.set(text, redacted = text && redactText(text, ctx.secrets ?? []));
+    if (redacted === undefined) done.set(text, redacted = text && (redact ??= redactorOf(ctx))(text));
     return redacted;
   };
 }

@@ -81,7 +81,7 @@ export class HtxClient {
     } catch (cause) {
       if (this.#killSwitch === loading) this.#killSwitch = undefined;
       throw new HtxError("The kill switch's module could not be loaded; nothing was sent.", false, {
-        cause: redactCause(cause, [this.#listing.engine.accessKey, ...this.#key.redactables()]),
+        cause: redactCause(cause, this.#engine.secrets),
       });
     }
   }

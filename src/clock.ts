@@ -10,7 +10,7 @@ import { loadAnswerReader } from "./response.ts";
 import { withTimeout } from "./cancel/timers.ts";
 
 /** The public, unsigned endpoint that answers HTX's epoch ms. */
-export const TIMESTAMP_PATH = "/v1/common/timestamp";
+const TIMESTAMP_PATH = "/v1/common/timestamp";
 /** The largest epoch ms a `Date` holds. */
 const MAX_EPOCH_MS = 8.64e15;
 

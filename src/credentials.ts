@@ -4,6 +4,7 @@
  * and describe values without echoing them.
  */
 import { HtxInputError } from "./errors.ts";
+import { describe } from "./input.ts";
 import { type Ed25519PrivateKey, parsePrivateKey, type PrivateKeyInput } from "./keys/private-key.ts";
 
 /** An API key signed with HmacSHA256: its AccessKeyId and secret. */
@@ -33,13 +34,6 @@ export type Credentials = HmacCredentials | Ed25519Credentials;
 export type ValidCredentials =
   | { readonly method: "HmacSHA256"; readonly accessKey: string; readonly secretKey: string }
   | { readonly method: "Ed25519"; readonly accessKey: string; readonly privateKey: Ed25519PrivateKey };
-
-/** What a value is, never what it holds: `undefined` and `null` by name, else its type ("a number"). */
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
 
 /**
  * Reads one field; a getter or Proxy trap that throws is an input error. What it threw is not

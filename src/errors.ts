@@ -122,7 +122,7 @@ const MAX_CAUSE_DEPTH = 8;
  * The first string `code` along a cause chain (`error.code`, `error.cause.code`, …), e.g.
  * `ECONNREFUSED` from undici's `TypeError: fetch failed` whose cause holds the socket error.
  */
-export function causeCode(cause: unknown): string | undefined {
+function causeCode(cause: unknown): string | undefined {
   let current = cause;
   for (let depth = 0; depth < MAX_CAUSE_DEPTH; depth++) {
     if (typeof current !== "object" || current === null) return undefined;

@@ -32,29 +32,74 @@ function show(value: unknown): string {
   return JSON.stringify(cut);
 }
 
-/** What a value is, never what it holds: `undefined` and `null` by name, else its type ("a number"). */
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+/**
+ * Whether `value` is a finite number from `min` to `max`, and a whole one when `integer`: the
+ * one range check of every numeric option (each caller says in its own words what to pass).
+ */
+export function isNumberInRange(value: unknown, min: number, max: number, integer: boolean): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= min && value <= max &&
+    (!integer || Number.isInteger(value));
 }
 
-/** What was passed instead of an array of ids: "a Set", "a Map", "an object" (an array-like). */
-function describeList(value: unknown): string {
-  if (typeof value !== "object" || value === null) return describe(value);
+/** What {@link describe} may show of a value besides its kind; by default nothing. */
+export interface DescribeOptions {
+  /** Shows a string quoted, cut at this many characters, instead of "a string". */
+  readonly quoteStrings?: number;
+  /** Shows numbers, booleans, `undefined` and functions as they print (`NaN`, `-1`), not "a number". */
+  readonly printPrimitives?: boolean;
+  /** Names `""` "an empty string". */
+  readonly emptyString?: boolean;
+  /** Names an object that is not a plain one by its tag: "a Map", "a Uint8Array". */
+  readonly objectTag?: boolean;
+}
+
+/**
+ * What a value is for an error message, never what it holds unless `options` say so: `undefined`
+ * and `null` by name, else its kind ("a number", "an array", "an object").
+ */
+export function describe(value: unknown, options: DescribeOptions = {}): string {
+  if (value === null) return "null";
+  if (typeof value === "string") {
+    const max = options.quoteStrings;
+    if (max !== undefined) return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+    return value === "" && options.emptyString ? "an empty string" : "a string";
+  }
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return options.objectTag ? objectKind(value) : "an object";
+  if (options.printPrimitives) return String(value);
+  return value === undefined ? "undefined" : `a ${typeof value}`;
+}
+
+/** "an object" for a plain object, else its tag: "a Map", "a Uint8Array". */
+function objectKind(value: object): string {
   let type = "Object";
   try {
     type = Object.prototype.toString.call(value).slice(8, -1);
   } catch {
     // A Proxy whose traps throw: "an object" says enough.
   }
-  const hint = " (pass a real array: Array.from(yourIds))";
-  return type === "Object" ? `an object${hint}` : `a ${type}${hint}`;
+  return type === "Object" ? "an object" : `a ${type}`;
+}
+
+/** What was passed instead of an array of ids: "a Set", "a Map", "an object" (an array-like). */
+function describeList(value: unknown): string {
+  if (typeof value !== "object" || value === null) return describe(value);
+  return `${objectKind(value)} (pass a real array: Array.from(yourIds))`;
+}
+
+/**
+ * The digits of an HTX id (an order id, an account id): a string of 1 to 32 digits with no
+ * leading zero, or a positive bigint; `undefined` for anything else.
+ */
+export function idDigits(value: unknown): string | undefined {
+  if (typeof value === "bigint") return value > 0n ? value.toString() : undefined;
+  return typeof value === "string" && ORDER_ID.test(value) ? value : undefined;
 }
 
 function orderId(value: unknown, index: number): string {
+  const digits = idDigits(value);
+  if (digits !== undefined) return digits;
   if (typeof value === "bigint") {
-    if (value > 0n) return value.toString();
     throw new HtxInputError(`orderIds[${index}] is ${value}n: order ids are positive integers.`);
   }
   if (typeof value === "number") {
@@ -66,13 +111,10 @@ function orderId(value: unknown, index: number): string {
   if (typeof value !== "string") {
     throw new HtxInputError(`orderIds[${index}] is ${describe(value)}: expected a string of digits.`);
   }
-  if (!ORDER_ID.test(value)) {
-    throw new HtxInputError(
-      `orderIds[${index}] ${show(value)} is not an order id: expected 1 to 32 digits with no ` +
-        `leading zero, no spaces or signs.`,
-    );
-  }
-  return value;
+  throw new HtxInputError(
+    `orderIds[${index}] ${show(value)} is not an order id: expected 1 to 32 digits with no ` +
+      `leading zero, no spaces or signs.`,
+  );
 }
 
 function clientOrderId(value: unknown, index: number): string {
@@ -103,21 +145,44 @@ function readField(from: object, key: PropertyKey, shown: string): unknown {
   }
 }
 
+/** What {@link uniqueEntries} says about a list's problems, in the words of its entries. */
+export interface ListWording {
+  /** What the entries are, plural: "ids", "symbols". */
+  readonly entries: string;
+  /** After "`field` is empty: ", what to do. */
+  readonly whenEmpty: string;
+  /** After "`field[i]` is a hole (a sparse array): ", what to do, given the list's length. */
+  readonly atHole: (length: number) => string;
+}
+
+const ID_WORDING: ListWording = {
+  entries: "ids",
+  whenEmpty: "pass at least one id (HTX refuses an empty list).",
+  atHole: (length) => `pass an id at every position, ${length} in all.`,
+};
+
 /**
- * The ids of a list, checked one position at a time, each read once. A hole (`["1", , "2"]`,
- * or a `length` beyond the last element) is refused like an explicit `undefined`: the caller
- * meant an id there. The loop stops at the first hole, and an array of n elements has its
- * first hole at index n at the latest: so `length` 2^32 − 1 with one element is refused at
- * index 1, with nothing allocated or looped over for the rest. (Only a Proxy that claims an
- * element at every index runs as long as it claims, as that many real ids would.)
+ * The entries of a non-empty list, checked one position at a time, each read once, without
+ * duplicates in first-seen order. A hole (`["1", , "2"]`, or a `length` beyond the last
+ * element) is refused like an explicit `undefined`: the caller meant an entry there. The loop
+ * stops at the first hole, and an array of n elements has its first hole at index n at the
+ * latest: so `length` 2^32 − 1 with one element is refused at index 1, with nothing allocated
+ * or looped over for the rest. (Only a Proxy that claims an element at every index runs as
+ * long as it claims, as that many real entries would.)
+ * @param check returns an entry's text, or throws the `HtxInputError` that says what is wrong.
  */
-function checkedIds(list: readonly unknown[], field: string, check: (value: unknown, index: number) => string) {
+export function uniqueEntries(
+  list: readonly unknown[],
+  field: string,
+  check: (value: unknown, index: number) => string,
+  wording: ListWording = ID_WORDING,
+): string[] {
   const length = readField(list, "length", `${field}.length`);
   if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0) {
-    throw new HtxInputError(`${field} must be an array of ids, its length is ${describe(length)}.`);
+    throw new HtxInputError(`${field} must be an array of ${wording.entries}, its length is ${describe(length)}.`);
   }
-  if (length === 0) throw new HtxInputError(`${field} is empty: pass at least one id (HTX refuses an empty list).`);
-  const ids = new Set<string>();
+  if (length === 0) throw new HtxInputError(`${field} is empty: ${wording.whenEmpty}`);
+  const entries = new Set<string>();
   for (let index = 0; index < length; index++) {
     let present: boolean;
     try {
@@ -125,14 +190,10 @@ function checkedIds(list: readonly unknown[], field: string, check: (value: unkn
     } catch {
       throw new HtxInputError(`${field}[${index}] could not be read: checking it threw.`);
     }
-    if (!present) {
-      throw new HtxInputError(
-        `${field}[${index}] is a hole (a sparse array): pass an id at every position, ${length} in all.`,
-      );
-    }
-    ids.add(check(readField(list, index, `${field}[${index}]`), index));
+    if (!present) throw new HtxInputError(`${field}[${index}] is a hole (a sparse array): ${wording.atHole(length)}`);
+    entries.add(check(readField(list, index, `${field}[${index}]`), index));
   }
-  return [...ids];
+  return [...entries];
 }
 
 /**
@@ -160,7 +221,7 @@ export function normalizeIds(input: unknown): NormalizedIds {
   if (!Array.isArray(list)) {
     throw new HtxInputError(`${field} must be an array of ids, got ${describeList(list)}.`);
   }
-  return { kind, ids: checkedIds(list, field, kind === "order" ? orderId : clientOrderId) };
+  return { kind, ids: uniqueEntries(list, field, kind === "order" ? orderId : clientOrderId) };
 }
 
 /** @returns epoch milliseconds. @throws {HtxInputError} for an invalid date or non-finite number. */

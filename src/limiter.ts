@@ -8,6 +8,8 @@
  * trip per window.
  */
 import { HtxAbortError, HtxInputError } from "./errors.ts";
+import { isNumberInRange } from "./input.ts";
+import { MAX_TIMER_MS } from "./cancel/timers.ts";
 
 /** Tells the limiter that the request's answer (or its failure) has arrived. */
 export type ReleaseSlot = () => void;
@@ -63,6 +65,20 @@ interface Waiter {
   onAbort?: () => void;
 }
 
+/** The window of a limiter built without options: HTX's batch-cancel window, 2 s. */
+export const DEFAULT_INTERVAL_MS = 2000;
+/** How long an unreleased slot is held at most by default (at least a window). */
+export const DEFAULT_MAX_HOLD_MS = 30_000;
+/** The fields of {@link SlidingWindowOptions}, for checking an options object. */
+export const WINDOW_FIELDS: readonly (keyof SlidingWindowOptions)[] = [
+  "limit",
+  "intervalMs",
+  "marginMs",
+  "maxHoldMs",
+  "now",
+  "restore",
+];
+
 /** In-memory limiter: at most `limit` slots busy, each from its grant to a window after its answer. */
 export class SlidingWindowLimiter implements RateLimiter {
   /** Requests per window. */
@@ -89,10 +105,10 @@ export class SlidingWindowLimiter implements RateLimiter {
     }
     const owner = "SlidingWindowLimiter";
     this.limit = checkedNumber(owner, "limit", options.limit ?? 50, 1, { integer: true });
-    this.intervalMs = checkedNumber(owner, "intervalMs", options.intervalMs ?? 2000, 1);
+    this.intervalMs = checkedNumber(owner, "intervalMs", options.intervalMs ?? DEFAULT_INTERVAL_MS, 1);
     this.marginMs = checkedNumber(owner, "marginMs", options.marginMs ?? 10, 0);
     // At least a window: a slot freed sooner would not have held its window.
-    const maxHoldMs = options.maxHoldMs ?? Math.max(30_000, this.intervalMs);
+    const maxHoldMs = options.maxHoldMs ?? Math.max(DEFAULT_MAX_HOLD_MS, this.intervalMs);
     this.maxHoldMs = checkedNumber(owner, "maxHoldMs (at least intervalMs)", maxHoldMs, this.intervalMs);
     if (options.now !== undefined && typeof options.now !== "function") {
       throw new HtxInputError("SlidingWindowLimiter: now must be a function returning ms, e.g. () => Date.now().");
@@ -178,9 +194,6 @@ export class SlidingWindowLimiter implements RateLimiter {
   }
 }
 
-/** The longest delay `setTimeout` honours (2^31 − 1 ms); longer ones fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * `value` if it is a finite number from `min` to 2^31 − 1 (the longest timer; a whole number if
  * asked), else an {@link HtxInputError} that names `owner` and `name` and says what to pass.
@@ -192,10 +205,7 @@ export function checkedNumber(
   min: number,
   { integer = false } = {},
 ): number {
-  if (
-    typeof value !== "number" || !Number.isFinite(value) || value < min || value > MAX_TIMER_MS ||
-    (integer && !Number.isInteger(value))
-  ) {
+  if (!isNumberInRange(value, min, MAX_TIMER_MS, integer)) {
     const kind = integer ? "a whole number" : "a number of ms";
     throw new HtxInputError(
       `${owner}: ${name} must be ${kind} from ${min} to ${MAX_TIMER_MS}; got ${describe(value)}.`,

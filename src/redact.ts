@@ -71,8 +71,11 @@ function secretsPattern(secrets: readonly string[]): RegExp | undefined {
   return patterns.length === 0 ? undefined : new RegExp(patterns.join("|"), "g");
 }
 
-/** A function that redacts text for one set of secrets; the pattern is built once. */
-function redactorFor(secrets: readonly string[]): (text: string) => string {
+/**
+ * A function that redacts text as {@link redactText} does, for one set of secrets: the pattern
+ * is built once, here, so build one per set of secrets and keep it.
+ */
+export function redactorFor(secrets: readonly string[]): (text: string) => string {
   const pattern = secretsPattern(secrets);
   return (text) => {
     const out = text.replace(SIGNED_PARAM, `$1$2${REDACTED}`);

@@ -49,6 +49,11 @@ export interface AnswerContext {
    * secret, Ed25519 key forms); read only when text is shown.
    */
   readonly secrets?: readonly string[];
+  /**
+   * Redacts `secrets` and signed parameters from a text, built once per answer (see `redactorFor`
+   * in src/redact.ts); read only when text is shown. Without it, one is built from `secrets`.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 const RATE_LIMIT_CODES = new Set(["base-request-exceed-frequency-limit", "api-request-limit"]);

@@ -99,6 +99,35 @@ function encodeBase64Param(base64: string): string {
   return base64.replace(/[+/=]/g, (c) => BASE64_ESCAPES[c]!);
 }
 
+/** Where a request goes, for {@link signQuery}: `host` exactly as the request goes to it (port included). */
+export interface QueryTarget {
+  /** HTTP method, e.g. `"GET"`. */
+  method: string;
+  /** The scheme and host the URL starts with, e.g. `https://api.huobi.pro`. */
+  origin: string;
+  /** The host signed. */
+  host: string;
+  /** The path, e.g. `/v1/order/openOrders`. */
+  path: string;
+  /** The request's own query parameters (not the four of {@link authParams}). */
+  params: Iterable<readonly [string, string]>;
+}
+
+/**
+ * Signs one request whose query has parameters of its own: the signed URL, and the signature
+ * (for the caller to redact). Throws whatever `key.sign` throws.
+ */
+export async function signQuery(
+  key: SigningKey,
+  target: QueryTarget,
+  accessKey: string,
+  epochMs: number,
+): Promise<{ url: string; signature: string }> {
+  const query = canonicalQuery([...target.params, ...authParams(accessKey, epochMs, key.method)]);
+  const signature = await key.sign(preSignedText(target.method, target.host, target.path, query));
+  return { url: `${target.origin}${target.path}?${query}&Signature=${encodeBase64Param(signature)}`, signature };
+}
+
 /** What {@link signUrl} signs, and when. */
 export interface SignUrlRequest {
   /** HTTP method, e.g. `"POST"`. */
@@ -141,10 +170,8 @@ export async function signUrl(options: SignUrlOptions): Promise<string> {
   const credentials = validateCredentials(options);
   const epochMs = validateTimestamp(timestamp);
   const key = createSigningKey(credentials, { hmac });
-  const target = new URL(url);
-  const params = [...target.searchParams].filter(([name]) => name !== "Signature");
-  const query = canonicalQuery([...params, ...authParams(credentials.accessKey, epochMs, key.method)]);
-  const text = preSignedText(method, target.host, target.pathname, query);
-  const signature = await key.sign(text);
-  return `${target.origin}${target.pathname}?${query}&Signature=${encodeBase64Param(signature)}`;
+  const { origin, host, pathname, searchParams } = new URL(url);
+  const params = [...searchParams].filter(([name]) => name !== "Signature");
+  const signed = await signQuery(key, { method, origin, host, path: pathname, params }, credentials.accessKey, epochMs);
+  return signed.url;
 }

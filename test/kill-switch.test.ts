@@ -115,6 +115,50 @@ describe("cancelAllOpen: the whole book", () => {
     expect(sim.stats.byEndpoint.accounts.requests).toBe(1);
   });
 
+  it("looks the spot account up once for concurrent first calls", async () => {
+    const { sim, htx } = setup({ orders: openOrders(3) });
+    const [listed, cancelled] = await Promise.all([htx.listOpenOrders(), htx.cancelAllOpen()]);
+    expect(listed.accountId).toBe(cancelled.accountId);
+    expect(sim.stats.byEndpoint.accounts.requests).toBe(1);
+  });
+
+  it("looks the spot account up again after a shared lookup failed", async () => {
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: openOrders(1) });
+    let accountLookups = 0;
+    const stub = recordingFetch((request) => {
+      if (new URL(request.url).pathname === "/v1/account/accounts" && ++accountLookups === 1) {
+        return new Response("down", { status: 403 });
+      }
+      return sim.fetch(request);
+    });
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: { limit: 0 } });
+    const first = await Promise.allSettled([htx.listOpenOrders(), htx.listOpenOrders()]);
+    expect(first.map((settled) => settled.status)).toEqual(["rejected", "rejected"]);
+    expect(accountLookups).toBe(1);
+    expect((await htx.listOpenOrders()).orders).toHaveLength(1);
+    expect(accountLookups).toBe(2);
+  });
+
+  it("a caller sharing a lookup that another caller's abort ended looks the account up itself", async () => {
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: openOrders(1) });
+    const stop = new AbortController();
+    let accountLookups = 0;
+    const stub = recordingFetch((request) => {
+      if (new URL(request.url).pathname === "/v1/account/accounts" && ++accountLookups === 1) {
+        stop.abort(); // the first caller gives up while its lookup is in flight
+      }
+      return sim.fetch(request);
+    });
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const [aborted, other] = await Promise.allSettled([
+      htx.listOpenOrders(undefined, { signal: stop.signal }),
+      htx.listOpenOrders(),
+    ]);
+    expect(aborted.status).toBe("rejected");
+    expect(other.status === "fulfilled" && other.value.orders).toHaveLength(1);
+    expect(accountLookups).toBe(2);
+  });
+
   it("succeeds with nothing to cancel: an empty book is confirmed empty at once", async () => {
     const { sim, htx } = setup();
     const result = await htx.cancelAllOpen();
@@ -514,6 +558,7 @@ describe("cancelAllOpen: bad input is refused before anything is sent", () => {
     [{ symbols: ["BTCUSDT"] }, /symbols\[0\] "BTCUSDT" is not an HTX symbol.*try "btcusdt"/],
     [{ symbols: ["btc/usdt"] }, /symbols\[0\] "btc\/usdt" is not an HTX symbol/],
     [{ symbols: "btcusdt" }, /symbols must be an array/],
+    [{ symbols: { 0: "btcusdt" } }, /symbols must be an array of symbols, got an object\.$/],
     // deno-lint-ignore no-sparse-arrays
     [{ symbols: ["btcusdt", , "ethusdt"] }, /symbols\[1\] is a hole/],
     [{ symbols: [42] }, /symbols\[0\] a number is not an HTX symbol/],

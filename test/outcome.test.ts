@@ -12,6 +12,7 @@ import {
   type HtxClientSettings,
   HtxError,
   HtxHttpError,
+  HtxInputError,
   HtxNetworkError,
   HtxResponseError,
   HtxTimeoutError,
@@ -199,45 +200,49 @@ describe("HtxNetworkError keeps the cause's code", () => {
   });
 });
 
-describe("mayHaveBeenApplied(error): the rule, one error at a time", () => {
+describe("mayHaveBeenApplied(failure): the rule, one failed attempt at a time", () => {
   const network = (code?: string) =>
     new HtxNetworkError("x", { cause: code === undefined ? new Error("x") : Object.assign(new Error("x"), { code }) });
   const api = (errCode: string, errMsg = "") =>
     new HtxApiError("x", { errCode, errMsg, httpStatus: 200, retryable: false });
   const http = (status: number) => new HtxHttpError("x", { status, bodySnippet: "", retryable: false });
+  const sent = (error: HtxError) => ({ error, sent: true });
+  const notSent = (error: HtxError) => ({ error, sent: false });
 
   it.each([
-    ["an abort before sending", new HtxAbortError("x"), false],
-    ["a limiter, HMAC or clock failure before sending", new HtxError("x", false), false],
-    ["api-signature-not-valid", api("api-signature-not-valid"), false],
-    ["login-required", api("login-required"), false],
-    ["invalid-parameter (a bad parameter)", api("invalid-parameter", "bad"), false],
-    ["invalid-parameter: request limit", api("invalid-parameter", "invalid request limit"), false],
-    ["base-request-exceed-frequency-limit", api("base-request-exceed-frequency-limit"), false],
-    ["validation-format-error", api("validation-format-error"), false],
-    ["base-system-error", api("base-system-error"), true],
-    ["gateway timeout envelope", api("timeout"), true],
-    ["an unknown err-code", api("something-new"), true],
-    ["HTTP 302", http(302), false],
-    ["an opaque redirect (status 0)", http(0), false],
-    ["HTTP 403", http(403), false],
-    ["HTTP 429", http(429), false],
-    ["HTTP 500", http(500), true],
-    ["HTTP 503", http(503), true],
-    ["ECONNREFUSED", network("ECONNREFUSED"), false],
-    ["ENOTFOUND", network("ENOTFOUND"), false],
-    ["EAI_AGAIN", network("EAI_AGAIN"), false],
-    ["UND_ERR_CONNECT_TIMEOUT", network("UND_ERR_CONNECT_TIMEOUT"), false],
-    ["CERT_HAS_EXPIRED", network("CERT_HAS_EXPIRED"), false],
-    ["DEPTH_ZERO_SELF_SIGNED_CERT", network("DEPTH_ZERO_SELF_SIGNED_CERT"), false],
-    ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", network("UNABLE_TO_VERIFY_LEAF_SIGNATURE"), false],
-    ["ECONNRESET", network("ECONNRESET"), true],
-    ["UND_ERR_SOCKET", network("UND_ERR_SOCKET"), true],
-    ["a network error without a code", network(), true],
-    ["a timeout", new HtxTimeoutError("x", 10), true],
-    ["an unreadable answer", new HtxResponseError("x", { status: 200, bodySnippet: "", retryable: true }), true],
-  ])("%s → %s", (_, error, expected) => {
-    expect(mayHaveBeenApplied(error)).toBe(expected);
+    ["an abort before sending", notSent(new HtxAbortError("x")), false],
+    ["a limiter, HMAC or clock failure before sending", notSent(new HtxError("x", false)), false],
+    ["a refused input before sending", notSent(new HtxInputError("x")), false],
+    ["whatever the error, when the request was never sent", notSent(new HtxTimeoutError("x", 10)), false],
+    ["api-signature-not-valid", sent(api("api-signature-not-valid")), false],
+    ["login-required", sent(api("login-required")), false],
+    ["invalid-parameter (a bad parameter)", sent(api("invalid-parameter", "bad")), false],
+    ["invalid-parameter: request limit", sent(api("invalid-parameter", "invalid request limit")), false],
+    ["base-request-exceed-frequency-limit", sent(api("base-request-exceed-frequency-limit")), false],
+    ["validation-format-error", sent(api("validation-format-error")), false],
+    ["base-system-error", sent(api("base-system-error")), true],
+    ["gateway timeout envelope", sent(api("timeout")), true],
+    ["an unknown err-code", sent(api("something-new")), true],
+    ["HTTP 302", sent(http(302)), false],
+    ["an opaque redirect (status 0)", sent(http(0)), false],
+    ["HTTP 403", sent(http(403)), false],
+    ["HTTP 429", sent(http(429)), false],
+    ["HTTP 500", sent(http(500)), true],
+    ["HTTP 503", sent(http(503)), true],
+    ["ECONNREFUSED", sent(network("ECONNREFUSED")), false],
+    ["ENOTFOUND", sent(network("ENOTFOUND")), false],
+    ["EAI_AGAIN", sent(network("EAI_AGAIN")), false],
+    ["UND_ERR_CONNECT_TIMEOUT", sent(network("UND_ERR_CONNECT_TIMEOUT")), false],
+    ["CERT_HAS_EXPIRED", sent(network("CERT_HAS_EXPIRED")), false],
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", sent(network("DEPTH_ZERO_SELF_SIGNED_CERT")), false],
+    ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", sent(network("UNABLE_TO_VERIFY_LEAF_SIGNATURE")), false],
+    ["ECONNRESET", sent(network("ECONNRESET")), true],
+    ["UND_ERR_SOCKET", sent(network("UND_ERR_SOCKET")), true],
+    ["a network error without a code", sent(network()), true],
+    ["a timeout", sent(new HtxTimeoutError("x", 10)), true],
+    ["an unreadable answer", sent(new HtxResponseError("x", { status: 200, bodySnippet: "", retryable: true })), true],
+  ])("%s → %s", (_, failure, expected) => {
+    expect(mayHaveBeenApplied(failure)).toBe(expected);
   });
 });
 

@@ -5,6 +5,7 @@
  * uses loads on first use: the answer reader with valibot (its import starts with the first
  * request), noble, and the kill switch with its listings.
  */
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { bundleSize } from "../bench/bundle-size.mjs";
 
@@ -29,5 +30,39 @@ describe("the bundle of import { HtxClient }", () => {
     expect(initial.gzip).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
     // The on-demand chunks exist: what was moved out is loaded later, not lost.
     expect(total.gzip).toBeGreaterThan(initial.gzip);
+  }, 30_000);
+});
+
+/**
+ * The modules an import loads before tree-shaking, as Node and Deno load the published files:
+ * the static import graph from `entry` (dynamic `import()`s are not followed).
+ */
+async function staticImportGraph(entry: string): Promise<string[]> {
+  const { metafile } = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const reached = new Set<string>();
+  for (const pending = [entry.replace(/^\.\//, "")]; pending.length > 0;) {
+    const path = pending.pop()!;
+    if (reached.has(path)) continue;
+    reached.add(path);
+    for (const link of metafile.inputs[path]?.imports ?? []) {
+      if (link.kind === "import-statement") pending.push(link.path);
+    }
+  }
+  return [...reached];
+}
+
+describe("the import of htx-batch-cancel/testing", () => {
+  it("does not load valibot or the schemas: the simulator names order states from src/order-states.ts", async () => {
+    const loaded = await staticImportGraph("./src/testing/mod.ts");
+    expect(loaded).toContain("src/order-states.ts");
+    expect(loaded.filter((name) => /valibot|(^|\/)schemas(\.ts|\/)/.test(name))).toEqual([]);
   }, 30_000);
 });

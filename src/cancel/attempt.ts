@@ -16,7 +16,7 @@ import {
 import type { NormalizedIds } from "../input.ts";
 import type { RateLimiter, ReleaseSlot } from "../limiter.ts";
 import type { ServerClock } from "../clock.ts";
-import { redactCause, redactUrl } from "../redact.ts";
+import { redactCause, redactorFor, redactUrl } from "../redact.ts";
 import { batchCancelInit } from "../request.ts";
 import {
   type AnswerContext,
@@ -44,21 +44,27 @@ export interface AttemptSetup {
   limiter: RateLimiter | undefined;
   /** Per request, from send to the end of the answer. */
   timeoutMs: number;
-  /** The AccessKeyId, redacted from whatever a request's error shows. */
+  /** The AccessKeyId, signed into each request. */
   accessKey: string;
-  /** The key's own secrets in every form (HMAC secret, Ed25519 key), redacted likewise. */
-  redactables: readonly string[];
   /**
-   * Told each attempt's ids and result, e.g. for the kill switch to remember across its passes
-   * which ids an attempt may have cancelled behind a lost answer.
+   * What every error of this client redacts: the AccessKeyId and the key's own secrets in every
+   * form (HMAC secret, Ed25519 key); built once per client.
    */
-  onAttempt?: (ids: readonly string[], result: AttemptResult) => void;
+  secrets: readonly string[];
 }
 
-/** What one attempt came to: HTX's answer, or the error that stopped it, and the clock it was signed by. */
+/** How an attempt failed: its error, and whether the request was sent (handed to fetch) first. */
+export interface AttemptFailure {
+  /** Why the attempt failed. */
+  error: HtxError;
+  /** `false` when the attempt stopped before sending: an abort, or a limiter, HMAC or clock failure. */
+  sent: boolean;
+}
+
+/** What one attempt came to: HTX's answer, or how it failed, and the clock it was signed by. */
 export type AttemptResult =
   & { generation: number }
-  & ({ answer: BatchCancelAnswer; error?: undefined } | { answer?: undefined; error: HtxError });
+  & ({ answer: BatchCancelAnswer; error?: undefined; sent: true } | ({ answer?: undefined } & AttemptFailure));
 
 /** A request that waited longer than this for its slot is signed again, with a fresh timestamp. */
 const RESIGN_AFTER_MS = 5_000;
@@ -73,14 +79,8 @@ export async function attemptOnce(
   ids: NormalizedIds,
   signal: AbortSignal,
 ): Promise<AttemptResult> {
-  const result = await attempt(setup, ids, signal);
-  setup.onAttempt?.(ids.ids, result);
-  return result;
-}
-
-async function attempt(setup: AttemptSetup, ids: NormalizedIds, signal: AbortSignal): Promise<AttemptResult> {
   const { clock } = setup;
-  const secrets = [setup.accessKey, ...setup.redactables];
+  const { secrets } = setup;
   const generation = clock.generation;
   let url: string;
   let release: ReleaseSlot | undefined;
@@ -96,12 +96,12 @@ async function attempt(setup: AttemptSetup, ids: NormalizedIds, signal: AbortSig
     }
   } catch (reason) {
     release?.();
-    return { generation, error: notSentError(reason, signal, secrets) };
+    return { generation, error: notSentError(reason, signal, secrets), sent: false };
   }
   try {
-    return { generation, answer: await send(setup, url, ids, secrets) };
+    return { generation, answer: await send(setup, url, ids, secrets), sent: true };
   } catch (error) {
-    return { generation, error: error as HtxError };
+    return { generation, error: error as HtxError, sent: true };
   } finally {
     // The request reached HTX, if at all, before its answer came back: count from now.
     release?.();
@@ -122,19 +122,29 @@ function notSentError(reason: unknown, signal: AbortSignal, secrets: readonly st
   });
 }
 
-/** The request and the values to redact from its errors, both computed only if an error needs them. */
+/**
+ * The request, the values to redact from its errors and their redactor, each computed only if
+ * an error needs it.
+ */
 function answerContext(url: string, keySecrets: readonly string[]): AnswerContext {
   let request: RedactedRequest | undefined;
   let secrets: readonly string[] | undefined;
+  let redact: ((text: string) => string) | undefined;
+  const secretsOf = () => {
+    const at = url.lastIndexOf(SIGNATURE_PARAM);
+    return (secrets ??= at < 0
+      ? keySecrets
+      : [...keySecrets, decodeURIComponent(url.slice(at + SIGNATURE_PARAM.length))]);
+  };
   return {
     get request() {
       return (request ??= { method: "POST", url: redactUrl(url) });
     },
     get secrets() {
-      const at = url.lastIndexOf(SIGNATURE_PARAM);
-      return (secrets ??= at < 0
-        ? keySecrets
-        : [...keySecrets, decodeURIComponent(url.slice(at + SIGNATURE_PARAM.length))]);
+      return secretsOf();
+    },
+    get redact() {
+      return (redact ??= redactorFor(secretsOf()));
     },
   };
 }
@@ -249,13 +259,13 @@ export function isKeyRefusal(error: HtxError): boolean {
 }
 
 /**
- * Whether the attempt that ended in `error` may have reached HTX and had its cancels applied.
- * `false` only when it certainly changed nothing: not sent (abort, a limiter, HMAC or clock
- * failure), a connection that never opened, an HTTP 3xx/4xx, or an envelope refusing the whole
- * request. When unsure, `true`.
+ * Whether a failed attempt may have reached HTX and had its cancels applied. `false` only when
+ * it certainly changed nothing: not sent (abort, a limiter, HMAC or clock failure), a
+ * connection that never opened, an HTTP 3xx/4xx, or an envelope refusing the whole request.
+ * When unsure, `true`.
  */
-export function mayHaveBeenApplied(error: HtxError): boolean {
-  if (error instanceof HtxAbortError || error.name === "HtxError" || error.name === "HtxInputError") return false;
+export function mayHaveBeenApplied({ error, sent }: AttemptFailure): boolean {
+  if (!sent) return false;
   if (error instanceof HtxApiError) {
     return !(REFUSED_AS_A_WHOLE.has(error.errCode) || isRateLimitAnswer(error.errCode, error.errMsg));
   }

@@ -4,10 +4,10 @@
  * attempt that carried the id may have been applied, so that a refusal found by a retry is
  * never passed off as "closed before this call".
  */
-import { HtxAbortError, type HtxError, HtxResponseError } from "../errors.ts";
+import { type HtxError, HtxResponseError } from "../errors.ts";
 import { MAX_IDS_PER_REQUEST, type NormalizedIds } from "../input.ts";
 import { type BatchCancelAnswer, type FailedCancel, isRateLimitError, isStaleTimestampError } from "../response.ts";
-import { attemptOnce, type AttemptSetup, mayHaveBeenApplied } from "./attempt.ts";
+import { type AttemptFailure, attemptOnce, type AttemptSetup, mayHaveBeenApplied } from "./attempt.ts";
 import { failedOutcome, type IdOutcome } from "./outcome.ts";
 import { sleep } from "./timers.ts";
 
@@ -151,19 +151,20 @@ async function cancelChunk(engine: CancelEngine, chunk: NormalizedIds, signal: A
         break; // aborted: the retry is not sent; what the earlier attempts said stands
       }
     }
-    const { answer, error, generation } = await attemptOnce(engine, { kind: chunk.kind, ids: pending }, signal);
-    if (error === undefined) {
-      pending = account(chunk.kind, pending, answer, records, settled, attempt < engine.retry.limit);
+    const result = await attemptOnce(engine, { kind: chunk.kind, ids: pending }, signal);
+    if (result.error === undefined) {
+      pending = account(chunk.kind, pending, result.answer, records, settled, attempt < engine.retry.limit);
       lastError = undefined;
       continue;
     }
+    const { error, generation } = result;
     lastError = error;
-    if (isNotSent(error)) {
+    if (!result.sent) {
       // Not sent: it tells only ids that nothing else was learnt about yet.
-      recordError(pending.filter((id) => records.isBlank(id)), error, records);
+      recordError(pending.filter((id) => records.isBlank(id)), result, records);
       break;
     }
-    recordError(pending, error, records);
+    recordError(pending, result, records);
     if (isStaleTimestampError(error) && engine.syncTime && !synced) {
       synced = true;
       if (!(await engine.clock.sync(generation))) break;
@@ -176,13 +177,9 @@ async function cancelChunk(engine: CancelEngine, chunk: NormalizedIds, signal: A
   return settled;
 }
 
-/** Errors of attempts that stopped before sending: an abort, or a limiter, HMAC or clock failure. */
-function isNotSent(error: HtxError): boolean {
-  return error instanceof HtxAbortError || error.name === "HtxError";
-}
-
-function recordError(ids: readonly string[], error: HtxError, records: Records): void {
-  const applied = mayHaveBeenApplied(error);
+function recordError(ids: readonly string[], failure: AttemptFailure, records: Records): void {
+  const { error } = failure;
+  const applied = mayHaveBeenApplied(failure);
   for (const id of ids) {
     const record = records.of(id);
     record.errors.push(error);
@@ -237,7 +234,11 @@ function notMentioned(id: string, record: IdRecord): IdOutcome {
 
 function refusal(failed: FailedCancel, earlierMayHaveApplied: boolean): IdOutcome {
   const outcome = failedOutcome(failed.state, earlierMayHaveApplied);
-  return { kind: "failed", failed: outcome === failed.outcome ? failed : { ...failed, outcome } };
+  return {
+    kind: "failed",
+    failed: outcome === failed.outcome ? failed : { ...failed, outcome },
+    mayHaveBeenApplied: earlierMayHaveApplied,
+  };
 }
 
 /** An id still pending when its chunk stops: its last refusal, or its errors. */

@@ -5,9 +5,16 @@
 import { type Credentials, validateCredentials, type ValidCredentials } from "../credentials.ts";
 import { HtxInputError } from "../errors.ts";
 import type { HmacBackend } from "../hmac.ts";
-import { validateBaseUrl } from "../input.ts";
+import { describe as describeValue, isNumberInRange, validateBaseUrl } from "../input.ts";
 import { createSigningKey, type SigningKey } from "../keys.ts";
-import { type RateLimiter, SlidingWindowLimiter, type SlidingWindowOptions } from "../limiter.ts";
+import {
+  DEFAULT_INTERVAL_MS,
+  DEFAULT_MAX_HOLD_MS,
+  type RateLimiter,
+  SlidingWindowLimiter,
+  type SlidingWindowOptions,
+  WINDOW_FIELDS,
+} from "../limiter.ts";
 import { endpointRateLimit, type LimitedEndpointKey, type RateLimitOption } from "../listing/rate-limits.ts";
 import { redactCause } from "../redact.ts";
 import { BATCH_CANCEL_PATH, DEFAULT_BASE_URL } from "../request.ts";
@@ -98,27 +105,16 @@ const CLIENT_FIELDS = [
 /** A simulated API key's own fields (`DEMO_ACCOUNT`), which callers spread into the options as it is. */
 const SIMULATED_KEY_FIELDS = ["uid", "permissions", "allowedIps"];
 const RETRY_FIELDS = ["limit", "baseDelayMs", "maxDelayMs"];
-/** The options of the client's own window (`SlidingWindowOptions`). */
-const WINDOW_FIELDS = ["limit", "intervalMs", "marginMs", "maxHoldMs", "now", "restore"];
 const RUN_FIELDS = ["signal", "onProgress"];
 /** Whitespace and control characters: a key read from a file or the environment with its newline. */
 const NOT_IN_A_KEY = /[\s\p{Cc}]/u;
 
 /** More extra attempts than this is a retry storm, not a policy. */
 export const MAX_RETRIES = 100;
-const DEFAULT_INTERVAL_MS = 2000;
-const DEFAULT_MAX_HOLD_MS = 30_000;
 
+/** What a value is; numbers as they print ("NaN", "-1"), which say what is wrong with them. */
 function describe(value: unknown): string {
-  return value === null
-    ? "null"
-    : Array.isArray(value)
-    ? "an array"
-    : typeof value === "object"
-    ? "an object"
-    : typeof value === "string"
-    ? "a string"
-    : String(value);
+  return describeValue(value, { printPrimitives: true });
 }
 
 /**
@@ -145,7 +141,7 @@ export function checkFields(
 }
 
 function integerOption(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+  if (!isNumberInRange(value, min, max, true)) {
     throw new HtxInputError(`${name} must be an integer from ${min} to ${max}, got ${describe(value)}.`);
   }
   return value;
@@ -291,7 +287,7 @@ export function configureClient(options: HtxClientOptions): ClientSetup {
     limiter,
     timeoutMs,
     accessKey,
-    redactables: key.redactables(),
+    secrets,
     retry: retryPolicy(options.retry, intervalMs),
     syncTime: options.syncTime ?? true,
   };

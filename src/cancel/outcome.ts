@@ -72,7 +72,15 @@ export interface BatchCancelResult {
 /** What happened to one id, as the engine settles it. */
 export type IdOutcome =
   | { kind: "success" }
-  | { kind: "failed"; failed: FailedCancel }
+  | {
+    kind: "failed";
+    failed: FailedCancel;
+    /**
+     * Whether an earlier attempt that carried the id may have been applied (its answer was
+     * lost), whatever the refusal's outcome says: the kill switch keeps it across passes.
+     */
+    mayHaveBeenApplied: boolean;
+  }
   | { kind: "unresolved"; errors: HtxError[]; mayHaveBeenApplied: boolean };
 
 /** Puts each id, in input order, into the list its outcome says. */

@@ -1,4 +1,4 @@
-/** Timers of the engine: a deadline around one piece of work, and an abortable pause. */
+/** Timers: a deadline around one piece of work, a signal with a time limit, and an abortable pause. */
 
 /** The longest delay `setTimeout` honours (2^31−1 ms); Node fires longer ones after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -28,19 +28,54 @@ export async function withTimeout<T>(
   }
 }
 
-/** Resolves after `ms`; rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms`, or as soon as `wake` (if given) aborts; rejects with the signal's reason
+ * as soon as `signal` aborts.
+ */
+export function sleep(ms: number, signal: AbortSignal, wake?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(done, ms);
-    function done() {
+    function stop() {
+      clearTimeout(timer);
       signal.removeEventListener("abort", onAbort);
+      wake?.removeEventListener("abort", done);
+    }
+    function done() {
+      stop();
       resolve();
     }
     function onAbort() {
-      clearTimeout(timer);
+      stop();
       reject(signal.reason);
     }
     signal.addEventListener("abort", onAbort, { once: true });
+    wake?.addEventListener("abort", done, { once: true });
   });
+}
+
+/**
+ * A signal that aborts with `caller`'s reason when it aborts, or after `ms` (never for
+ * `Infinity`) with `reason()`; `timedOut` says whether the time ran out. Call `dispose()` when done.
+ */
+export function timeLimit(ms: number, caller: AbortSignal | undefined, reason: () => unknown = () => undefined) {
+  const stop = new AbortController();
+  let timedOut = false;
+  const timer = ms === Infinity ? undefined : setTimeout(() => {
+    timedOut = true;
+    stop.abort(reason());
+  }, ms);
+  const onAbort = () => stop.abort(caller!.reason);
+  if (caller?.aborted) onAbort();
+  caller?.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: stop.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    dispose() {
+      clearTimeout(timer);
+      caller?.removeEventListener("abort", onAbort);
+    },
+  };
 }

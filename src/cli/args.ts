@@ -193,7 +193,6 @@ export function parseCommand(argv: string[]): Command {
   if (v["client-ids"] && v["ids-file"] === undefined) {
     throw new UsageError("--client-ids says what --ids-file holds; use --client-order-ids for a list.");
   }
-  if (v.aws && v["base-url"] !== undefined) throw new UsageError("Give --aws or --base-url, not both.");
   const ids = v["order-ids"] !== undefined
     ? { orderIds: list(v["order-ids"]) }
     : v["client-order-ids"] !== undefined
@@ -212,6 +211,7 @@ type Values = ReturnType<
 
 /** The flags of {@link SendFlags}, checked. */
 function sendFlags(v: Values): SendFlags {
+  if (v.aws && v["base-url"] !== undefined) throw new UsageError("Give --aws or --base-url, not both.");
   return {
     baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
     privateKeyFile: v["private-key-file"],
@@ -228,7 +228,6 @@ function cancelAllCommand(v: Values): Command {
   const ids = ["order-ids", "client-order-ids", "ids-file", "client-ids"] as const;
   const mixed = ids.find((flag) => v[flag] !== undefined && v[flag] !== false);
   if (mixed) throw new UsageError(`--all-open cancels every open order: leave out --${mixed}.`);
-  if (v.aws && v["base-url"] !== undefined) throw new UsageError("Give --aws or --base-url, not both.");
   const symbols = v.symbols === undefined ? undefined : list(v.symbols);
   if (symbols?.length === 0) throw new UsageError("--symbols is empty: leave it out to cancel every symbol.");
   return {

@@ -3,13 +3,16 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import { HtxClient } from "../client.ts";
 import type { Credentials } from "../credentials.ts";
+import { validateCredentials } from "../credentials.ts";
 import { HtxError, HtxInputError } from "../errors.ts";
 import { MAX_IDS_PER_REQUEST, normalizeIds, validateBaseUrl } from "../input.ts";
+import { createSigningKey } from "../keys.ts";
 import type { ValidFilter } from "../kill-switch/options.ts";
 import { validateFilter } from "../kill-switch/validate.ts";
 import { redactUrl } from "../redact.ts";
-import { createBatchCancelRequest } from "../request.ts";
-import { type Command, HELP, idsFromText, parseCommand, UsageError } from "./args.ts";
+import { BATCH_CANCEL_PATH, batchCancelInit, DEFAULT_BASE_URL } from "../request.ts";
+import { createEndpointSigner } from "../sign.ts";
+import { type Command, HELP, idsFromText, parseCommand, type SendFlags, UsageError } from "./args.ts";
 import { cliCredentials } from "./credentials.ts";
 import { exitCode, killSwitchSummary, plural, progressReporter, type Streams, summary } from "./output.ts";
 import { VERSION } from "../version.ts";
@@ -41,19 +44,16 @@ function readIds(command: Extract<Command, { kind: "cancel" }>) {
 async function dryRun(command: Extract<Command, { kind: "cancel" }>): Promise<number> {
   const input = readIds(command);
   const { kind, ids } = normalizeIds(input);
-  const keys = credentials(true, command.privateKeyFile);
+  const keys = validateCredentials(credentials(true, command.privateKeyFile));
+  const origin = validateBaseUrl(command.baseUrl ?? DEFAULT_BASE_URL);
+  // The key is imported and the signer built once, for every chunk.
+  const sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, keys.accessKey, createSigningKey(keys));
   const chunks = Math.ceil(ids.length / MAX_IDS_PER_REQUEST);
   // Every request is signed before anything is printed: a key that cannot sign is an error alone.
   const requests: Request[] = [];
   for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
-    const chunk = ids.slice(i, i + MAX_IDS_PER_REQUEST);
-    requests.push(
-      await createBatchCancelRequest(
-        kind === "order" ? { orderIds: chunk } : { clientOrderIds: chunk },
-        keys,
-        { baseUrl: command.baseUrl },
-      ),
-    );
+    const chunk = { kind, ids: ids.slice(i, i + MAX_IDS_PER_REQUEST) };
+    requests.push(new Request(await sign(Date.now()), batchCancelInit(chunk)));
   }
   streams.out(`Dry run: ${plural(ids.length, "id")} in ${plural(chunks, "request")}; nothing is sent.\n`);
   for (const request of requests) {
@@ -70,6 +70,16 @@ function checkBaseUrl(baseUrl: string | undefined): void {
   } catch (error) {
     throw new UsageError(`--base-url: ${(error as Error).message.replace(/^baseUrl /, "")}`);
   }
+}
+
+/** The client a sending command runs on: its key, base URL, timeout and retries. */
+function clientFor(command: SendFlags): HtxClient {
+  return new HtxClient({
+    ...credentials(false, command.privateKeyFile),
+    baseUrl: command.baseUrl,
+    timeoutMs: command.timeoutMs,
+    retry: command.retries,
+  });
 }
 
 /** Ctrl-C once: stop sending and report; twice: quit now. Returns the signal and its removal. */
@@ -89,12 +99,7 @@ async function cancel(command: Extract<Command, { kind: "cancel" }>): Promise<nu
   if (command.dryRun) return dryRun(command);
   const input = readIds(command);
   normalizeIds(input); // a bad id is reported before missing credentials
-  const htx = new HtxClient({
-    ...credentials(false, command.privateKeyFile),
-    baseUrl: command.baseUrl,
-    timeoutMs: command.timeoutMs,
-    retry: command.retries,
-  });
+  const htx = clientFor(command);
   const stop = interruptible();
   const progress = progressReporter(streams, command.quiet);
   try {
@@ -129,12 +134,7 @@ async function listOnly(htx: HtxClient, filter: ValidFilter, json: boolean): Pro
 async function cancelAll(command: Extract<Command, { kind: "cancel-all" }>): Promise<number> {
   checkBaseUrl(command.baseUrl);
   const filter = validateFilter({ symbols: command.symbols, side: command.side });
-  const htx = new HtxClient({
-    ...credentials(false, command.privateKeyFile),
-    baseUrl: command.baseUrl,
-    timeoutMs: command.timeoutMs,
-    retry: command.retries,
-  });
+  const htx = clientFor(command);
   if (command.dryRun) return await listOnlyOrExit3(htx, filter, command.json);
   const stop = interruptible();
   const progress = progressReporter(streams, command.quiet);

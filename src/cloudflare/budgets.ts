@@ -4,16 +4,21 @@
  * per UID per endpoint, shared by every key of the UID).
  */
 import { HtxInputError } from "../errors.ts";
+import { DEFAULT_ENDPOINT_LIMITS } from "../listing/rate-limits.ts";
 
-/** HTX's published limits of the endpoints this module calls, per UID. */
-export const HTX_ENDPOINT_BUDGETS = {
+/** HTX's published limits of the endpoints this module calls, per UID: `DEFAULT_ENDPOINT_LIMITS` by endpoint name. */
+export const HTX_ENDPOINT_BUDGETS: {
   /** `POST /v1/order/orders/batchcancel`: 50 per 2 s. */
-  "batch-cancel": { limit: 50, intervalMs: 2000 },
+  readonly "batch-cancel": typeof DEFAULT_ENDPOINT_LIMITS.batchCancel;
   /** `GET /v1/order/openOrders`: 50 per 2 s, its own budget. */
-  "open-orders": { limit: 50, intervalMs: 2000 },
+  readonly "open-orders": typeof DEFAULT_ENDPOINT_LIMITS.openOrders;
   /** `GET /v1/account/accounts`: 100 per 2 s. */
-  "accounts": { limit: 100, intervalMs: 2000 },
-} as const;
+  readonly "accounts": typeof DEFAULT_ENDPOINT_LIMITS.accounts;
+} = {
+  "batch-cancel": DEFAULT_ENDPOINT_LIMITS.batchCancel,
+  "open-orders": DEFAULT_ENDPOINT_LIMITS.openOrders,
+  "accounts": DEFAULT_ENDPOINT_LIMITS.accounts,
+};
 
 /** An HTX endpoint with its own rate-limit budget. */
 export type HtxEndpoint = keyof typeof HTX_ENDPOINT_BUDGETS;

@@ -5,6 +5,7 @@
  */
 import { HtxAbortError, HtxInputError, HtxTimeoutError } from "../errors.ts";
 import { checkedNumber, type RateLimiter, type ReleaseSlot, SlidingWindowLimiter } from "../limiter.ts";
+import { sleep, timeLimit } from "../cancel/timers.ts";
 import { checkedEndpoint, HTX_ENDPOINT_BUDGETS, type HtxEndpoint, normalizeUid, objectName } from "./budgets.ts";
 import { type AcquireAnswer, LONG_POLL_MS, OBJECT_ORIGIN } from "./protocol.ts";
 
@@ -139,7 +140,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   }
 
   async acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
-    const wait = withDeadline(signal, this.#maxWaitMs);
+    const wait = timeLimit(this.#maxWaitMs, signal);
     try {
       return await this.#acquire(wait.signal);
     } catch (error) {
@@ -169,7 +170,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
         }
         const localAt = outage.since + this.#fallbackAfterMs;
         if (Date.now() < localAt) {
-          await sleep(localAt - Date.now(), outage.over.signal, signal); // the object may be back by then
+          await sleepUnlessWoken(localAt - Date.now(), outage.over.signal, signal); // the object may be back by then
           continue;
         }
         const release = await this.#acquireLocal(outage, signal);
@@ -282,47 +283,11 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   }
 }
 
-/** A signal that aborts with `signal` or after `ms`, and says which. */
-function withDeadline(signal: AbortSignal | undefined, ms: number) {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal?.reason);
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const state = { timedOut: false };
-  const timer = ms === Infinity ? undefined : setTimeout(() => {
-    state.timedOut = true;
-    controller.abort();
-  }, ms);
-  return {
-    signal: controller.signal,
-    get timedOut() {
-      return state.timedOut;
-    },
-    dispose() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    },
-  };
-}
-
 /** Resolves after `ms` or when `wake` aborts; rejects with HtxAbortError when `signal` aborts. */
-function sleep(ms: number, wake: AbortSignal, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const stop = () => {
-      clearTimeout(timer);
-      wake.removeEventListener("abort", done);
-      signal.removeEventListener("abort", onAbort);
-    };
-    const done = () => {
-      stop();
-      resolve();
-    };
-    const onAbort = () => {
-      stop();
-      reject(new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason }));
-    };
-    const timer = setTimeout(done, ms);
-    wake.addEventListener("abort", done, { once: true });
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+async function sleepUnlessWoken(ms: number, wake: AbortSignal, signal: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, signal, wake);
+  } catch {
+    throw new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason });
+  }
 }

@@ -5,6 +5,7 @@
  * 5280); messages say which kind was given and what to pass, and never show key material.
  */
 import { HtxInputError } from "../errors.ts";
+import { describe as describeValue } from "../input.ts";
 import { childrenOf, DER, type DerElement, DerError, oidText, readDer } from "./der.ts";
 import { decodePem, PemError } from "./pem.ts";
 import { toBase64 } from "../hmac.ts";
@@ -201,14 +202,9 @@ function isCryptoKey(value: object): value is CryptoKey {
   return typeof key.type === "string" && Array.isArray(key.usages) && typeof key.algorithm === "object";
 }
 
-/** What a value is, never what it holds. */
+/** What a value is, never what it holds: "an empty string", "a Map", "an object". */
 function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (value === "") return "an empty string";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value !== "object") return `a ${typeof value}`;
-  const type = Object.prototype.toString.call(value).slice(8, -1);
-  return type === "Object" ? "an object" : `a ${type}`;
+  return describeValue(value, { emptyString: true, objectTag: true });
 }
 
 /**

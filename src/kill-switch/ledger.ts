@@ -5,35 +5,35 @@
  * earlier pass lost its answer is "closed, possibly by this call", not "already closed".
  */
 import type { HtxError } from "../errors.ts";
-import { type AttemptResult, mayHaveBeenApplied } from "../cancel/attempt.ts";
 import { type BatchCancelResult, buildResult, failedOutcome, type IdOutcome } from "../cancel/outcome.ts";
 import type { Listing, OpenOrder } from "../listing/open-orders.ts";
 
 /** States in which an order can still be cancelled; a listing may also show `cancelling`. */
 const OPEN_STATES = new Set(["created", "submitted", "partial-filled"]);
 
-/** Whether an outcome says an attempt may have closed the order through this call (its answer was lost). */
+/**
+ * Whether an outcome says an attempt may have closed the order through this call (its answer
+ * was lost), even when a later refusal settled it as "may be open".
+ */
 function saysMayHaveApplied(outcome: IdOutcome): boolean {
-  if (outcome.kind === "unresolved") return outcome.mayHaveBeenApplied;
-  return outcome.kind === "failed" && outcome.failed.outcome === "closed-possibly-by-this-call";
+  return outcome.kind !== "success" && outcome.mayHaveBeenApplied;
 }
 
 /**
  * An id's outcome after a later pass, given what earlier passes said and whether any attempt
  * of this call that carried the id (in any pass, whatever its outcome came to) may have been applied.
  */
-export function mergeOutcome(earlier: IdOutcome | undefined, later: IdOutcome, mayHaveApplied: boolean): IdOutcome {
+function mergeOutcome(earlier: IdOutcome | undefined, later: IdOutcome, mayHaveApplied: boolean): IdOutcome {
   if (earlier?.kind === "success") return earlier; // cancel accepted in this call: that stays true
   if (later.kind === "success") return later;
+  const applied = later.mayHaveBeenApplied || mayHaveApplied;
   if (later.kind === "failed") {
-    const outcome = failedOutcome(
-      later.failed.state,
-      later.failed.outcome === "closed-possibly-by-this-call" || mayHaveApplied,
-    );
-    return outcome === later.failed.outcome ? later : { kind: "failed", failed: { ...later.failed, outcome } };
+    const outcome = failedOutcome(later.failed.state, applied);
+    const failed = outcome === later.failed.outcome ? later.failed : { ...later.failed, outcome };
+    return { kind: "failed", failed, mayHaveBeenApplied: applied };
   }
   const errors = earlier?.kind === "unresolved" ? [...earlier.errors, ...later.errors] : later.errors;
-  return { kind: "unresolved", errors, mayHaveBeenApplied: later.mayHaveBeenApplied || mayHaveApplied };
+  return { kind: "unresolved", errors, mayHaveBeenApplied: applied };
 }
 
 /** Every order seen, and each one's outcome so far. */
@@ -54,15 +54,6 @@ export class Ledger {
   get seen(): number {
     return this.#orders.size;
   }
-
-  /**
-   * Told every cancel attempt's result (the engine's `onAttempt`): remembers the ids an attempt
-   * may have cancelled, even when a later attempt's refusal settles them as "may be open".
-   */
-  readonly observe = (ids: readonly string[], result: AttemptResult): void => {
-    if (result.error === undefined || !mayHaveBeenApplied(result.error)) return;
-    for (const id of ids) this.#mayHaveApplied.add(id);
-  };
 
   /**
    * Records a listing and returns the ids to cancel now: orders listed open whose cancel was
@@ -98,9 +89,9 @@ export class Ledger {
   /** Merges one pass's outcomes into the books. */
   record(outcomes: ReadonlyMap<string, IdOutcome>): void {
     for (const [id, outcome] of outcomes) {
+      if (saysMayHaveApplied(outcome)) this.#mayHaveApplied.add(id);
       const merged = mergeOutcome(this.#outcomes.get(id), outcome, this.#mayHaveApplied.has(id));
       this.#outcomes.set(id, merged);
-      if (saysMayHaveApplied(merged)) this.#mayHaveApplied.add(id);
     }
   }
 

@@ -7,7 +7,7 @@ import { HtxAbortError, HtxError } from "../errors.ts";
 import { isKeyRefusal } from "../cancel/attempt.ts";
 import { type CancelEngine, type ProgressCallback, runCancels } from "../cancel/engine.ts";
 import type { BatchCancelResult } from "../cancel/outcome.ts";
-import { sleep } from "../cancel/timers.ts";
+import { sleep, timeLimit } from "../cancel/timers.ts";
 import type { SpotAccount } from "../listing/spot-account.ts";
 import { type Listing, listOpenOrders, type OpenOrder, type OpenOrdersQuery } from "../listing/open-orders.ts";
 import type { ListingSetup } from "../listing/signed-get.ts";
@@ -56,22 +56,6 @@ export interface CancelAllOpenResult extends BatchCancelResult {
 const FIRST_PAUSE_MS = 100;
 const MAX_PAUSE_MS = 1000;
 
-/** A signal that aborts with the caller's, or after `ms` with `reason()`. */
-function timeLimit(ms: number, caller: AbortSignal | undefined, reason: () => HtxError) {
-  const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(reason()), ms);
-  const onAbort = () => stop.abort(caller!.reason);
-  if (caller?.aborted) onAbort();
-  caller?.addEventListener("abort", onAbort, { once: true });
-  return {
-    signal: stop.signal,
-    dispose() {
-      clearTimeout(timer);
-      caller?.removeEventListener("abort", onAbort);
-    },
-  };
-}
-
 /**
  * Cancels `ids`, reporting progress over every order seen so far.
  * @returns HTX's refusal of the key, if a request of this pass got one.
@@ -86,8 +70,7 @@ async function cancelPass(
   const settledBefore = ledger.settled(new Set(ids));
   const total = ledger.seen;
   const progress: ProgressCallback = ({ done }) => onProgress?.({ done: settledBefore + done, total });
-  const engine = { ...setup.engine, onAttempt: ledger.observe };
-  const outcomes = await runCancels(engine, { kind: "order", ids }, { signal, onProgress: progress });
+  const outcomes = await runCancels(setup.engine, { kind: "order", ids }, { signal, onProgress: progress });
   ledger.record(outcomes);
   for (const outcome of outcomes.values()) {
     if (outcome.kind === "unresolved" && isKeyRefusal(outcome.errors.at(-1)!)) return outcome.errors.at(-1);

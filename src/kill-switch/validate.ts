@@ -6,6 +6,7 @@
 import { HtxInputError } from "../errors.ts";
 import { checkFields, validateRunOptions } from "../cancel/options.ts";
 import { MAX_TIMER_MS } from "../cancel/timers.ts";
+import { describe, idDigits, isNumberInRange, type ListWording, uniqueEntries } from "../input.ts";
 import {
   type CancelAllOpenFilter,
   type CancelAllOpenOptions,
@@ -18,40 +19,36 @@ const SYMBOL = /^[a-z0-9]{2,32}$/;
 const FILTER_FIELDS = ["symbols", "side", "accountId"];
 const OPTION_FIELDS = ["signal", "onProgress", "deadlineMs"];
 
+/** What a value is; a string quoted (it is a symbol, a side or an id gone wrong), cut at 40 characters. */
 function shown(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === null || value === undefined) return String(value);
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+  return describe(value, { quoteStrings: 40 });
 }
 
 function checkSymbols(symbols: unknown): string[] {
   if (!Array.isArray(symbols)) {
     throw new HtxInputError(`filter.symbols must be an array of symbols, got ${shown(symbols)}.`);
   }
-  if (symbols.length === 0) {
-    throw new HtxInputError("filter.symbols is empty: leave it out to cancel every symbol, or name at least one.");
-  }
-  const valid = new Set<string>();
-  for (let i = 0; i < symbols.length; i++) {
-    if (!(i in symbols)) {
-      throw new HtxInputError(`filter.symbols[${i}] is a hole (a sparse array): name a symbol there.`);
-    }
-    const symbol: unknown = symbols[i];
-    if (typeof symbol !== "string" || !SYMBOL.test(symbol)) {
-      const lower = typeof symbol === "string" && SYMBOL.test(symbol.toLowerCase());
-      throw new HtxInputError(
-        `filter.symbols[${i}] ${shown(symbol)} is not an HTX symbol: 2 to 32 lower-case letters and digits, ` +
-          `e.g. "btcusdt"${lower ? ` (try "${(symbol as string).toLowerCase()}")` : ""}.`,
-      );
-    }
-    valid.add(symbol);
-  }
-  return [...valid];
+  return uniqueEntries(symbols, "filter.symbols", checkSymbol, SYMBOL_WORDING);
+}
+
+const SYMBOL_WORDING: ListWording = {
+  entries: "symbols",
+  whenEmpty: "leave it out to cancel every symbol, or name at least one.",
+  atHole: () => "name a symbol there.",
+};
+
+function checkSymbol(symbol: unknown, i: number): string {
+  if (typeof symbol === "string" && SYMBOL.test(symbol)) return symbol;
+  const lower = typeof symbol === "string" && SYMBOL.test(symbol.toLowerCase());
+  throw new HtxInputError(
+    `filter.symbols[${i}] ${shown(symbol)} is not an HTX symbol: 2 to 32 lower-case letters and digits, ` +
+      `e.g. "btcusdt"${lower ? ` (try "${(symbol as string).toLowerCase()}")` : ""}.`,
+  );
 }
 
 function checkAccountId(accountId: unknown): string {
-  if (typeof accountId === "bigint" && accountId > 0n) return accountId.toString();
-  if (typeof accountId === "string" && /^[1-9][0-9]{0,31}$/.test(accountId)) return accountId;
+  const digits = idDigits(accountId);
+  if (digits !== undefined) return digits;
   const hint = typeof accountId === "number" ? " (as a string: a number may already have lost digits)" : "";
   throw new HtxInputError(`filter.accountId must be the account's id as digits${hint}, got ${shown(accountId)}.`);
 }
@@ -84,7 +81,7 @@ export function validateKillSwitchOptions(options: unknown): ValidKillSwitchOpti
   }
   checkFields("cancelAllOpen's options", options, OPTION_FIELDS);
   const { deadlineMs = DEFAULT_DEADLINE_MS, signal, onProgress } = options as CancelAllOpenOptions;
-  if (typeof deadlineMs !== "number" || !Number.isInteger(deadlineMs) || deadlineMs < 1 || deadlineMs > MAX_TIMER_MS) {
+  if (!isNumberInRange(deadlineMs, 1, MAX_TIMER_MS, true)) {
     throw new HtxInputError(
       `options.deadlineMs must be a whole number of ms from 1 to ${MAX_TIMER_MS}, got ${
         typeof deadlineMs === "number" ? String(deadlineMs) : shown(deadlineMs)

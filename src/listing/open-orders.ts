@@ -13,9 +13,9 @@ import { type ListingAnswer, readListingAnswer } from "./answer.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
 
 /** The path of the open-order listing. */
-export const OPEN_ORDERS_PATH = "/v1/order/openOrders";
+const OPEN_ORDERS_PATH = "/v1/order/openOrders";
 /** HTX's largest page. */
-export const PAGE_SIZE = 500;
+const PAGE_SIZE = 500;
 const OPEN_ORDERS_ANSWER: ListingAnswer<v.InferOutput<typeof OpenOrdersAnswerSchema>> = {
   name: "open-order listing",
   schema: OpenOrdersAnswerSchema,
@@ -87,7 +87,7 @@ function matches(entry: OpenOrderEntry, query: OpenOrdersQuery, symbol: string |
 }
 
 /** The business parameters of one page: all of them are signed. */
-export function openOrdersParams(query: OpenOrdersQuery, symbol: string | undefined, from: string | undefined) {
+function openOrdersParams(query: OpenOrdersQuery, symbol: string | undefined, from: string | undefined) {
   const params: [string, string][] = [["account-id", query.accountId]];
   if (symbol !== undefined) params.push(["symbol", symbol]);
   if (query.side !== undefined) params.push(["side", query.side]);

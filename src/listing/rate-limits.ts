@@ -6,7 +6,7 @@
  * per endpoint: `durableObjectLimiter(ns, uid, { endpoint })`).
  */
 import { HtxInputError } from "../errors.ts";
-import type { RateLimiter, SlidingWindowOptions } from "../limiter.ts";
+import { type RateLimiter, type SlidingWindowOptions, WINDOW_FIELDS } from "../limiter.ts";
 
 /** How one endpoint is limited: a window of the client's own, a shared {@link RateLimiter}, or `false`. */
 export type EndpointRateLimit = SlidingWindowOptions | RateLimiter | false;
@@ -42,15 +42,20 @@ export type RateLimitOption = EndpointRateLimit | EndpointRateLimits;
 /** The endpoints a client limits, by their key in {@link EndpointRateLimits}. */
 export type LimitedEndpointKey = keyof EndpointRateLimits;
 
-/** HTX's published limit of each endpoint, per UID, as the client's own default window. */
-export const DEFAULT_ENDPOINT_LIMITS: Record<LimitedEndpointKey, SlidingWindowOptions> = {
+/**
+ * HTX's published limit of each endpoint, per UID, as the client's own default window; the one
+ * table of them (the Durable Objects' `HTX_ENDPOINT_BUDGETS` is this one, by endpoint name).
+ */
+export const DEFAULT_ENDPOINT_LIMITS: Readonly<
+  Record<LimitedEndpointKey, Readonly<Required<Pick<SlidingWindowOptions, "limit" | "intervalMs">>>>
+> = {
   batchCancel: { limit: 50, intervalMs: 2000 },
   openOrders: { limit: 50, intervalMs: 2000 },
   accounts: { limit: 100, intervalMs: 2000 },
 };
 
 const ENDPOINT_KEYS = new Set<string>(Object.keys(DEFAULT_ENDPOINT_LIMITS));
-const WINDOW_KEYS = new Set(["limit", "intervalMs", "marginMs", "maxHoldMs", "now", "restore", "acquire"]);
+const WINDOW_KEYS = new Set<string>([...WINDOW_FIELDS, "acquire"]);
 
 /** Whether `rateLimit` is the per-endpoint form; a mix of both forms is an input error. */
 function isPerEndpoint(rateLimit: unknown): rateLimit is EndpointRateLimits {

@@ -14,9 +14,9 @@ import {
 } from "../errors.ts";
 import type { SigningKey } from "../keys.ts";
 import type { RateLimiter } from "../limiter.ts";
-import { redactCause, redactUrl } from "../redact.ts";
+import { redactCause, redactorFor, redactUrl } from "../redact.ts";
 import { type AnswerContext, isResponse, isStaleTimestampError } from "../response.ts";
-import { authParams, canonicalQuery, percentEncode, preSignedText } from "../sign.ts";
+import { signQuery } from "../sign.ts";
 import { backoffMs, type CancelEngine } from "../cancel/engine.ts";
 import { signingError } from "../cancel/signing-error.ts";
 import { takeSlot } from "../cancel/slot.ts";
@@ -37,7 +37,7 @@ export interface ListingSetup {
    * The same fetch, clock, timeout and retry policy as the cancels, and the same AccessKeyId and
    * key secrets to redact.
    */
-  engine: Pick<CancelEngine, "fetch" | "clock" | "timeoutMs" | "retry" | "syncTime" | "accessKey" | "redactables">;
+  engine: Pick<CancelEngine, "fetch" | "clock" | "timeoutMs" | "retry" | "syncTime" | "accessKey" | "secrets">;
   /** Each endpoint's limiter; absent where limiting is off. */
   limiters: Record<ListingEndpoint, RateLimiter | undefined>;
 }
@@ -52,22 +52,15 @@ export interface ListingRequest {
 /** Reads an answer into data, or throws a typed error. */
 export type AnswerReader<T> = (response: Response, ctx: AnswerContext) => Promise<T>;
 
-/** What every listing error redacts: the AccessKeyId and the key's own secrets in every form. */
-function keySecrets({ engine }: ListingSetup): string[] {
-  return [engine.accessKey, ...engine.redactables];
-}
-
 /** The signed URL of one GET at `epochMs`, and its signature (to redact). Per call only. */
 async function signGet(setup: ListingSetup, request: ListingRequest, epochMs: number) {
-  const { key } = setup;
-  const query = canonicalQuery([...request.params, ...authParams(setup.engine.accessKey, epochMs, key.method)]);
-  let signature: string;
+  const { key, origin, host } = setup;
+  const target = { method: "GET", origin, host, path: request.path, params: request.params };
   try {
-    signature = await key.sign(preSignedText("GET", setup.host, request.path, query));
+    return await signQuery(key, target, setup.engine.accessKey, epochMs);
   } catch (cause) {
-    throw signingError(cause, key.method, keySecrets(setup), "the listing", "nothing was sent");
+    throw signingError(cause, key.method, setup.engine.secrets, "the listing", "nothing was sent");
   }
-  return { url: `${setup.origin}${request.path}?${query}&Signature=${percentEncode(signature)}`, signature };
 }
 
 /** One attempt: a slot, a signature, the request within `timeoutMs`, its answer read. */
@@ -78,7 +71,7 @@ async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: An
   const release = await takeSlot(
     setup.limiters[request.endpoint],
     signal,
-    keySecrets(setup),
+    setup.engine.secrets,
     "the listing was not sent",
   )
     .catch((reason: unknown) => {
@@ -102,8 +95,15 @@ async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: An
   try {
     const { url, signature } = await signGet(setup, request, engine.clock.server(engine.clock.local()));
     const redacted: RedactedRequest = { method: "GET", url: redactUrl(url) };
-    const secrets = [...keySecrets(setup), signature];
-    const ctx: AnswerContext = { request: redacted, secrets };
+    const secrets = [...engine.secrets, signature];
+    let redact: ((text: string) => string) | undefined;
+    const ctx: AnswerContext = {
+      request: redacted,
+      secrets,
+      get redact() {
+        return (redact ??= redactorFor(secrets));
+      },
+    };
     const timedOut = () =>
       new HtxTimeoutError(`HTX did not answer the listing within ${engine.timeoutMs} ms.`, engine.timeoutMs, {
         request: redacted,
@@ -156,7 +156,7 @@ export async function signedGet<T>(
       return await getOnce(setup, request, read, signal);
     } catch (thrown) {
       const error = thrown instanceof HtxError ? thrown : new HtxError("The listing failed.", false, {
-        cause: redactCause(thrown, keySecrets(setup)),
+        cause: redactCause(thrown, setup.engine.secrets),
       });
       if (error instanceof HtxAbortError) throw error;
       if (isStaleTimestampError(error) && syncTime && !synced) {

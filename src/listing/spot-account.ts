@@ -10,7 +10,7 @@ import { type ListingAnswer, readListingAnswer } from "./answer.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
 
 /** The path of the account listing. */
-export const ACCOUNTS_PATH = "/v1/account/accounts";
+const ACCOUNTS_PATH = "/v1/account/accounts";
 const ACCOUNTS_ANSWER: ListingAnswer<v.InferOutput<typeof AccountsAnswerSchema>> = {
   name: "account listing",
   schema: AccountsAnswerSchema,
@@ -22,7 +22,7 @@ const ACCOUNTS_ANSWER: ListingAnswer<v.InferOutput<typeof AccountsAnswerSchema>>
  * @throws {HtxAccountError} when there is no spot account or it is locked.
  * @throws {HtxError} when the accounts cannot be read.
  */
-export async function findSpotAccount(setup: ListingSetup, signal: AbortSignal): Promise<string> {
+async function findSpotAccount(setup: ListingSetup, signal: AbortSignal): Promise<string> {
   const answer = await signedGet(
     setup,
     { endpoint: "accounts", path: ACCOUNTS_PATH, params: [] },
@@ -49,17 +49,43 @@ export async function findSpotAccount(setup: ListingSetup, signal: AbortSignal):
 }
 
 /**
- * The spot account id, looked up once per client: the first lookup that succeeds is kept; a
- * failed one (or one aborted by its caller's signal) is tried again by the next call.
+ * The spot account id, looked up once per client: the first lookup that succeeds is kept;
+ * concurrent first calls share one lookup; a failed one (or one aborted by its caller's
+ * signal) is tried again by the next call.
  */
 export class SpotAccount {
   #id: string | undefined;
+  /** The lookup in flight, and the signal it was started with; cleared when it fails. */
+  #lookup: { promise: Promise<string>; signal: AbortSignal } | undefined;
 
   /** @param setup How to reach HTX. */
   constructor(private readonly setup: ListingSetup) {}
 
   /** The spot account's id. */
   async id(signal: AbortSignal): Promise<string> {
-    return this.#id ??= await findSpotAccount(this.setup, signal);
+    for (;;) {
+      if (this.#id !== undefined) return this.#id;
+      const lookup = this.#lookup ?? this.#start(signal);
+      try {
+        return await lookup.promise;
+      } catch (error) {
+        // Another caller's abort ended the shared lookup: this caller's own is started afresh.
+        if (lookup.signal === signal || signal.aborted || !lookup.signal.aborted) throw error;
+      }
+    }
+  }
+
+  #start(signal: AbortSignal) {
+    const lookup = { promise: findSpotAccount(this.setup, signal), signal };
+    this.#lookup = lookup;
+    lookup.promise.then(
+      (id) => {
+        this.#id = id;
+      },
+      () => {
+        if (this.#lookup === lookup) this.#lookup = undefined;
+      },
+    );
+    return lookup;
   }
 }

@@ -39,7 +39,7 @@ export function perOrderMessage(errCode: string): string {
 }
 
 /** Bodies of the HTML pages the edge serves. */
-export const HTML_PAGES: Record<200 | 403 | 502 | 503, string> = {
+const HTML_PAGES: Record<200 | 403 | 502 | 503, string> = {
   200:
     "<!DOCTYPE html><html><head><title>HTX</title></head><body><h1>System maintenance</h1><p>We will be back soon.</p></body></html>",
   403:
@@ -58,7 +58,7 @@ export class JsonDigits {
 }
 
 /** `JSON.stringify` that writes {@link JsonDigits} as bare numbers (and skips undefined members). */
-export function jsonText(value: unknown): string {
+function jsonText(value: unknown): string {
   if (value instanceof JsonDigits) return value.digits;
   if (Array.isArray(value)) return `[${value.map(jsonText).join(",")}]`;
   if (value !== null && typeof value === "object") {

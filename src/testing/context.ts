@@ -6,7 +6,7 @@
 import { envelopeBody, jsonAnswer, MSG, type RateHeaders, setRateHeaders } from "./answers.ts";
 import type { KeyRing, Refusal } from "./auth.ts";
 import { type LimitedEndpoint, RateWindows } from "./limits.ts";
-import type { ResolvedOptions } from "./options.ts";
+import { defaultSpotAccountId, type ResolvedOptions } from "./options.ts";
 import { OrderStore } from "./store.ts";
 import type { EndpointStats, HtxSimulatorStats, SimulatedEndpoint, SimulatedUserAccount } from "./types.ts";
 
@@ -44,7 +44,7 @@ export function emptyStats(): HtxSimulatorStats {
 export function createContext(options: ResolvedOptions): SimulatorContext {
   const { now, userAccounts } = options;
   const spotAccountOf = (uid: number) =>
-    userAccounts.find((a) => a.uid === uid && a.type === "spot")?.id ?? String(10_000_000 + uid);
+    userAccounts.find((a) => a.uid === uid && a.type === "spot")?.id ?? defaultSpotAccountId(uid);
   return {
     options,
     now,

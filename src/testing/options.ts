@@ -109,10 +109,15 @@ function checkKeys(keys: readonly SimulatedAccount[]): void {
   });
 }
 
+/** The spot account id the simulator gives a UID that has no account configured. */
+export function defaultSpotAccountId(uid: number): string {
+  return String(10_000_000 + uid);
+}
+
 function userAccountsOf(options: HtxSimulatorOptions, keys: readonly SimulatedAccount[]): SimulatedUserAccount[] {
   if (options.userAccounts === undefined) {
     const uids = [...new Set(keys.map((key) => key.uid))];
-    return uids.map((uid) => ({ uid, id: String(10_000_000 + uid), type: "spot", subtype: "", state: "working" }));
+    return uids.map((uid) => ({ uid, id: defaultSpotAccountId(uid), type: "spot", subtype: "", state: "working" }));
   }
   options.userAccounts.forEach((account, i) => {
     if (!/^[1-9][0-9]*$/.test(account.id)) fail(`userAccounts[${i}].id must be a string of digits.`);

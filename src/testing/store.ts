@@ -3,14 +3,14 @@
  * cancels that settle after a delay, per-order refusals, and what a listing shows.
  */
 import { HtxInputError } from "../errors.ts";
-import { ORDER_STATES, type OrderStateName } from "../schemas.ts";
+import { ORDER_STATES, type OrderStateName } from "../order-states.ts";
 import { perOrderMessage } from "./answers.ts";
 import type { OrderRefusal, SimulatedOrder } from "./types.ts";
 
 /** HTX honours a client order id for 8 h while the order is open… */
-export const CLIENT_ID_OPEN_MS = 8 * 3600_000;
+const CLIENT_ID_OPEN_MS = 8 * 3600_000;
 /** …and for 2 h once it is final (docs/htx-notes.md, "Ids"). */
-export const CLIENT_ID_FINAL_MS = 2 * 3600_000;
+const CLIENT_ID_FINAL_MS = 2 * 3600_000;
 
 const CANCELLABLE = new Set<OrderStateName>(["created", "submitted", "partial-filled"]);
 /** Shown by listings: the open states, and `cancelling` as HTX's older docs list it. */

@@ -6,8 +6,9 @@
 import { HtxInputError } from "../../errors.ts";
 import { createHtxSimulator, DEMO_ACCOUNT } from "../simulator.ts";
 import type { CallerInfo, HtxSimulator, HtxSimulatorOptions, KeyPermission } from "../types.ts";
-import { resignPathAndQuery, type ResignTarget, type SigningCredentials } from "./resign.ts";
-import { BUILT_IN_STATE_HANDLERS, type HtxStateHandler, type HtxStateSetup } from "./states.ts";
+import type { Credentials } from "../../credentials.ts";
+import { resignPathAndQuery, type ResignTarget } from "./resign.ts";
+import { BUILT_IN_STATE_HANDLERS, type HtxStateHandler, type HtxStateSetup, isRecord } from "./states.ts";
 
 /**
  * The Ed25519 key requests the consumer signed with Ed25519 are re-signed with: HTX's published
@@ -111,10 +112,6 @@ interface Interaction {
   failure?: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /** A thrown value's message, whatever was thrown. */
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -165,7 +162,7 @@ async function credentialsFor(
   account: HtxPactAccount,
   signing: Interaction["signing"],
   signatureMethod: string | null,
-): Promise<SigningCredentials> {
+): Promise<Credentials> {
   if (signatureMethod !== "Ed25519") {
     const secretKey = signing.wrongKey ? WRONG_SECRET : account.secretKey;
     return { accessKey: signing.accessKey ?? account.accessKey, secretKey };

@@ -6,23 +6,18 @@
  * `account-id`, `symbol`, … are signed too: HTX signs the whole query,
  * https://huobiapi.github.io/docs/spot/v1/en/#authentication).
  */
-import type { PrivateKeyInput } from "../../keys/private-key.ts";
+import type { Credentials } from "../../credentials.ts";
 import { signUrl } from "../../sign.ts";
 
 /** The parameters Signature V2 adds; everything else in the query is the caller's own. */
 const AUTH_PARAMS = ["AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp", "Signature"];
-
-/** A key to sign with: an HmacSHA256 secret or an Ed25519 private key. */
-export type SigningCredentials =
-  | { accessKey: string; secretKey: string; privateKey?: undefined }
-  | { accessKey: string; privateKey: PrivateKeyInput; secretKey?: undefined };
 
 /** What a replayed request is signed with, and for which server. */
 export interface ResignTarget {
   /** The simulator's origin, e.g. `http://127.0.0.1:41234`: its host is part of the signed text. */
   baseUrl: string;
   /** The key for the recorded `SignatureMethod` (`Ed25519`, else HmacSHA256). */
-  credentials(signatureMethod: string | null): SigningCredentials | Promise<SigningCredentials>;
+  credentials(signatureMethod: string | null): Credentials | Promise<Credentials>;
   /** Epoch ms to sign with: the simulator's clock. */
   now: number;
 }

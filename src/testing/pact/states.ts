@@ -4,6 +4,7 @@
  * where the state is about credentials, into what the request filter signs with.
  */
 import { HtxInputError } from "../../errors.ts";
+import { defaultSpotAccountId } from "../options.ts";
 import type { HtxSimulatorOptions, SimulatedOrder } from "../types.ts";
 
 /** What a provider state sets up for one interaction. */
@@ -55,7 +56,8 @@ function invalid(state: string, message: string): never {
   throw new HtxInputError(`Provider state "${state}": ${message}`);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Whether a value is a plain record (an object, not an array), as JSON parameters are. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
@@ -72,7 +74,7 @@ function ordersParam(state: string, params: Record<string, unknown>, uid: number
 }
 
 function spotAccount(params: Record<string, unknown>, { uid }: { uid: number }): HtxStateSetup {
-  const { accountId = String(10_000_000 + uid), state = "working" } = params;
+  const { accountId = defaultSpotAccountId(uid), state = "working" } = params;
   if (typeof accountId !== "string" || !/^[1-9][0-9]*$/.test(accountId)) {
     invalid(NAMES.spotAccount, `params.accountId must be a string of digits (HTX account ids exceed 2^53).`);
   }

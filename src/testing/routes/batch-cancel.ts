@@ -6,7 +6,7 @@ import { jsonAnswer, MSG } from "../answers.ts";
 import type { Refusal } from "../auth.ts";
 import { refuse, type SimulatorContext } from "../context.ts";
 import { answerWithFault } from "../faults.ts";
-import { ORDER_STATES, type OrderStateName } from "../../schemas.ts";
+import { ORDER_STATES, type OrderStateName } from "../../order-states.ts";
 import { admitPrivate, type Route } from "./route.ts";
 
 const MAX_IDS = 50;
@@ -23,7 +23,7 @@ interface CancelBody {
 const badBody = (errCode: string, errMsg: string): Refusal => ({ reason: "bad-body", errCode, errMsg });
 
 /** Checks the body as HTX does; returns the ids, or why they are refused. */
-export function readCancelBody(text: string): CancelBody | Refusal {
+function readCancelBody(text: string): CancelBody | Refusal {
   let body: unknown;
   try {
     body = JSON.parse(text);
