@@ -54,20 +54,17 @@ export {
   type LimitedEndpointKey,
   type RateLimitOption,
 } from "./src/listing/rate-limits.ts";
+export { HtxError, type HtxErrorOptions, HtxInputError, type RedactedRequest } from "./src/errors.ts";
 export {
   HtxAbortError,
   HtxApiError,
-  HtxError,
-  type HtxErrorOptions,
   HtxHttpError,
-  HtxInputError,
   HtxNetworkError,
   HtxResponseError,
   HtxTimeoutError,
-  type RedactedRequest,
-} from "./src/errors.ts";
+} from "./src/request-errors.ts";
 export { defaultHmac, type HmacBackend, type KeyedHmac, nativeHmac, nobleHmac, webCryptoHmac } from "./src/hmac.ts";
-export { type BatchCancelInput, type Credentials, MAX_IDS_PER_REQUEST } from "./src/input.ts";
+export type { BatchCancelInput, Credentials } from "./src/input.ts";
 export {
   type RateLimiter,
   type ReleaseSlot,
@@ -75,13 +72,11 @@ export {
   type SlidingWindowOptions,
   type SlotRecord,
 } from "./src/limiter.ts";
-export { redactUrl } from "./src/redact.ts";
-export {
-  BATCH_CANCEL_PATH,
-  createBatchCancelRequest,
-  type CreateRequestOptions,
-  DEFAULT_BASE_URL,
-} from "./src/request.ts";
+export type { WindowOptions } from "./src/limiter-options.ts";
+export { redactUrl } from "./src/redact-url.ts";
+export type { CreateRequestOptions } from "./src/request.ts";
+export { BATCH_CANCEL_PATH, DEFAULT_BASE_URL, MAX_IDS_PER_REQUEST } from "./src/endpoints.ts";
+export { createBatchCancelRequest, signUrl } from "./src/single-request.ts";
 export {
   type BatchCancelAnswer,
   type FailedCancel,
@@ -90,7 +85,7 @@ export {
   parseBatchCancelResponse,
 } from "./src/response.ts";
 export { ORDER_STATES, type OrderStateName } from "./src/order-states.ts";
-export { signUrl, type SignUrlOptions, type SignUrlRequest } from "./src/sign.ts";
+export type { SignUrlOptions, SignUrlRequest } from "./src/sign.ts";
 export { VERSION } from "./src/version.ts";
 export type { Ed25519Credentials, HmacCredentials } from "./src/credentials.ts";
 export type { HtxClientSettings } from "./src/cancel/options.ts";

@@ -8,8 +8,10 @@ export interface Size {
 
 /** An entry's bundle, split at dynamic imports. */
 export interface BundleSize {
-  /** What loads with the import: the entry chunk and the chunks it imports statically. */
+  /** What loads with the import: the entry chunk and the chunks whose code it imports, transitively. */
   initial: Size;
+  /** The same, also following esbuild's bare `import "./chunk.js"` (evanw/esbuild#1892). */
+  asEmitted: Size;
   /** Every chunk, the on-demand ones included. */
   total: Size;
   /** How many chunks load with the import, and how many there are. */

@@ -1,7 +1,12 @@
 // Bundle size of an entry, as a bundler with code splitting ships it: what loads with the
-// import (the entry chunk and every chunk it imports statically), and what loads only on first
-// use (dynamic `import()`: the kill switch, the answer reader and valibot, noble). Sizes are
-// deterministic, so test/size-budget.test.ts asserts a budget on them; bench/index.mjs reports them.
+// import (the entry chunk and every chunk whose code it uses), and what loads only on first
+// use (dynamic `import()`: the engine, the kill switch, the answer reader and valibot, noble).
+// esbuild also emits a bare `import "./chunk.js"` for every chunk of every module the entry's
+// index re-exports, used or not (evanw/esbuild#1892, #3704); our modules have no side effects
+// (package.json "sideEffects": false), so `initial` follows only the imports that bind names,
+// as a tree-shaking bundler such as Rollup loads them, and `asEmitted` also follows esbuild's
+// bare imports. Sizes are deterministic, so test/size-budget.test.ts asserts a budget on them;
+// bench/index.mjs reports them.
 import { resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -15,10 +20,31 @@ function sizeOf(chunks) {
   return { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 }
 
+/** Whether a chunk's code imports names from `to` (not a bare `import "./chunk.js"`). */
+function bindsNames(code, to) {
+  const name = to.split("/").pop().replace(/[.$]/g, "\\$&");
+  return new RegExp(`from\\s*"\\./${name}"`).test(new TextDecoder().decode(code));
+}
+
+/** The output files `entry` loads statically, following the imports `follow(from, to)` accepts. */
+function staticClosure(outputs, entry, follow) {
+  const reached = new Set();
+  for (const pending = [entry]; pending.length > 0;) {
+    const path = pending.pop();
+    if (reached.has(path)) continue;
+    reached.add(path);
+    for (const link of outputs[path].imports) {
+      if (link.kind === "import-statement" && follow(path, link.path)) pending.push(link.path);
+    }
+  }
+  return reached;
+}
+
 /**
  * Bundles `contents` (TypeScript, resolved from the project root) with esbuild, minified, ESM,
- * split at dynamic imports. Returns the size of what loads with the import (`initial`), of
- * everything (`total`), and the bytes each input file puts into the initial chunks.
+ * split at dynamic imports. Returns the size of what loads with the import (`initial`; with
+ * esbuild's bare chunk imports, `asEmitted`), of everything (`total`), and the bytes each input
+ * file puts into the initial chunks.
  */
 export async function bundleSize(contents) {
   const out = await build({
@@ -37,13 +63,8 @@ export async function bundleSize(contents) {
   const { outputs } = out.metafile;
   const files = new Map(out.outputFiles.map((file) => [file.path, file.contents]));
   const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint);
-  const initial = new Set();
-  for (const pending = [entry]; pending.length > 0;) {
-    const path = pending.pop();
-    if (initial.has(path)) continue;
-    initial.add(path);
-    for (const link of outputs[path].imports) if (link.kind === "import-statement") pending.push(link.path);
-  }
+  const initial = staticClosure(outputs, entry, (from, to) => bindsNames(files.get(resolve(ROOT, from)), to));
+  const asEmitted = staticClosure(outputs, entry, () => true);
   const inputs = {};
   for (const path of initial) {
     for (const [input, { bytesInOutput }] of Object.entries(outputs[path].inputs)) {
@@ -54,6 +75,7 @@ export async function bundleSize(contents) {
   const bytesOf = (paths) => [...paths].map((path) => files.get(resolve(ROOT, path)));
   return {
     initial: sizeOf(bytesOf(initial)),
+    asEmitted: sizeOf(bytesOf(asEmitted)),
     total: sizeOf(bytesOf(Object.keys(outputs))),
     chunks: { initial: initial.size, total: Object.keys(outputs).length },
     inputs,

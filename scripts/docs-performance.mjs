@@ -1,6 +1,7 @@
-// Renders the figures of docs/performance.md from the benchmarks' own results, so no figure
-// there is typed by hand: `npm run bench` and `npm run bench:peers` run it after writing
-//   bench/results/latest.json (bench/index.mjs --json) → <!-- begin: bench --> and <!-- begin: hmac -->
+// Renders the figures of docs/performance.md and README.md from the benchmarks' own results, so
+// no figure there is typed by hand: `npm run bench` and `npm run bench:peers` run it after writing
+//   bench/results/latest.json (bench/index.mjs --json) → <!-- begin: bench --> and <!-- begin: hmac -->,
+//     and README.md's <!-- begin: figures --> (one line: size, start-up, per call)
 //   bench/results/peers.json  (bench/peers/peers.mjs --json) → <!-- begin: peers -->
 // `--check` rewrites nothing and exits 1 when the page differs from its rendering
 // (test/docs-figures.test.ts runs it).
@@ -9,6 +10,7 @@ import { benchTable, fmt } from "../bench/table.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PAGE = `${ROOT}docs/performance.md`;
+const README = `${ROOT}README.md`;
 const json = (name) => JSON.parse(readFileSync(`${ROOT}bench/results/${name}`, "utf8"));
 
 /** µs per HMAC signature, one line per runtime, from the "HMAC per signature" rows. */
@@ -45,6 +47,22 @@ function peersTable({ date, ccxt, rows }) {
   ].join("\n");
 }
 
+/** README.md's one line of figures: what the import loads and costs, the CLI, the per-call overhead. */
+function readmeFigures({ date, rows }) {
+  const find = (name, baseline) => {
+    const found = rows.find((r) => r.name === name && r.baseline === baseline);
+    if (!found) throw new Error(`bench/results/latest.json has no row "${name}" against "${baseline}"`);
+    return found;
+  };
+  const bundle = find("bundle: import { HtxClient }, with the import (gzip)", "floor client");
+  const imported = find("start-up: import the built module", "an empty ES module import");
+  const cli = find("start-up: htx-batch-cancel --dry-run, 50 ids", "node -e 0");
+  const perCall = find("per call: batchCancel(2 ids), node:crypto HMAC", "floor (canned fetch + JSON + node:crypto)");
+  return `\`import { HtxClient }\` loads ${fmt(bundle.median / 1024)} KB gzip and ${fmt(imported.overBaseline)} ms ` +
+    `more than an empty module; a 50-id \`--dry-run\` takes ${fmt(cli.overBaseline)} ms more than \`node -e 0\`; ` +
+    `a call costs ${perCall.ratio.toFixed(2)}× a bare signed fetch (${date.slice(0, 10)})`;
+}
+
 const latest = json("latest.json");
 const BLOCKS = {
   bench: benchTable(`\`npm run bench\`, ${latest.date.slice(0, 10)}, ${latest.machine}`, latest.rows),
@@ -59,11 +77,18 @@ for (const [name, table] of Object.entries(BLOCKS)) {
   if (!pattern.test(rendered)) throw new Error(`docs/performance.md has no generated block "${name}"`);
   rendered = rendered.replace(pattern, (_, open, close) => `${open}${table}\n${close}`);
 }
+const readme = readFileSync(README, "utf8");
+const figures = /(<!-- begin: figures -->)[^\n]*?(<!-- end: figures -->)/;
+if (!figures.test(readme)) throw new Error('README.md has no generated line "figures"');
+const renderedReadme = readme.replace(figures, (_, open, close) => `${open}${readmeFigures(latest)}${close}`);
 if (process.argv.includes("--check")) {
-  if (rendered !== page) {
-    console.error("docs/performance.md differs from bench/results/*.json: run `node scripts/docs-performance.mjs`.");
+  if (rendered !== page || renderedReadme !== readme) {
+    console.error(
+      "docs/performance.md or README.md differs from bench/results/*.json: run `node scripts/docs-performance.mjs`.",
+    );
     process.exit(1);
   }
 } else {
   writeFileSync(PAGE, rendered);
+  writeFileSync(README, renderedReadme);
 }

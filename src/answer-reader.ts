@@ -5,7 +5,7 @@
  * Loaded on first use through `loadAnswerReader` (src/response.ts).
  */
 import * as v from "valibot";
-import { HtxApiError, HtxHttpError, HtxNetworkError, HtxResponseError } from "./errors.ts";
+import { HtxApiError, HtxHttpError, HtxNetworkError, HtxResponseError } from "./request-errors.ts";
 import { redactCause, REDACTED, redactorFor } from "./redact.ts";
 import { ORDER_STATES, type OrderStateName } from "./order-states.ts";
 import {

@@ -4,7 +4,8 @@
  * `deno run --allow-net --allow-env --allow-read <module>/cli --help`.
  * @module
  */
-import process from "node:process";
 import { main } from "./cli/main.ts";
 
+// The global, not an import of node:process: see src/cli/main.ts.
+const { process } = globalThis;
 process.exitCode = await main(process.argv.slice(2));

@@ -7,34 +7,31 @@
  * through the same engine until none is left.
  */
 import type { BatchCancelInput } from "./input.ts";
-import { normalizeIds } from "./input.ts";
-import { type CancelEngine, runCancels } from "./cancel/engine.ts";
-import {
-  type BatchCancelOptions,
-  configureClient,
-  type HtxClientOptions,
-  validateRunOptions,
-} from "./cancel/options.ts";
-import { type BatchCancelResult, buildResult } from "./cancel/outcome.ts";
-import { HtxError } from "./errors.ts";
+import type { ClientSetup } from "./cancel/build.ts";
+import { type ClientConfig, configureClient, type HtxClientOptions } from "./cancel/options.ts";
+import type { BatchCancelOptions } from "./cancel/run-options.ts";
+import type { BatchCancelResult } from "./cancel/outcome.ts";
 import type { CancelAllOpenFilter, CancelAllOpenOptions } from "./kill-switch/options.ts";
 import type { CancelAllOpenResult, KillSwitchSetup } from "./kill-switch/run.ts";
-import { createListingSetup } from "./kill-switch/setup.ts";
-import type { SigningKey } from "./keys.ts";
 import type { OpenOrder } from "./listing/open-orders.ts";
-import type { ListingSetup } from "./listing/signed-get.ts";
-import { redactCause } from "./redact.ts";
+import { loadOnDemand } from "./load-on-demand.ts";
 
 export type { FetchLike } from "./cancel/attempt.ts";
-export type { BatchCancelOptions, HtxClientOptions, RetryOptions } from "./cancel/options.ts";
+export type { HtxClientOptions, RetryOptions } from "./cancel/options.ts";
+export type { BatchCancelOptions } from "./cancel/run-options.ts";
 export type { BatchCancelResult, UnresolvedCancel } from "./cancel/outcome.ts";
 export type { CancelAllOpenFilter, CancelAllOpenOptions } from "./kill-switch/options.ts";
 export type { CancelAllOpenResult } from "./kill-switch/run.ts";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
-/** The kill switch's module, loaded on the first `cancelAllOpen` or `listOpenOrders`, and this client's setup of it. */
+/** The engine's module, loaded on the first call. */
+type EngineModule = typeof import("./cancel/on-demand.ts");
+/** The kill switch's module and this client's setup of it. */
 type KillSwitch = typeof import("./kill-switch/on-demand.ts") & { setup: KillSwitchSetup };
+
+const loadEngine = loadOnDemand(() => import("./cancel/on-demand.ts"), "The cancel engine's module");
+const loadKillSwitch = loadOnDemand(() => import("./kill-switch/on-demand.ts"), "The kill switch's module");
 
 /**
  * A client for HTX's batch-cancel endpoint.
@@ -47,61 +44,56 @@ type KillSwitch = typeof import("./kill-switch/on-demand.ts") & { setup: KillSwi
  * ```
  */
 export class HtxClient {
-  readonly #origin: string;
-  readonly #engine: CancelEngine;
-  readonly #key: SigningKey;
-  readonly #listing: ListingSetup;
-  /** Loaded once per client, so that its spot account is looked up once. */
-  #killSwitch: Promise<KillSwitch> | undefined;
+  readonly #config: ClientConfig;
+  /** Built once, on first use; a key the full reader refuses stays refused. */
+  #setup: Promise<ClientSetup> | undefined;
+  /** Set up once per client, so that its spot account is looked up once. */
+  #killSwitch: KillSwitch | undefined;
 
   /**
-   * Checks the options and prepares the signing key once; sends nothing.
-   * @throws {HtxInputError} for missing credentials, a bad `baseUrl`, no `fetch` at all, or any
-   *   option of the wrong type or out of range.
+   * Checks the options and the kind of key at once; loads, builds and sends nothing: the engine
+   * is loaded and the key imported on the first call, or by {@link HtxClient.ready}.
+   * @throws {HtxInputError} for missing credentials, a key of the wrong kind, a bad `baseUrl`,
+   *   no `fetch` at all, or any option of the wrong type or out of range.
    */
   constructor(options: HtxClientOptions) {
-    const setup = configureClient(options);
-    this.#origin = setup.origin;
-    this.#engine = setup.engine;
-    this.#key = setup.key;
-    this.#listing = createListingSetup(options.rateLimit, setup);
+    this.#config = configureClient(options);
   }
 
-  /**
-   * The kill switch, loaded on first use; a load that failed is tried again by the next call.
-   * @throws {HtxError} when its module cannot be loaded (a broken install or bundle); nothing was sent.
-   */
+  /** The engine's module and this client, built with it. */
+  async #engine(): Promise<EngineModule & { setup: ClientSetup }> {
+    const module = await loadEngine();
+    const config = this.#config;
+    this.#setup ??= Promise.resolve().then(() => module.buildClient(config));
+    return { ...module, setup: await this.#setup };
+  }
+
+  /** The kill switch's module and this client's setup of it. */
   async #loadKillSwitch(): Promise<KillSwitch> {
-    const loading = this.#killSwitch ??= import("./kill-switch/on-demand.ts").then((module) => ({
-      ...module,
-      setup: module.createKillSwitch(this.#engine, this.#listing),
-    }));
-    try {
-      return await loading;
-    } catch (cause) {
-      if (this.#killSwitch === loading) this.#killSwitch = undefined;
-      throw new HtxError("The kill switch's module could not be loaded; nothing was sent.", false, {
-        cause: redactCause(cause, this.#engine.secrets),
-      });
-    }
+    const [module, { setup }] = await Promise.all([loadKillSwitch(), this.#engine()]);
+    return this.#killSwitch ??= { ...module, setup: module.createKillSwitch(setup.engine, setup.listing) };
   }
 
   /**
-   * Resolves once the signing key is usable. An HmacSHA256 secret always is; an Ed25519 key is
-   * imported into Web Crypto when the client is built, and this rejects with the
-   * `HtxInputError` of that import (e.g. a runtime whose Web Crypto lacks Ed25519), so a caller
-   * can fail at start-up rather than at the first cancel. Optional: without it, each request
-   * that cannot be signed is reported unresolved (not applied), saying why. Sends nothing.
+   * Loads the engine and prepares the signing key now instead of at the first call, and resolves
+   * once the key is usable. It rejects with the key's `HtxInputError` when it never will be: an
+   * Ed25519 key of the right kind whose structure the full reader refuses, a runtime whose Web
+   * Crypto lacks Ed25519, an HMAC backend whose `keyed()` throws. Call it at start-up to fail
+   * there rather than at the first cancel, and so that the first cancel loads only the answer
+   * reader. Without
+   * it, nothing is sent either way: the first cancel rejects with the reader's or the backend's
+   * error, or reports every id unresolved (not applied) when Web Crypto lacks Ed25519. Sends nothing.
    *
    * @example
    * ```ts
    * const htx = new HtxClient({ accessKey, privateKey });
-   * await htx.ready(); // throws HtxInputError here if this runtime cannot sign with Ed25519
+   * await htx.ready(); // throws HtxInputError here if this key cannot sign on this runtime
    * ```
    * @throws {HtxInputError} when the key can never sign on this runtime.
    */
-  ready(): Promise<void> {
-    return this.#key.ready();
+  async ready(): Promise<void> {
+    const { setup } = await this.#engine();
+    await setup.key.ready();
   }
 
   /**
@@ -113,9 +105,8 @@ export class HtxClient {
    * @throws {HtxInputError} only, and only before anything is sent.
    */
   async batchCancel(input: BatchCancelInput, options?: BatchCancelOptions): Promise<BatchCancelResult> {
-    const run = validateRunOptions(options);
-    const ids = normalizeIds(input);
-    return buildResult(ids.ids, await runCancels(this.#engine, ids, run));
+    const engine = await this.#engine();
+    return await engine.batchCancel(engine.setup, input, options);
   }
 
   /**
@@ -139,8 +130,7 @@ export class HtxClient {
    */
   async cancelAllOpen(filter?: CancelAllOpenFilter, options?: CancelAllOpenOptions): Promise<CancelAllOpenResult> {
     const killSwitch = await this.#loadKillSwitch();
-    const valid = killSwitch.validateFilter(filter);
-    return await killSwitch.runKillSwitch(killSwitch.setup, valid, killSwitch.validateKillSwitchOptions(options));
+    return await killSwitch.cancelAllOpen(killSwitch.setup, filter, options);
   }
 
   /**
@@ -154,19 +144,16 @@ export class HtxClient {
     options: { signal?: AbortSignal } = {},
   ): Promise<{ accountId: string; orders: OpenOrder[] }> {
     const killSwitch = await this.#loadKillSwitch();
-    const valid = killSwitch.validateFilter(filter);
-    const { signal = new AbortController().signal } = validateRunOptions(options, "listOpenOrders");
-    const { listing, spotAccount } = killSwitch.setup;
-    return await killSwitch.listAllOpenOrders(listing, spotAccount, valid, signal);
+    return await killSwitch.listOpenOrders(killSwitch.setup, filter, options);
   }
 
   /** What `JSON.stringify` shows: the host only. */
   toJSON(): { baseUrl: string } {
-    return { baseUrl: this.#origin };
+    return { baseUrl: this.#config.origin };
   }
 
   /** What Node's `util.inspect` and `console.log` show: the host only. */
   [INSPECT](): string {
-    return `HtxClient { baseUrl: '${this.#origin}' }`;
+    return `HtxClient { baseUrl: '${this.#config.origin}' }`;
   }
 }

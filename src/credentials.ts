@@ -4,8 +4,9 @@
  * and describe values without echoing them.
  */
 import { HtxInputError } from "./errors.ts";
-import { describe } from "./input.ts";
-import { type Ed25519PrivateKey, parsePrivateKey, type PrivateKeyInput } from "./keys/private-key.ts";
+import { describe } from "./checks.ts";
+import type { Ed25519PrivateKey, PrivateKeyInput } from "./keys/private-key.ts";
+import { screenPrivateKey } from "./keys/screen.ts";
 
 /** An API key signed with HmacSHA256: its AccessKeyId and secret. */
 export interface HmacCredentials {
@@ -59,12 +60,21 @@ function text(name: string, value: unknown): string {
 }
 
 /**
- * Checks credentials (or ones this function already returned) and tells which method they sign
- * with. An Ed25519 key is parsed and its kind checked here, synchronously.
- * @throws {HtxInputError} unless `accessKey` is a non-empty string and exactly one of a valid
- * `secretKey` or `privateKey` is given.
+ * Credentials after {@link screenCredentials}: the method is known and everything but the
+ * structure of an Ed25519 key is checked; `validateCredentials` (src/keys.ts) reads the key in full.
  */
-export function validateCredentials(credentials: unknown): ValidCredentials {
+export type ScreenedCredentials =
+  | Extract<ValidCredentials, { method: "HmacSHA256" }>
+  | { readonly method: "Ed25519"; readonly accessKey: string; readonly privateKey: unknown };
+
+/**
+ * Checks credentials synchronously and cheaply, for `new HtxClient`: the fields, which method,
+ * and that an Ed25519 key is the right kind of key (src/keys/screen.ts); a damaged key of the
+ * right kind is left to `validateCredentials` (src/keys.ts), which the client runs on first use.
+ * @throws {HtxInputError} unless `accessKey` is a non-empty string and exactly one of a valid
+ * `secretKey` or a `privateKey` of the right kind is given.
+ */
+export function screenCredentials(credentials: unknown): ScreenedCredentials {
   const [accessKey, secretKey, privateKey] = ["accessKey", "secretKey", "privateKey"].map((n) => field(credentials, n));
   const validAccessKey = text("accessKey", accessKey);
   if (privateKey === undefined) {
@@ -75,5 +85,6 @@ export function validateCredentials(credentials: unknown): ValidCredentials {
       "Pass either secretKey (HmacSHA256) or privateKey (Ed25519), not both: an API key signs with one method.",
     );
   }
-  return { method: "Ed25519", accessKey: validAccessKey, privateKey: parsePrivateKey(privateKey) };
+  screenPrivateKey(privateKey);
+  return { method: "Ed25519", accessKey: validAccessKey, privateKey };
 }

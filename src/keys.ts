@@ -2,7 +2,8 @@
  * The signing key behind every signed request: an HmacSHA256 secret or an Ed25519 private key,
  * behind one interface, so the Signature V2 code (src/sign.ts) does not care which.
  */
-import { validateCredentials } from "./credentials.ts";
+import { screenCredentials, type ValidCredentials } from "./credentials.ts";
+import { parsePrivateKey } from "./keys/private-key.ts";
 import { defaultHmac, type HmacBackend, type KeyedHmac, toBase64 } from "./hmac.ts";
 import { ed25519SigningKey } from "./keys/ed25519.ts";
 
@@ -60,4 +61,16 @@ export function createSigningKey(credentials: unknown, options: SigningKeyOption
   return valid.method === "Ed25519"
     ? ed25519SigningKey(valid.privateKey)
     : hmacSigningKey(valid.secretKey, options.hmac ?? defaultHmac);
+}
+
+/**
+ * Checks credentials (or ones this function already returned) and tells which method they sign
+ * with. An Ed25519 key is parsed and its kind checked here, synchronously.
+ * @throws {HtxInputError} unless `accessKey` is a non-empty string and exactly one of a valid
+ * `secretKey` or `privateKey` is given.
+ */
+export function validateCredentials(credentials: unknown): ValidCredentials {
+  const screened = screenCredentials(credentials);
+  if (screened.method === "HmacSHA256") return screened;
+  return { method: "Ed25519", accessKey: screened.accessKey, privateKey: parsePrivateKey(screened.privateKey) };
 }

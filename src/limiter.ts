@@ -7,9 +7,18 @@
  * network did in between (cold connections, TLS handshakes, queues). The price is one round
  * trip per window.
  */
-import { HtxAbortError, HtxInputError } from "./errors.ts";
-import { isNumberInRange } from "./input.ts";
-import { MAX_TIMER_MS } from "./cancel/timers.ts";
+import { HtxInputError } from "./errors.ts";
+import { HtxAbortError } from "./request-errors.ts";
+import { MAX_TIMER_MS } from "./checks.ts";
+import { checkWindowOptions, type SlidingWindowOptions, type SlotRecord } from "./limiter-options.ts";
+
+export {
+  DEFAULT_INTERVAL_MS,
+  DEFAULT_MAX_HOLD_MS,
+  type SlidingWindowOptions,
+  type SlotRecord,
+  WINDOW_FIELDS,
+} from "./limiter-options.ts";
 
 /** Tells the limiter that the request's answer (or its failure) has arrived. */
 export type ReleaseSlot = () => void;
@@ -24,38 +33,6 @@ export interface RateLimiter {
   acquire(signal?: AbortSignal): Promise<void | ReleaseSlot>;
 }
 
-/** Options of {@link SlidingWindowLimiter}. */
-export interface SlidingWindowOptions {
-  /** Requests per window; default 50 (HTX's batch-cancel limit). */
-  limit?: number;
-  /** Window length in ms; default 2000. */
-  intervalMs?: number;
-  /** Extra ms each slot is held, against timer and clock rounding; default 10. */
-  marginMs?: number;
-  /**
-   * A slot whose release never comes is freed this many ms after its grant; default 30_000 (or
-   * `intervalMs` if longer). Keep it at least the longest time a request can be in flight (the
-   * client's `timeoutMs`): a slot freed earlier lets a new request overlap one still on its way.
-   */
-  maxHoldMs?: number;
-  /** Monotonic clock in ms; default `performance.now`. Use `Date.now` when slots are persisted. */
-  now?: () => number;
-  /**
-   * Busy slots from an earlier {@link SlidingWindowLimiter.snapshot} (same clock), e.g. after a
-   * restart. A slot still in flight stays busy until `grantedAt + maxHoldMs`: its request may
-   * still be on its way to HTX, and its release is lost with the process that held it.
-   */
-  restore?: readonly SlotRecord[];
-}
-
-/** A busy slot: when it was granted and, once the answer came, when that was. */
-export interface SlotRecord {
-  /** When the slot was granted (limiter clock, ms). */
-  grantedAt: number;
-  /** When the answer arrived; absent while the request is in flight. */
-  releasedAt?: number;
-}
-
 type Slot = SlotRecord;
 
 interface Waiter {
@@ -64,20 +41,6 @@ interface Waiter {
   signal?: AbortSignal;
   onAbort?: () => void;
 }
-
-/** The window of a limiter built without options: HTX's batch-cancel window, 2 s. */
-export const DEFAULT_INTERVAL_MS = 2000;
-/** How long an unreleased slot is held at most by default (at least a window). */
-export const DEFAULT_MAX_HOLD_MS = 30_000;
-/** The fields of {@link SlidingWindowOptions}, for checking an options object. */
-export const WINDOW_FIELDS: readonly (keyof SlidingWindowOptions)[] = [
-  "limit",
-  "intervalMs",
-  "marginMs",
-  "maxHoldMs",
-  "now",
-  "restore",
-];
 
 /** In-memory limiter: at most `limit` slots busy, each from its grant to a window after its answer. */
 export class SlidingWindowLimiter implements RateLimiter {
@@ -100,22 +63,13 @@ export class SlidingWindowLimiter implements RateLimiter {
    * @param options Limit, window, margin, hold and clock.
    */
   constructor(options: SlidingWindowOptions = {}) {
-    if (typeof options !== "object" || options === null) {
-      throw new HtxInputError("SlidingWindowLimiter: pass an options object such as { limit: 50, intervalMs: 2000 }.");
-    }
-    const owner = "SlidingWindowLimiter";
-    this.limit = checkedNumber(owner, "limit", options.limit ?? 50, 1, { integer: true });
-    this.intervalMs = checkedNumber(owner, "intervalMs", options.intervalMs ?? DEFAULT_INTERVAL_MS, 1);
-    this.marginMs = checkedNumber(owner, "marginMs", options.marginMs ?? 10, 0);
-    // At least a window: a slot freed sooner would not have held its window.
-    const maxHoldMs = options.maxHoldMs ?? Math.max(DEFAULT_MAX_HOLD_MS, this.intervalMs);
-    this.maxHoldMs = checkedNumber(owner, "maxHoldMs (at least intervalMs)", maxHoldMs, this.intervalMs);
-    if (options.now !== undefined && typeof options.now !== "function") {
-      throw new HtxInputError("SlidingWindowLimiter: now must be a function returning ms, e.g. () => Date.now().");
-    }
-    this.#now = options.now ?? (() => performance.now());
-    for (const slot of checkedSlots(options.restore)) {
-      const { grantedAt, releasedAt } = slot;
+    const checked = checkWindowOptions("SlidingWindowLimiter", options);
+    this.limit = checked.limit;
+    this.intervalMs = checked.intervalMs;
+    this.marginMs = checked.marginMs;
+    this.maxHoldMs = checked.maxHoldMs;
+    this.#now = checked.now;
+    for (const { grantedAt, releasedAt } of checkedSlots(options.restore)) {
       this.#slots.push(releasedAt === undefined ? { grantedAt } : { grantedAt, releasedAt });
     }
   }
@@ -194,26 +148,6 @@ export class SlidingWindowLimiter implements RateLimiter {
   }
 }
 
-/**
- * `value` if it is a finite number from `min` to 2^31 − 1 (the longest timer; a whole number if
- * asked), else an {@link HtxInputError} that names `owner` and `name` and says what to pass.
- */
-export function checkedNumber(
-  owner: string,
-  name: string,
-  value: unknown,
-  min: number,
-  { integer = false } = {},
-): number {
-  if (!isNumberInRange(value, min, MAX_TIMER_MS, integer)) {
-    const kind = integer ? "a whole number" : "a number of ms";
-    throw new HtxInputError(
-      `${owner}: ${name} must be ${kind} from ${min} to ${MAX_TIMER_MS}; got ${describe(value)}.`,
-    );
-  }
-  return value;
-}
-
 /** Restored slots: an array of `{ grantedAt, releasedAt? }` with finite times, no holes. */
 function checkedSlots(restore: unknown): SlotRecord[] {
   if (restore === undefined) return [];
@@ -234,10 +168,6 @@ function checkedSlots(restore: unknown): SlotRecord[] {
     );
   }
   return slots;
-}
-
-function describe(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${value}n` : String(value);
 }
 
 function abortError(signal: AbortSignal): HtxAbortError {

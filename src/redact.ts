@@ -7,16 +7,9 @@
  * So every URL, body snippet or foreign error we keep passes through here, and only when an
  * error is built: the hot path (signing, sending, reading a good answer) never calls it.
  */
+import { REDACTED, redactSignedParams } from "./redact-url.ts";
 
-/** What stands in for a credential. */
-export const REDACTED = "[REDACTED]";
-
-/**
- * `AccessKeyId=…` and `Signature=…`, also with the `=` percent-encoded once or twice (a query
- * echoed inside another URL or a form body). The value ends where the parameter would: at `&`,
- * its encoded forms `%26` / `%2526`, whitespace, a quote or a tag.
- */
-const SIGNED_PARAM = /(AccessKeyId|Signature)(=|%3D|%253D)(?:(?!%(?:25)?26)[^&\s"'<>])*/gi;
+export { REDACTED, redactUrl } from "./redact-url.ts";
 
 /** Credentials shorter than this are not searched for: they would redact half a message for no gain. */
 const MIN_SECRET_CHARS = 4;
@@ -78,7 +71,7 @@ function secretsPattern(secrets: readonly string[]): RegExp | undefined {
 export function redactorFor(secrets: readonly string[]): (text: string) => string {
   const pattern = secretsPattern(secrets);
   return (text) => {
-    const out = text.replace(SIGNED_PARAM, `$1$2${REDACTED}`);
+    const out = redactSignedParams(text);
     return pattern === undefined ? out : out.replace(pattern, REDACTED);
   };
 }
@@ -89,11 +82,6 @@ export function redactorFor(secrets: readonly string[]): (text: string) => strin
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   return redactorFor(secrets)(text);
-}
-
-/** A URL as it may be shown: credentials replaced, everything else intact. */
-export function redactUrl(url: string | URL): string {
-  return redactText(String(url));
 }
 
 /** Longest redacted message, stack and description kept from a foreign value. */

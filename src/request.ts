@@ -1,22 +1,12 @@
 /** Building the signed `POST /v1/order/orders/batchcancel` request. */
-import { type Credentials, validateCredentials } from "./credentials.ts";
+import type { Credentials } from "./credentials.ts";
 import { HtxInputError } from "./errors.ts";
 import type { HmacBackend } from "./hmac.ts";
-import {
-  type BatchCancelInput,
-  MAX_IDS_PER_REQUEST,
-  type NormalizedIds,
-  normalizeIds,
-  validateBaseUrl,
-  validateTimestamp,
-} from "./input.ts";
-import { createSigningKey } from "./keys.ts";
+import { type BatchCancelInput, type NormalizedIds, normalizeIds, validateTimestamp } from "./input.ts";
+import { validateBaseUrl } from "./checks.ts";
+import { BATCH_CANCEL_PATH, DEFAULT_BASE_URL, MAX_IDS_PER_REQUEST } from "./endpoints.ts";
+import { createSigningKey, validateCredentials } from "./keys.ts";
 import { createEndpointSigner } from "./sign.ts";
-
-/** HTX's main host. `https://api-aws.huobi.pro` is the same API, closer to AWS. */
-export const DEFAULT_BASE_URL = "https://api.huobi.pro";
-/** The path of the batch-cancel endpoint. */
-export const BATCH_CANCEL_PATH = "/v1/order/orders/batchcancel";
 
 /** The JSON body HTX expects: one key, an array of string ids. */
 export function batchCancelBody({ kind, ids }: NormalizedIds): string {
@@ -49,19 +39,8 @@ export interface CreateRequestOptions {
 }
 
 /**
- * Builds one signed batch-cancel `Request` (at most 50 ids), for callers who send it themselves.
- * The Request's URL carries the AccessKeyId and Signature: treat it as a credential.
- *
- * @example
- * ```ts
- * const request = await createBatchCancelRequest({ orderIds: ["357631450723117"] }, { accessKey, secretKey });
- * const { success, failed } = await parseBatchCancelResponse(await fetch(request));
- * // or with an Ed25519 key: { accessKey, privateKey: pemText }
- * ```
- * `credentials` are `{ accessKey, secretKey }` (HmacSHA256) or `{ accessKey, privateKey }` (Ed25519:
- * PEM PKCS#8 text, DER bytes or a `CryptoKey`); a PEM or DER key is imported for this one call.
- * @throws {HtxInputError} for invalid ids, more than 50 ids, bad credentials or base URL, or a
- *   runtime whose Web Crypto cannot sign with Ed25519.
+ * The body of the public `createBatchCancelRequest` (src/single-request.ts, which loads this
+ * module on first use): one signed batch-cancel `Request`.
  */
 export async function createBatchCancelRequest(
   input: BatchCancelInput,

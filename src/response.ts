@@ -5,7 +5,8 @@
  * when the first request is sent, so it overlaps the round trip): a client that is only
  * imported or built does not load valibot.
  */
-import { HtxApiError, type HtxError, HtxHttpError, type RedactedRequest } from "./errors.ts";
+import type { HtxError, RedactedRequest } from "./errors.ts";
+import { HtxApiError, HtxHttpError } from "./request-errors.ts";
 import type { OrderStateName } from "./order-states.ts";
 import type { FailedOutcome } from "./cancel/outcome.ts";
 

@@ -4,7 +4,7 @@
  * "Signing" (the tests' known-answer vectors are in test/sign.test.ts). Both methods sign the
  * same text; only `SignatureMethod` and the key differ (src/keys.ts).
  */
-import { validateCredentials } from "./credentials.ts";
+import { validateCredentials } from "./keys.ts";
 import { defaultHmac, type HmacBackend } from "./hmac.ts";
 import { validateTimestamp } from "./input.ts";
 import { createSigningKey, hmacSigningKey, type SignatureMethod, type SigningKey } from "./keys.ts";
@@ -151,19 +151,8 @@ export type SignUrlOptions =
   & ({ secretKey: string; privateKey?: undefined } | { privateKey: PrivateKeyInput; secretKey?: undefined });
 
 /**
- * Returns the full signed URL for one request (HTX Signature V2). Pure apart from the signing:
- * the timestamp is given, and both HMAC and Ed25519 are deterministic, so is the result. An
- * Ed25519 `privateKey` is imported for this one call: to sign many, pass a `CryptoKey`.
- *
- * @example
- * ```ts
- * const url = await signUrl({
- *   method: "POST",
- *   url: "https://api.huobi.pro/v1/order/orders/batchcancel",
- *   accessKey, secretKey, timestamp: Date.now(),
- * });
- * // or with an Ed25519 key: { ..., accessKey, privateKey: pemText, timestamp }
- * ```
+ * The body of the public `signUrl` (src/single-request.ts, which loads this module on first
+ * use): the full signed URL for one request.
  */
 export async function signUrl(options: SignUrlOptions): Promise<string> {
   const { method, url, timestamp, hmac } = options;

@@ -56,18 +56,22 @@ describe("new HtxClient: options at their limits", () => {
     expect(sent).toBe(0);
   });
 
-  it("refuses an HMAC backend whose keyed() throws, with its text redacted", () => {
-    const { error } = construct({
-      hmac: {
-        name: "broken",
-        keyed: (secret: string) => {
-          throw new Error(`bad key ${secret}`);
-        },
-      },
+  it("refuses an HMAC backend whose keyed() throws at ready() and at every call, redacted, sending nothing", async () => {
+    const keyed = vi.fn((secret: string): never => {
+      throw new Error(`bad key ${secret}`);
     });
-    expect(error).toBeInstanceOf(HtxInputError);
-    expect((error as Error).message).toMatch(/hmac\.keyed\(secret\) threw/);
-    expect(String((error as Error).cause)).not.toContain(KEYS.secretKey);
+    const stub = submitAllFetch();
+    // The key is prepared with the engine, on first use: the constructor only checks the shape.
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac: { name: "broken", keyed } });
+    expect(keyed).not.toHaveBeenCalled();
+    for (const attempt of [() => htx.ready(), () => htx.batchCancel({ orderIds: ["1"] }), () => htx.ready()]) {
+      const error = await attempt().then(() => undefined, (thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(HtxInputError);
+      expect((error as Error).message).toMatch(/hmac\.keyed\(secret\) threw/);
+      expect(String((error as Error).cause)).not.toContain(KEYS.secretKey);
+    }
+    expect(keyed).toHaveBeenCalledTimes(1);
+    expect(stub.requests).toHaveLength(0);
   });
 
   it("prepares an HMAC backend's key once per client, for the cancels and the listings alike", async () => {

@@ -1,6 +1,7 @@
 /**
  * HtxClient with an Ed25519 key (issue 14): the options take
- * exactly one of `secretKey` and `privateKey`; a bad key is refused when the client is built;
+ * exactly one of `secretKey` and `privateKey`; a key of the wrong kind is refused when the client
+ * is built, a damaged one by `ready()` and the first call (the full reader loads with the engine);
  * a runtime that cannot sign with Ed25519 sends nothing and says why for every id; the private
  * key never shows in an error or an inspection, whatever form it was given in.
  */
@@ -114,6 +115,27 @@ describe("HtxClient.ready(): the key checked at start-up", () => {
     expect(leaks(everyRendering(error), [], TEST_KEY.pem)).toEqual([]);
     expect(requests).toEqual([]);
   });
+
+  it.each<[string, () => Uint8Array | string, RegExp]>([
+    ["DER cut short", () => derOf(TEST_KEY.pem).slice(0, 40), /privateKey: the DER is not a valid DER key/],
+    ["a PEM whose base64 is damaged", () => TEST_KEY.pem.replace("MC4C", "MC4!"), /not a valid PEM private key/],
+    ["unknown fields after the private key", () => {
+      const der = derOf(TEST_KEY.pem);
+      // The outer SEQUENCE one byte longer, ending in an unknown [5] field of length 0.
+      return Uint8Array.from([0x30, der[1]! + 2, ...der.slice(2), 0x85, 0x00]);
+    }, /unknown fields after the private key/],
+  ])(
+    "takes a damaged key of the right kind (%s) at once, then ready() and every call refuse it, sending nothing",
+    async (_, key, message) => {
+      const { htx, requests } = ed25519Client(key());
+      for (const call of [() => htx.ready(), () => htx.batchCancel({ orderIds: IDS }), () => htx.ready()]) {
+        const error = await call().then(() => undefined, (caught: unknown) => caught);
+        expect(error).toBeInstanceOf(HtxInputError);
+        expect((error as Error).message).toMatch(message);
+      }
+      expect(requests).toEqual([]);
+    },
+  );
 
   it("imports the key once per client: the cancels and the listings share it", async () => {
     const importKey = vi.spyOn(crypto.subtle, "importKey");

@@ -1,7 +1,7 @@
 /**
  * Builds dist/ once before the suites that run the built command or package, exactly as the
- * package is built for npm (`npm run build`: declarations with tsc, then the bundled entry
- * points with esbuild).
+ * package is built for npm (`npm run build`, scripts/build.mjs: declarations with tsc, then the
+ * entry points bundled in stages with esbuild; test/build-output.test.ts checks the result).
  */
 import { execFileSync } from "node:child_process";
 

@@ -3,16 +3,15 @@
  * send within `timeoutMs`, read the answer. And what a failed attempt says about the cancel:
  * {@link mayHaveBeenApplied}.
  */
+import { HtxError, type RedactedRequest } from "../errors.ts";
 import {
   HtxAbortError,
   HtxApiError,
-  HtxError,
   HtxHttpError,
   HtxNetworkError,
   HtxResponseError,
   HtxTimeoutError,
-  type RedactedRequest,
-} from "../errors.ts";
+} from "../request-errors.ts";
 import type { NormalizedIds } from "../input.ts";
 import type { RateLimiter, ReleaseSlot } from "../limiter.ts";
 import type { ServerClock } from "../clock.ts";

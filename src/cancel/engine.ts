@@ -4,8 +4,10 @@
  * attempt that carried the id may have been applied, so that a refusal found by a retry is
  * never passed off as "closed before this call".
  */
-import { type HtxError, HtxResponseError } from "../errors.ts";
-import { MAX_IDS_PER_REQUEST, type NormalizedIds } from "../input.ts";
+import type { HtxError } from "../errors.ts";
+import { HtxResponseError } from "../request-errors.ts";
+import { MAX_IDS_PER_REQUEST } from "../endpoints.ts";
+import type { NormalizedIds } from "../input.ts";
 import { type BatchCancelAnswer, type FailedCancel, isRateLimitError, isStaleTimestampError } from "../response.ts";
 import { type AttemptFailure, attemptOnce, type AttemptSetup, mayHaveBeenApplied } from "./attempt.ts";
 import { failedOutcome, type IdOutcome } from "./outcome.ts";

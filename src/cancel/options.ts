@@ -2,28 +2,23 @@
  * The options of `HtxClient` and of one `batchCancel` call, checked before anything is sent:
  * each mistake is an `HtxInputError` that names the option and what to pass instead.
  */
-import { type Credentials, validateCredentials, type ValidCredentials } from "../credentials.ts";
+import { type Credentials, screenCredentials, type ScreenedCredentials } from "../credentials.ts";
 import { HtxInputError } from "../errors.ts";
 import type { HmacBackend } from "../hmac.ts";
-import { describe as describeValue, isNumberInRange, validateBaseUrl } from "../input.ts";
-import { createSigningKey, type SigningKey } from "../keys.ts";
+import { describe as describeValue, isNumberInRange, MAX_TIMER_MS, validateBaseUrl } from "../checks.ts";
+import type { RateLimiter } from "../limiter.ts";
 import {
+  type CheckedWindowOptions,
+  checkWindowOptions,
   DEFAULT_INTERVAL_MS,
   DEFAULT_MAX_HOLD_MS,
-  type RateLimiter,
-  SlidingWindowLimiter,
   type SlidingWindowOptions,
   WINDOW_FIELDS,
-} from "../limiter.ts";
+} from "../limiter-options.ts";
 import { endpointRateLimit, type LimitedEndpointKey, type RateLimitOption } from "../listing/rate-limits.ts";
-import { redactCause } from "../redact.ts";
-import { BATCH_CANCEL_PATH, DEFAULT_BASE_URL } from "../request.ts";
-import { createEndpointSigner } from "../sign.ts";
-import { ServerClock } from "../clock.ts";
+import { DEFAULT_BASE_URL } from "../endpoints.ts";
 import type { FetchLike } from "./attempt.ts";
-import type { CancelEngine, RetryPolicy, RunOptions } from "./engine.ts";
-import { signingError } from "./signing-error.ts";
-import { MAX_TIMER_MS } from "./timers.ts";
+import type { RetryPolicy } from "./engine.ts";
 import { nearestName } from "../nearest-name.ts";
 
 /** How failed attempts are retried. */
@@ -74,19 +69,28 @@ export interface HtxClientSettings {
   hmac?: HmacBackend;
 }
 
-/** A validated client: its origin, for display, and its engine. */
-export interface ClientSetup {
+/**
+ * A client's options, checked: what the cancel engine and the listings are built from on first
+ * use (src/cancel/build.ts). Building them is deferred so that `import { HtxClient }` loads
+ * only this much; nothing here can fail later except the key (see {@link ScreenedCredentials}).
+ */
+export interface ClientConfig {
   /** HTX's origin, e.g. `https://api.huobi.pro`. */
   origin: string;
-  /** What `batchCancel` runs its ids through. */
-  engine: CancelEngine;
-  /**
-   * The client's signing key, imported once and shared by the cancels and the listings. Its
-   * `ready()` resolves once the key is usable, and rejects with `HtxInputError` when it never
-   * will be (an Ed25519 key on a runtime whose Web Crypto lacks Ed25519).
-   */
-  key: SigningKey;
+  credentials: ScreenedCredentials;
+  /** The caller's HMAC backend, checked to have `keyed`; undefined for the runtime's default. */
+  hmac: HmacBackend | undefined;
+  fetch: FetchLike;
+  now: () => number;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  syncTime: boolean;
+  /** Each endpoint's limiter: the caller's, a sliding window's checked options, or none. */
+  limits: Record<LimitedEndpointKey, LimiterChoice>;
 }
+
+/** What an endpoint is limited by: the caller's limiter, our sliding window, or nothing (`false`). */
+export type LimiterChoice = { limiter: RateLimiter } | { window: CheckedWindowOptions } | undefined;
 
 /** The fields of `HtxClient`'s options, credentials included. */
 const CLIENT_FIELDS = [
@@ -105,7 +109,6 @@ const CLIENT_FIELDS = [
 /** A simulated API key's own fields (`DEMO_ACCOUNT`), which callers spread into the options as it is. */
 const SIMULATED_KEY_FIELDS = ["uid", "permissions", "allowedIps"];
 const RETRY_FIELDS = ["limit", "baseDelayMs", "maxDelayMs"];
-const RUN_FIELDS = ["signal", "onProgress"];
 /** Whitespace and control characters: a key read from a file or the environment with its newline. */
 const NOT_IN_A_KEY = /[\s\p{Cc}]/u;
 
@@ -113,7 +116,7 @@ const NOT_IN_A_KEY = /[\s\p{Cc}]/u;
 export const MAX_RETRIES = 100;
 
 /** What a value is; numbers as they print ("NaN", "-1"), which say what is wrong with them. */
-function describe(value: unknown): string {
+export function describeOption(value: unknown): string {
   return describeValue(value, { printPrimitives: true });
 }
 
@@ -142,14 +145,14 @@ export function checkFields(
 
 function integerOption(name: string, value: unknown, min: number, max: number): number {
   if (!isNumberInRange(value, min, max, true)) {
-    throw new HtxInputError(`${name} must be an integer from ${min} to ${max}, got ${describe(value)}.`);
+    throw new HtxInputError(`${name} must be an integer from ${min} to ${max}, got ${describeOption(value)}.`);
   }
   return value;
 }
 
-function optionalFunction<T>(name: string, value: unknown): T | undefined {
+export function optionalFunction<T>(name: string, value: unknown): T | undefined {
   if (value !== undefined && typeof value !== "function") {
-    throw new HtxInputError(`${name} must be a function, got ${describe(value)}.`);
+    throw new HtxInputError(`${name} must be a function, got ${describeOption(value)}.`);
   }
   return value as T | undefined;
 }
@@ -157,7 +160,7 @@ function optionalFunction<T>(name: string, value: unknown): T | undefined {
 function retryPolicy(retry: unknown, afterRateLimitMs: number): RetryPolicy {
   if (retry !== undefined && typeof retry !== "number" && (typeof retry !== "object" || retry === null)) {
     throw new HtxInputError(
-      `retry must be a number of extra attempts or { limit, baseDelayMs, maxDelayMs }, got ${describe(retry)}.`,
+      `retry must be a number of extra attempts or { limit, baseDelayMs, maxDelayMs }, got ${describeOption(retry)}.`,
     );
   }
   if (typeof retry === "object") checkFields("retry", retry, RETRY_FIELDS);
@@ -174,28 +177,28 @@ function retryPolicy(retry: unknown, afterRateLimitMs: number): RetryPolicy {
  * The client's own sliding window, or the caller's limiter. A slot must stay held as long as
  * its request can be in flight, so the hold outlasts the timeout.
  */
-export function rateLimiter(
+function limiterChoice(
   rateLimitOption: unknown,
   endpoint: LimitedEndpointKey,
   timeoutMs: number,
-): { limiter?: RateLimiter; intervalMs: number } {
+): { choice: LimiterChoice; intervalMs: number } {
   const { value: rateLimit, name } = endpointRateLimit(rateLimitOption, endpoint);
-  if (rateLimit === false) return { intervalMs: DEFAULT_INTERVAL_MS };
+  if (rateLimit === false) return { choice: undefined, intervalMs: DEFAULT_INTERVAL_MS };
   if (typeof rateLimit !== "object" || rateLimit === null) {
     throw new HtxInputError(
       `${name} must be { limit, intervalMs }, a RateLimiter (an object with acquire()) or false, got ${
-        describe(rateLimit)
+        describeOption(rateLimit)
       }.`,
     );
   }
   if ("acquire" in rateLimit) {
     if (typeof rateLimit.acquire !== "function") throw new HtxInputError(`${name}.acquire must be a function.`);
-    return { limiter: rateLimit as RateLimiter, intervalMs: DEFAULT_INTERVAL_MS };
+    return { choice: { limiter: rateLimit as RateLimiter }, intervalMs: DEFAULT_INTERVAL_MS };
   }
   if (Array.isArray(rateLimit) || Object.keys(rateLimit).length === 0) {
     throw new HtxInputError(
       `${name} must be { limit, intervalMs }, a RateLimiter or false, got ${
-        describe(rateLimit)
+        describeOption(rateLimit)
       }: leave it out for HTX's own limit.`,
     );
   }
@@ -204,61 +207,38 @@ export function rateLimiter(
   const intervalMs = Number.isFinite(options.intervalMs) ? options.intervalMs! : DEFAULT_INTERVAL_MS;
   if (options.maxHoldMs !== undefined && !(options.maxHoldMs >= timeoutMs)) {
     throw new HtxInputError(
-      `${name}.maxHoldMs (${describe(options.maxHoldMs)}) must be at least timeoutMs (${timeoutMs}): a slot must ` +
+      `${name}.maxHoldMs (${
+        describeOption(options.maxHoldMs)
+      }) must be at least timeoutMs (${timeoutMs}): a slot must ` +
         `stay held as long as its request can be in flight.`,
     );
   }
   const maxHoldMs = options.maxHoldMs ?? Math.min(MAX_TIMER_MS, Math.max(DEFAULT_MAX_HOLD_MS, timeoutMs + intervalMs));
-  return { limiter: new SlidingWindowLimiter({ ...options, maxHoldMs }), intervalMs };
+  return { choice: { window: checkWindowOptions("SlidingWindowLimiter", { ...options, maxHoldMs }) }, intervalMs };
 }
 
-/** The client's signing key, imported once; a failing HMAC backend is reported as such, its text redacted. */
-function signingKey(credentials: ValidCredentials, hmac: unknown): SigningKey {
+/** The caller's HMAC backend, if it is one. */
+function hmacOption(hmac: unknown): HmacBackend | undefined {
   if (
     hmac !== undefined &&
     (typeof hmac !== "object" || hmac === null || typeof (hmac as HmacBackend).keyed !== "function")
   ) {
-    throw new HtxInputError(`hmac must be an HmacBackend (an object with keyed(secret)), got ${describe(hmac)}.`);
+    throw new HtxInputError(`hmac must be an HmacBackend (an object with keyed(secret)), got ${describeOption(hmac)}.`);
   }
-  try {
-    return createSigningKey(credentials, { hmac: hmac as HmacBackend | undefined });
-  } catch (cause) {
-    // An Ed25519 key's own refusals (no Web Crypto at all) say what to do and hold no key.
-    if (cause instanceof HtxInputError) throw cause;
-    const secrets = credentials.method === "HmacSHA256" ? [credentials.accessKey, credentials.secretKey] : [];
-    throw new HtxInputError("hmac.keyed(secret) threw: this HMAC backend cannot be used here.", {
-      cause: redactCause(cause, secrets),
-    });
-  }
+  return hmac as HmacBackend | undefined;
 }
 
 /**
- * The signer of the endpoint. A signature that fails (an HMAC backend that throws, a runtime
- * whose Web Crypto lacks Ed25519) fails the request before it is sent, saying why, redacted.
- */
-function endpointSigner(origin: string, accessKey: string, key: SigningKey, secrets: readonly string[]) {
-  const sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, accessKey, key);
-  return async (epochMs: number): Promise<string> => {
-    try {
-      return await sign(epochMs);
-    } catch (cause) {
-      throw signingError(cause, key.method, secrets, "the request", "these ids were not sent");
-    }
-  };
-}
-
-/**
- * Checks the client's options and builds its engine; sends nothing.
+ * Checks the client's options; sends nothing, builds nothing.
  * @throws {HtxInputError} for any option that is missing, of the wrong type or out of range.
  */
-export function configureClient(options: HtxClientOptions): ClientSetup {
+export function configureClient(options: HtxClientOptions): ClientConfig {
   if (typeof options !== "object" || options === null) {
     throw new HtxInputError("new HtxClient(options) needs { accessKey, secretKey } or { accessKey, privateKey }.");
   }
   checkFields("HtxClient's options", options, CLIENT_FIELDS, { ignore: SIMULATED_KEY_FIELDS });
-  const credentials = validateCredentials(options);
-  const { accessKey } = credentials;
-  if (NOT_IN_A_KEY.test(accessKey)) {
+  const credentials = screenCredentials(options);
+  if (NOT_IN_A_KEY.test(credentials.accessKey)) {
     throw new HtxInputError(
       "accessKey holds whitespace or control characters (e.g. the newline of a file or an environment " +
         "variable it was read from): pass the access key exactly as HTX shows it.",
@@ -275,57 +255,15 @@ export function configureClient(options: HtxClientOptions): ClientSetup {
   const now = optionalFunction<() => number>("now", options.now) ?? Date.now;
   const timeoutMs = integerOption("timeoutMs", options.timeoutMs ?? 10_000, 1, MAX_TIMER_MS);
   if (options.syncTime !== undefined && typeof options.syncTime !== "boolean") {
-    throw new HtxInputError(`syncTime must be true or false, got ${describe(options.syncTime)}.`);
+    throw new HtxInputError(`syncTime must be true or false, got ${describeOption(options.syncTime)}.`);
   }
-  const { limiter, intervalMs } = rateLimiter(options.rateLimit, "batchCancel", timeoutMs);
-  const key = signingKey(credentials, options.hmac);
-  const secrets = [accessKey, ...key.redactables()];
-  const engine: CancelEngine = {
-    sign: endpointSigner(origin, accessKey, key, secrets),
-    fetch,
-    clock: new ServerClock({ now, fetch, origin, timeoutMs }),
-    limiter,
-    timeoutMs,
-    accessKey,
-    secrets,
-    retry: retryPolicy(options.retry, intervalMs),
-    syncTime: options.syncTime ?? true,
+  const batchCancel = limiterChoice(options.rateLimit, "batchCancel", timeoutMs);
+  const limits = {
+    batchCancel: batchCancel.choice,
+    openOrders: limiterChoice(options.rateLimit, "openOrders", timeoutMs).choice,
+    accounts: limiterChoice(options.rateLimit, "accounts", timeoutMs).choice,
   };
-  return { origin, engine, key };
-}
-
-/** Options of one `batchCancel` call. */
-export interface BatchCancelOptions {
-  /**
-   * Stops sending: requests not yet sent (and retries) are skipped and their ids reported
-   * `unresolved` with `HtxAbortError`; requests already sent are awaited (up to `timeoutMs`),
-   * so their ids are still accounted for.
-   */
-  signal?: AbortSignal;
-  /**
-   * Called after each request settles, with ids settled so far out of all distinct ids. It may
-   * be async; a throw or a rejected promise is ignored.
-   */
-  onProgress?: (progress: { done: number; total: number }) => unknown;
-}
-
-function isAbortSignal(value: unknown): value is AbortSignal {
-  if (typeof value !== "object" || value === null) return false;
-  const signal = value as Partial<AbortSignal>;
-  return typeof signal.aborted === "boolean" && typeof signal.addEventListener === "function" &&
-    typeof signal.removeEventListener === "function";
-}
-
-/** @throws {HtxInputError} unless `options` is `{ signal?: AbortSignal, onProgress?: function }`. */
-export function validateRunOptions(options: unknown, method = "batchCancel"): RunOptions {
-  if (options === undefined) return {};
-  if (typeof options !== "object" || options === null) {
-    throw new HtxInputError(`${method}'s options must be { signal?, onProgress? }, got ${describe(options)}.`);
-  }
-  checkFields(`${method}'s options`, options, RUN_FIELDS);
-  const { signal, onProgress } = options as BatchCancelOptions;
-  if (signal !== undefined && !isAbortSignal(signal)) {
-    throw new HtxInputError(`options.signal must be an AbortSignal, got ${describe(signal)}.`);
-  }
-  return { signal, onProgress: optionalFunction("options.onProgress", onProgress) };
+  const hmac = hmacOption(options.hmac);
+  const retry = retryPolicy(options.retry, batchCancel.intervalMs);
+  return { origin, credentials, hmac, fetch, now, timeoutMs, retry, syncTime: options.syncTime ?? true, limits };
 }

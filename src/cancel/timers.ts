@@ -1,8 +1,5 @@
 /** Timers: a deadline around one piece of work, a signal with a time limit, and an abortable pause. */
 
-/** The longest delay `setTimeout` honours (2^31−1 ms); Node fires longer ones after 1 ms. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /**
  * Runs `work`, failing it with `timeoutError()` after `ms` even if the work ignores
  * `controller`'s signal (which is aborted with the same error).

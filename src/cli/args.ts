@@ -1,8 +1,11 @@
-/** Command-line arguments, parsed with `node:util` parseArgs (it runs on Node and Deno alike). */
-import { parseArgs } from "node:util";
+/**
+ * Command-line arguments, parsed with `node:util` parseArgs (it runs on Node and Deno alike),
+ * fetched with `process.getBuiltinModule` rather than imported: see src/cli/read-file.ts.
+ */
+import type { parseArgs } from "node:util";
 import { nearestName } from "../nearest-name.ts";
 import { MAX_RETRIES } from "../cancel/options.ts";
-import { MAX_TIMER_MS } from "../cancel/timers.ts";
+import { MAX_TIMER_MS } from "../checks.ts";
 
 /** A usage mistake: the command exits 2 and sends nothing. */
 export class UsageError extends Error {
@@ -145,7 +148,7 @@ export function parseCommand(argv: string[]): Command {
   checkFlags(argv);
   let parsed;
   try {
-    parsed = parseArgs({
+    parsed = globalThis.process.getBuiltinModule("node:util").parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,

@@ -4,7 +4,7 @@
  * (HmacSHA256), `HTX_PRIVATE_KEY` (Ed25519, the PEM text) or `--private-key-file FILE` (Ed25519,
  * a PEM file). Messages name the variables and the file, never what they hold.
  */
-import { readFileSync } from "node:fs";
+import { readTextFile } from "./read-file.ts";
 import type { Credentials } from "../credentials.ts";
 import { UsageError } from "./args.ts";
 
@@ -18,7 +18,7 @@ export interface CredentialSources {
   dryRun: boolean;
   /** Where notes go (standard error). */
   warn: (text: string) => void;
-  /** Reads the key file as UTF-8; default `node:fs` readFileSync. */
+  /** Reads the key file as UTF-8; default `readTextFile` (src/cli/read-file.ts). */
   readFile?: (path: string) => string;
 }
 
@@ -54,7 +54,7 @@ export function cliCredentials(sources: CredentialSources): Credentials {
     );
   }
   const privateKey = privateKeyFile !== undefined
-    ? keyFile(privateKeyFile, sources.readFile ?? ((path) => readFileSync(path, "utf8")))
+    ? keyFile(privateKeyFile, sources.readFile ?? readTextFile)
     : privateKeyEnv;
   if (privateKeyFile !== undefined && privateKey.trim() === "") {
     throw new UsageError(

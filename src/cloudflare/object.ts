@@ -3,7 +3,8 @@
  * rule of the in-memory {@link SlidingWindowLimiter}: a slot is held from its grant until the
  * request's answer, then for one window. Its busy slots live in Durable Object storage.
  */
-import { HtxAbortError, HtxInputError } from "../errors.ts";
+import { HtxInputError } from "../errors.ts";
+import { HtxAbortError } from "../request-errors.ts";
 import { type ReleaseSlot, SlidingWindowLimiter, type SlotRecord } from "../limiter.ts";
 import { checkedEndpoint, HTX_ENDPOINT_BUDGETS, type HtxEndpoint } from "./budgets.ts";
 import { type AcquireAnswer, LONG_POLL_MS, type StatusAnswer } from "./protocol.ts";

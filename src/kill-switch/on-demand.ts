@@ -5,13 +5,36 @@
 import type { CancelEngine } from "../cancel/engine.ts";
 import type { ListingSetup } from "../listing/signed-get.ts";
 import { SpotAccount } from "../listing/spot-account.ts";
-import type { KillSwitchSetup } from "./run.ts";
-
-export { listAllOpenOrders } from "../listing/open-orders.ts";
-export { validateFilter, validateKillSwitchOptions } from "./validate.ts";
-export { runKillSwitch } from "./run.ts";
+import { type CancelAllOpenResult, type KillSwitchSetup, runKillSwitch } from "./run.ts";
+import { listAllOpenOrders, type OpenOrder } from "../listing/open-orders.ts";
+import { validateRunOptions } from "../cancel/run-options.ts";
+import { validateFilter, validateKillSwitchOptions } from "./validate.ts";
 
 /** The kill switch of one client: its engine, its listings, and its spot account, looked up once. */
 export function createKillSwitch(engine: CancelEngine, listing: ListingSetup): KillSwitchSetup {
   return { engine, listing, spotAccount: new SpotAccount(listing) };
+}
+
+/**
+ * `HtxClient.cancelAllOpen` of a client's kill switch: the filter and options checked, then the
+ * kill switch run (src/kill-switch/run.ts).
+ */
+export async function cancelAllOpen(
+  killSwitch: KillSwitchSetup,
+  filter: unknown,
+  options: unknown,
+): Promise<CancelAllOpenResult> {
+  const valid = validateFilter(filter);
+  return await runKillSwitch(killSwitch, valid, validateKillSwitchOptions(options));
+}
+
+/** `HtxClient.listOpenOrders` of a client's kill switch: every open order the filter selects. */
+export async function listOpenOrders(
+  killSwitch: KillSwitchSetup,
+  filter: unknown,
+  options: unknown,
+): Promise<{ accountId: string; orders: OpenOrder[] }> {
+  const valid = validateFilter(filter);
+  const { signal = new AbortController().signal } = validateRunOptions(options, "listOpenOrders");
+  return await listAllOpenOrders(killSwitch.listing, killSwitch.spotAccount, valid, signal);
 }

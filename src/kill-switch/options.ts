@@ -2,7 +2,7 @@
  * What `cancelAllOpen` takes: a filter (symbols, side, account) and the call's options. Checked
  * by src/kill-switch/validate.ts, which is loaded with the kill switch on first use.
  */
-import type { BatchCancelOptions } from "../cancel/options.ts";
+import type { BatchCancelOptions } from "../cancel/run-options.ts";
 import type { RunOptions } from "../cancel/engine.ts";
 
 /** Which open orders to cancel; every field narrows, none means every open spot order. */

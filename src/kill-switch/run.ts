@@ -3,7 +3,8 @@
  * again, and again, until a listing is empty or the deadline passes; then say what is still
  * open. How it works and what its result proves: docs/kill-switch.md.
  */
-import { HtxAbortError, HtxError } from "../errors.ts";
+import { HtxError } from "../errors.ts";
+import { HtxAbortError } from "../request-errors.ts";
 import { isKeyRefusal } from "../cancel/attempt.ts";
 import { type CancelEngine, type ProgressCallback, runCancels } from "../cancel/engine.ts";
 import type { BatchCancelResult } from "../cancel/outcome.ts";

@@ -4,9 +4,10 @@
  * pass instead.
  */
 import { HtxInputError } from "../errors.ts";
-import { checkFields, validateRunOptions } from "../cancel/options.ts";
-import { MAX_TIMER_MS } from "../cancel/timers.ts";
-import { describe, idDigits, isNumberInRange, type ListWording, uniqueEntries } from "../input.ts";
+import { checkFields } from "../cancel/options.ts";
+import { validateRunOptions } from "../cancel/run-options.ts";
+import { describe, isNumberInRange, MAX_TIMER_MS } from "../checks.ts";
+import { idDigits, type ListWording, uniqueEntries } from "../input.ts";
 import {
   type CancelAllOpenFilter,
   type CancelAllOpenOptions,
@@ -21,7 +22,9 @@ const OPTION_FIELDS = ["signal", "onProgress", "deadlineMs"];
 
 /** What a value is; a string quoted (it is a symbol, a side or an id gone wrong), cut at 40 characters. */
 function shown(value: unknown): string {
-  return describe(value, { quoteStrings: 40 });
+  return typeof value === "string"
+    ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+    : describe(value);
 }
 
 function checkSymbols(symbols: unknown): string[] {

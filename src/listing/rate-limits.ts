@@ -6,10 +6,11 @@
  * per endpoint: `durableObjectLimiter(ns, uid, { endpoint })`).
  */
 import { HtxInputError } from "../errors.ts";
-import { type RateLimiter, type SlidingWindowOptions, WINDOW_FIELDS } from "../limiter.ts";
+import type { RateLimiter } from "../limiter.ts";
+import { WINDOW_FIELDS, type WindowOptions } from "../limiter-options.ts";
 
 /** How one endpoint is limited: a window of the client's own, a shared {@link RateLimiter}, or `false`. */
-export type EndpointRateLimit = SlidingWindowOptions | RateLimiter | false;
+export type EndpointRateLimit = WindowOptions | RateLimiter | false;
 
 /**
  * A budget per endpoint. An endpoint left out gets the client's own window with HTX's limit
@@ -47,7 +48,7 @@ export type LimitedEndpointKey = keyof EndpointRateLimits;
  * table of them (the Durable Objects' `HTX_ENDPOINT_BUDGETS` is this one, by endpoint name).
  */
 export const DEFAULT_ENDPOINT_LIMITS: Readonly<
-  Record<LimitedEndpointKey, Readonly<Required<Pick<SlidingWindowOptions, "limit" | "intervalMs">>>>
+  Record<LimitedEndpointKey, Readonly<Required<Pick<WindowOptions, "limit" | "intervalMs">>>>
 > = {
   batchCancel: { limit: 50, intervalMs: 2000 },
   openOrders: { limit: 50, intervalMs: 2000 },

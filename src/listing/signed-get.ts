@@ -4,14 +4,8 @@
  * its own values only; each endpoint takes its slots from its own limiter; answers are retried
  * while the error says it may pass (a GET changes nothing, so asking again is always safe).
  */
-import {
-  HtxAbortError,
-  HtxError,
-  HtxNetworkError,
-  HtxResponseError,
-  HtxTimeoutError,
-  type RedactedRequest,
-} from "../errors.ts";
+import { HtxError, type RedactedRequest } from "../errors.ts";
+import { HtxAbortError, HtxNetworkError, HtxResponseError, HtxTimeoutError } from "../request-errors.ts";
 import type { SigningKey } from "../keys.ts";
 import type { RateLimiter } from "../limiter.ts";
 import { redactCause, redactorFor, redactUrl } from "../redact.ts";

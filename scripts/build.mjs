@@ -1,0 +1,369 @@
+/**
+ * The npm build (`npm run build`): dist/ with the declarations (tsc -p tsconfig.build.json) and
+ * one bundled ES module per entry point of package.json ("exports" and "bin"), at the paths
+ * those name.
+ *
+ * Node's start-up pays per module file (resolve, read, compile, link). One esbuild run over all
+ * entries with splitting cuts the shared code into a chunk per combination of entries and
+ * `import()`s that use it: `import "htx-batch-cancel"` loaded 13 to 18 files. Here each module
+ * belongs to exactly one stage, and each stage is one esbuild run of at most two entries:
+ * - stages are claimed in order: the static import graph of ".", then of "bin", then of the
+ *   other "exports" in package.json's order, each less what earlier stages own; then, one stage
+ *   each, the targets of `import()`s no stage owns yet (the answer reader with valibot, noble,
+ *   the cancel engine, the kill switch, the CLI demo), so what loads on first use stays out of
+ *   every entry's static graph. A module the client loads on first use that the CLI imports
+ *   statically (the signer, the key reader) belongs to the CLI's stage: the engine's first load
+ *   then includes `chunks/src/cli.internal.js` and the chunk it shares with the CLI, which also
+ *   holds the CLI's output formatting (the demo imports it; plain code, no `node:` import).
+ *   Claiming the client's on-demand stages first was tried: their barrels then made the Worker
+ *   and Pact entries load valibot at once, which is worse;
+ * - a stage whose modules later stages import also builds a generated barrel,
+ *   `chunks/<root>.internal.js`, re-exporting them under aliases; a later stage imports them
+ *   from that barrel, never from a copy of its own, so `HtxInputError` is one class whichever
+ *   entry it came through and `instanceof` holds across entries. An `import()` of a module that
+ *   is not its stage's root goes through a small chunk re-exporting it from the barrel.
+ * So `dist/mod.js` loads itself and the chunk it shares with its barrel, and every other entry
+ * its own one or two files plus two per stage it imports from.
+ *
+ * `node scripts/build.mjs --plan` prints the stages. The build is written under `.cache/` and
+ * moved onto dist/ at the end: dist/ is never half-built. It fails loudly if a module would be
+ * in two files, if two barrel exports would share a name, or if a stage imports a name the
+ * barrel does not export (esbuild: "No matching export").
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DIST = join(ROOT, "dist");
+/** An import across stages is written `htx-build:<path in dist>` and made relative at the end. */
+const MARK = "htx-build:";
+/** The generated barrel of a stage, as an esbuild entry. */
+const BARREL = "htx-barrel:";
+/** Options every esbuild run here shares (those of the single esbuild command this replaces). */
+const COMMON = {
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  packages: "external",
+  write: false,
+  metafile: true,
+  logLevel: "warning",
+};
+
+const slash = (path) => path.split("\\").join("/");
+const withoutExtension = (path) => path.replace(/\.[cm]?[jt]s$/, "");
+
+/**
+ * The entry points package.json publishes, "." first, then "bin", then the other "exports":
+ * each source (`src/cli.ts`) with its path in dist/ without extension (`src/cli`).
+ */
+function publicEntries(pkg) {
+  const exported = Object.entries(pkg.exports).map(([name, target]) => ({
+    name,
+    target: typeof target === "string" ? target : target.default ?? target.import,
+  }));
+  const bins = typeof pkg.bin === "string" ? [pkg.bin] : Object.values(pkg.bin ?? {});
+  const targets = [
+    ...exported.filter(({ name }) => name === ".").map(({ target }) => target),
+    ...bins,
+    ...exported.filter(({ name }) => name !== ".").map(({ target }) => target),
+  ];
+  const entries = new Map();
+  for (const target of targets) {
+    const match = /^\.\/dist\/(.+)\.js$/.exec(target ?? "");
+    if (!match) continue; // ./package.json
+    const source = `${match[1]}.ts`;
+    if (!existsSync(join(ROOT, source))) throw new Error(`package.json names ${target}, but ${source} does not exist`);
+    entries.set(source, match[1]);
+  }
+  return [...entries].map(([source, out]) => ({ source, out }));
+}
+
+/** Every module the entries reach, with the modules it imports statically and with `import()`. */
+async function importGraph(entries) {
+  const { metafile } = await build({
+    ...COMMON,
+    entryPoints: entries.map(({ source }) => source),
+    splitting: true,
+    outdir: join(ROOT, ".cache/build-graph"), // never written: write is false
+    logLevel: "error",
+  });
+  const graph = new Map();
+  for (const [path, input] of Object.entries(metafile.inputs)) {
+    const links = { static: new Set(), dynamic: new Set() };
+    for (const link of input.imports) {
+      // Packages stay imports of the published files; a relative import marked external is
+      // one that TypeScript erases (types only).
+      if (link.external) continue;
+      if (link.kind === "import-statement") links.static.add(link.path);
+      else if (link.kind === "dynamic-import") links.dynamic.add(link.path);
+      else throw new Error(`${path}: a ${link.kind} of ${link.path}; the build handles only ES imports`);
+    }
+    graph.set(path, links);
+  }
+  return graph;
+}
+
+/**
+ * Gives every module to one stage (see the top of this file). Returns the stages, each
+ * `{ index, root, out, modules }`, and the stage of each module. A public entry that an earlier
+ * stage owns gets a stage with no modules: its file re-exports it from that stage's barrel.
+ */
+function planStages(entries, graph) {
+  const stages = [];
+  const owner = new Map();
+  const onDemand = [];
+  const claim = (root, out) => {
+    const stage = { index: stages.length, root, out, modules: new Set() };
+    stages.push(stage);
+    for (const pending = [root]; pending.length > 0;) {
+      const path = pending.pop();
+      if (owner.has(path)) continue;
+      owner.set(path, stage);
+      stage.modules.add(path);
+      pending.push(...graph.get(path).static);
+    }
+    for (const path of stage.modules) onDemand.push(...graph.get(path).dynamic);
+  };
+  for (const { source, out } of entries) {
+    if (owner.has(source)) stages.push({ index: stages.length, root: source, out, modules: new Set() });
+    else claim(source, out);
+  }
+  for (const path of onDemand) if (!owner.has(path)) claim(path, `chunks/${withoutExtension(path)}`);
+  return { stages, owner };
+}
+
+/**
+ * The modules of each stage that other stages import: what its barrel re-exports. A static
+ * import can only point to an earlier stage (a stage holds all that its modules import but
+ * what earlier stages own); an `import()` of a stage's root loads the root's own file.
+ */
+function barrelModules(graph, { stages, owner }) {
+  const exported = new Map();
+  const add = (stage, path) => exported.set(stage, (exported.get(stage) ?? new Set()).add(path));
+  for (const stage of stages) if (owner.get(stage.root) !== stage) add(owner.get(stage.root), stage.root);
+  for (const [path, links] of graph) {
+    const from = owner.get(path);
+    for (const target of links.static) {
+      const to = owner.get(target);
+      if (to.index > from.index) throw new Error(`${path} imports ${target}, which a later stage owns`);
+      if (to !== from) add(to, target);
+    }
+    for (const target of links.dynamic) {
+      const to = owner.get(target);
+      if (to !== from && to.root !== target) add(to, target);
+    }
+  }
+  return exported;
+}
+
+/** The names each module exports at run time (types are erased), as esbuild bundles it. */
+async function exportNames(modules) {
+  if (modules.length === 0) return new Map();
+  const { metafile } = await build({
+    ...COMMON,
+    entryPoints: modules,
+    outdir: join(ROOT, ".cache/build-exports"), // never written
+    logLevel: "error",
+  });
+  const names = new Map();
+  for (const output of Object.values(metafile.outputs)) {
+    if (output.entryPoint) names.set(output.entryPoint, output.exports);
+  }
+  return names;
+}
+
+/**
+ * For each stage with a barrel: its path in dist/ (no extension) and, per module it re-exports,
+ * `[name, alias]` pairs; an alias is the name, `$` and the module's number (`HtxInputError$0`),
+ * so exports of different modules never clash.
+ */
+function planBarrels(exported, names) {
+  const barrels = new Map();
+  for (const [stage, modules] of exported) {
+    const aliases = new Map();
+    const taken = new Set();
+    [...modules].sort().forEach((path, index) => {
+      const pairs = names.get(path).map((name) => {
+        if (!/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(name)) throw new Error(`${path}: cannot re-export "${name}"`);
+        const alias = `${name}$${index}`;
+        if (taken.has(alias)) throw new Error(`barrel of ${stage.root}: two exports named ${alias}`);
+        taken.add(alias);
+        return [name, alias];
+      });
+      aliases.set(path, pairs);
+    });
+    barrels.set(stage, { out: `chunks/${withoutExtension(stage.root)}.internal`, aliases });
+  }
+  return barrels;
+}
+
+const reexport = (pairs, from) =>
+  `export { ${pairs.map(([name, alias]) => `${name} as ${alias}`).join(", ")} } from ${JSON.stringify(from)};`;
+
+/**
+ * The esbuild plugin of one stage: its barrel, generated; a module another stage owns becomes
+ * its exports from that stage's barrel, or, for an `import()` of that stage's root, the root's
+ * file.
+ */
+function stagePlugin(stage, { owner, barrels }) {
+  return {
+    name: "htx-stages",
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /^htx-(build|barrel):/ }, ({ path }) => {
+        return path.startsWith(MARK) ? { path, external: true } : { path, namespace: "htx-barrel" };
+      });
+      esbuild.onLoad({ filter: /.*/, namespace: "htx-barrel" }, () => {
+        const lines = [...barrels.get(stage).aliases].map(([path, pairs]) => reexport(pairs, `./${path}`));
+        return { contents: lines.join("\n"), resolveDir: ROOT, loader: "js" };
+      });
+      esbuild.onResolve({ filter: /^\./ }, ({ path, resolveDir, importer, kind }) => {
+        const module = slash(relative(ROOT, resolve(resolveDir, path)));
+        const target = owner.get(module);
+        if (target === stage) return undefined;
+        if (!target) throw new Error(`${importer} imports ${path}, which the import graph did not see`);
+        if (kind === "dynamic-import" && target.root === module) {
+          return { path: `${MARK}${target.out}.js`, external: true };
+        }
+        return { path: module, namespace: "htx-imported" };
+      });
+      esbuild.onLoad({ filter: /.*/, namespace: "htx-imported" }, ({ path }) => {
+        const { out, aliases } = barrels.get(owner.get(path));
+        const pairs = aliases.get(path).map(([name, alias]) => [alias, name]);
+        return { contents: reexport(pairs, `${MARK}${out}.js`), loader: "js" };
+      });
+    },
+  };
+}
+
+/** One stage, built in memory: its root and its barrel, with splitting between them. */
+function buildStage(stage, plan, outdir) {
+  // As a relative path, the root goes through the plugin: a root another stage owns is re-exported.
+  const entryPoints = [{ in: `./${stage.root}`, out: stage.out }];
+  const barrel = plan.barrels.get(stage);
+  if (barrel) entryPoints.push({ in: `${BARREL}${stage.index}`, out: barrel.out });
+  return build({
+    ...COMMON,
+    entryPoints,
+    splitting: true,
+    outdir,
+    chunkNames: "chunks/[name]-[hash]",
+    plugins: [stagePlugin(stage, plan)],
+  });
+}
+
+/**
+ * Each output file of every stage, its `htx-build:` imports made relative to it. Fails if two
+ * stages wrote the same file or if a source module is in more than one file.
+ */
+function link(results, outdir) {
+  const files = new Map();
+  const placed = new Map();
+  for (const { outputFiles, metafile } of results) {
+    for (const file of outputFiles) {
+      const path = slash(relative(outdir, file.path));
+      if (files.has(path)) throw new Error(`two stages wrote dist/${path}`);
+      const text = file.text.replace(/"htx-build:([^"]+)"/g, (_, target) => {
+        const to = slash(relative(dirname(path), target));
+        return JSON.stringify(to.startsWith(".") ? to : `./${to}`);
+      });
+      if (text.includes(MARK)) throw new Error(`dist/${path}: an import left unlinked`);
+      files.set(path, text);
+    }
+    for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
+      for (const input of Object.keys(inputs).filter((name) => !name.includes(":"))) {
+        if (placed.has(input)) throw new Error(`${input} is in ${placed.get(input)} and in ${output}`);
+        placed.set(input, output);
+      }
+    }
+  }
+  return files;
+}
+
+/** Every entry bundled in memory: path in dist/ → text. */
+async function bundles(entries, outdir) {
+  const graph = await importGraph(entries);
+  const { stages, owner } = planStages(entries, graph);
+  const exported = barrelModules(graph, { stages, owner });
+  const names = await exportNames([...exported.values()].flatMap((modules) => [...modules]));
+  const plan = { owner, barrels: planBarrels(exported, names) };
+  return link(await Promise.all(stages.map((stage) => buildStage(stage, plan, outdir))), outdir);
+}
+
+/** `--plan`: each stage, its modules and which modules of other stages import them. */
+async function printPlan(entries) {
+  const graph = await importGraph(entries);
+  const { stages, owner } = planStages(entries, graph);
+  for (const stage of stages) {
+    console.log(`stage ${stage.index}: ${stage.root} -> dist/${stage.out}.js`);
+    const home = owner.get(stage.root);
+    if (home !== stage) console.log(`  ${stage.root}: re-exported from stage ${home.index}'s barrel`);
+    for (const path of stage.modules) {
+      const users = [...graph].filter(([from, links]) =>
+        owner.get(from) !== stage && (links.static.has(path) || links.dynamic.has(path))
+      );
+      console.log(`  ${path}${users.length ? `  <- ${users.map(([from]) => from).join(", ")}` : ""}`);
+    }
+  }
+}
+
+/** The declarations (tsc -p tsconfig.build.json) into `outdir` instead of dist/. */
+function declarations(outdir) {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const child = spawn(process.execPath, [tsc, "-p", "tsconfig.build.json", "--outDir", outdir], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  return new Promise((done, fail) => {
+    child.on("error", fail);
+    child.on("exit", (code) => code === 0 ? done() : fail(new Error(`tsc -p tsconfig.build.json exited with ${code}`)));
+  });
+}
+
+/**
+ * Puts `next` where dist/ is, in two renames back to back (the old dist/ goes into `scratch`,
+ * removed with it); if another build puts its dist/ there in between, moves that one away too.
+ */
+async function replaceDist(next, scratch) {
+  for (let attempt = 0;; attempt++) {
+    await rename(DIST, join(scratch, `old-${attempt}`)).catch((error) => {
+      if (error.code !== "ENOENT") throw error;
+    });
+    try {
+      return await rename(next, DIST);
+    } catch (error) {
+      if (!["ENOTEMPTY", "EEXIST"].includes(error.code) || attempt === 5) throw error;
+    }
+  }
+}
+
+async function main() {
+  const entries = publicEntries(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
+  if (process.argv.includes("--plan")) return printPlan(entries);
+  const scratch = join(ROOT, `.cache/build-${process.pid}`);
+  const next = join(scratch, "dist");
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(next, { recursive: true });
+  const typesWritten = declarations(next);
+  typesWritten.catch(() => {}); // awaited below; on an earlier failure, still waited for before cleaning up
+  try {
+    const files = await bundles(entries, next);
+    await typesWritten;
+    for (const [path, text] of files) {
+      await mkdir(dirname(join(next, path)), { recursive: true });
+      await writeFile(join(next, path), text);
+    }
+    await replaceDist(next, scratch);
+  } finally {
+    await typesWritten.catch(() => {});
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,101 @@
+/**
+ * What a client is built from on first use (or `ready()`): its signing key, the cancel engine
+ * and the listings' setup, from the options `configureClient` checked when the client was made.
+ * Loaded on demand (src/cancel/on-demand.ts), so that `import { HtxClient }` stays small.
+ */
+import { HtxInputError } from "../errors.ts";
+import type { HmacBackend } from "../hmac.ts";
+import { createSigningKey, type SigningKey, validateCredentials } from "../keys.ts";
+import { type RateLimiter, SlidingWindowLimiter } from "../limiter.ts";
+import type { ListingSetup } from "../listing/signed-get.ts";
+import { redactCause } from "../redact.ts";
+import { BATCH_CANCEL_PATH } from "../endpoints.ts";
+import { createEndpointSigner } from "../sign.ts";
+import { ServerClock } from "../clock.ts";
+import type { CancelEngine } from "./engine.ts";
+import type { ClientConfig, LimiterChoice } from "./options.ts";
+import { signingError } from "./signing-error.ts";
+
+/** A client, built: its engine, and the listings of the kill switch, which share its key and engine. */
+export interface ClientSetup {
+  /** What `batchCancel` runs its ids through. */
+  engine: CancelEngine;
+  /**
+   * The client's signing key, imported once and shared by the cancels and the listings. Its
+   * `ready()` resolves once the key is usable, and rejects with `HtxInputError` when it never
+   * will be (an Ed25519 key on a runtime whose Web Crypto lacks Ed25519).
+   */
+  key: SigningKey;
+  /** The kill switch's listings, each endpoint on its own budget. */
+  listing: ListingSetup;
+}
+
+/**
+ * The client's signing key, imported once. An Ed25519 key is read in full here (the constructor
+ * only screened it); a failing HMAC backend is reported as such, its text redacted.
+ * @throws {HtxInputError} for a key that cannot sign.
+ */
+function signingKey(config: ClientConfig): SigningKey {
+  const credentials = validateCredentials(config.credentials);
+  try {
+    return createSigningKey(credentials, { hmac: config.hmac as HmacBackend | undefined });
+  } catch (cause) {
+    // An Ed25519 key's own refusals (no Web Crypto at all) say what to do and hold no key.
+    if (cause instanceof HtxInputError) throw cause;
+    const secrets = credentials.method === "HmacSHA256" ? [credentials.accessKey, credentials.secretKey] : [];
+    throw new HtxInputError("hmac.keyed(secret) threw: this HMAC backend cannot be used here.", {
+      cause: redactCause(cause, secrets),
+    });
+  }
+}
+
+/**
+ * The signer of the endpoint. A signature that fails (an HMAC backend that throws, a runtime
+ * whose Web Crypto lacks Ed25519) fails the request before it is sent, saying why, redacted.
+ */
+function endpointSigner(origin: string, accessKey: string, key: SigningKey, secrets: readonly string[]) {
+  const sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, accessKey, key);
+  return async (epochMs: number): Promise<string> => {
+    try {
+      return await sign(epochMs);
+    } catch (cause) {
+      throw signingError(cause, key.method, secrets, "the request", "these ids were not sent");
+    }
+  };
+}
+
+function limiterOf(choice: LimiterChoice): RateLimiter | undefined {
+  if (choice === undefined) return undefined;
+  return "limiter" in choice ? choice.limiter : new SlidingWindowLimiter(choice.window);
+}
+
+/**
+ * Builds the client's key, engine and listings; sends nothing.
+ * @throws {HtxInputError} for a key that cannot sign (an Ed25519 key the screen let through
+ *   that the full reader refuses, an HMAC backend whose `keyed` throws).
+ */
+export function buildClient(config: ClientConfig): ClientSetup {
+  const { origin, fetch, now, timeoutMs, limits } = config;
+  const { accessKey } = config.credentials;
+  const key = signingKey(config);
+  const secrets = [accessKey, ...key.redactables()];
+  const engine: CancelEngine = {
+    sign: endpointSigner(origin, accessKey, key, secrets),
+    fetch,
+    clock: new ServerClock({ now, fetch, origin, timeoutMs }),
+    limiter: limiterOf(limits.batchCancel),
+    timeoutMs,
+    accessKey,
+    secrets,
+    retry: config.retry,
+    syncTime: config.syncTime,
+  };
+  const listing: ListingSetup = {
+    origin,
+    host: new URL(origin).host,
+    key,
+    engine,
+    limiters: { openOrders: limiterOf(limits.openOrders), accounts: limiterOf(limits.accounts) },
+  };
+  return { engine, key, listing };
+}

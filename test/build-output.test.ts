@@ -1,0 +1,171 @@
+/**
+ * The published build (dist/, from scripts/build.mjs; test/global-setup.ts builds it). Node's
+ * start-up pays per module file it loads (bench/index.mjs, start-up rows), so each entry point
+ * loads few files; yet every source module is in one file only, so a class is the same whichever
+ * entry it came through, and what an entry loads on first use is still reached only by `import()`.
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { build, type Metafile } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const ROOT = new URL("../", import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL("package.json", ROOT), "utf8"));
+
+/** Each entry point (an "exports" key, or the command's name) and its file, as package.json names them. */
+const ENTRIES: Record<string, string> = {
+  ...Object.fromEntries(
+    Object.entries(pkg.exports as Record<string, string | { default: string }>)
+      .filter(([, target]) => typeof target === "object")
+      .map(([name, target]) => [name, (target as { default: string }).default.replace(/^\.\//, "")]),
+  ),
+  ...Object.fromEntries(Object.entries(pkg.bin as Record<string, string>).map(([n, f]) => [n, f.replace(/^\.\//, "")])),
+};
+
+/**
+ * How many files of dist/ each entry may load with its import (the build before scripts/build.mjs:
+ * 18 for ".", 19 for the command). An entry's own code is at most two files (its module and the
+ * chunk it shares with what imports from it); each other entry whose code it uses adds two (that
+ * entry's internal barrel and the chunk behind it).
+ */
+const MAX_FILES: Record<string, number> = {
+  ".": 2, // the client's core: mod.js and the chunk the other entries share
+  "htx-batch-cancel": 4, // the command's two + the core's two
+  "./cloudflare": 4, // its two + the core's
+  "./schemas": 4, // its two + the core's
+  "./testing": 4, // its two + the core's
+  "./testing/node": 2, // its two
+  "./msw": 5, // itself + the simulator's two (./testing) + the core's
+  // Node-only test tooling that loads @pact-foundation/pact: itself + the Node server's, the
+  // simulator's, the core's and the command's two (it signs requests, as the command does).
+  "./pact": 9,
+};
+
+/** The files of dist/ that `file` reaches, each with what it imports statically and with `import()`. */
+async function builtGraph(file: string): Promise<Metafile["inputs"]> {
+  const { metafile } = await build({
+    entryPoints: [file],
+    absWorkingDir: ROOT.pathname,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    packages: "external",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  return metafile.inputs;
+}
+
+/** What `from` loads through the kinds of import given: files of dist/ and packages. */
+function reach(inputs: Metafile["inputs"], from: string, kinds: string[]): Set<string> {
+  const reached = new Set<string>();
+  for (const pending = [from]; pending.length > 0;) {
+    const path = pending.pop()!;
+    if (reached.has(path)) continue;
+    reached.add(path);
+    for (const link of inputs[path]?.imports ?? []) if (kinds.includes(link.kind)) pending.push(link.path);
+  }
+  return reached;
+}
+
+const STATIC = ["import-statement"];
+const ANY = ["import-statement", "dynamic-import"];
+const isDistFile = (path: string) => path.startsWith("dist/");
+
+/** The source modules whose code each file of dist/ holds, from the `// src/…` line esbuild puts before each. */
+function modulesByFile(): Map<string, string[]> {
+  const files = readdirSync(new URL("dist/", ROOT), { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".js"))
+    .map((name) => `dist/${name.split("\\").join("/")}`);
+  return new Map(files.map((file) => {
+    const text = readFileSync(new URL(file, ROOT), "utf8");
+    // A module's line can come twice in one file (esbuild repeats it after imports it hoisted).
+    return [file, [...new Set([...text.matchAll(/^\/\/ ((?:src\/)?[\w./-]+\.ts)$/gm)].map((match) => match[1]!))]];
+  }));
+}
+
+const isPackage = (path: string) => !path.startsWith(".") && !path.endsWith(".ts") && !isDistFile(path);
+
+/**
+ * What the sources of an entry load: the modules it reaches only through `import()`, and the
+ * packages it imports statically.
+ */
+async function sourceLoads(entry: string): Promise<{ onDemand: string[]; eagerPackages: Set<string> }> {
+  const inputs = await builtGraph(entry);
+  const eager = reach(inputs, entry, STATIC);
+  const onDemand = [...reach(inputs, entry, ANY)].filter((path) => !eager.has(path) && path.endsWith(".ts"));
+  return { onDemand, eagerPackages: new Set([...eager].filter(isPackage)) };
+}
+
+describe("the published build", () => {
+  it("loads at most a few files of dist/ with each entry point's import", async () => {
+    const over: Record<string, { bound: number; files: string[] }> = {};
+    for (const [name, file] of Object.entries(ENTRIES)) {
+      const files = [...reach(await builtGraph(file), file, STATIC)].filter(isDistFile);
+      const bound = MAX_FILES[name];
+      if (bound === undefined || files.length > bound) over[name] = { bound: bound ?? 0, files };
+    }
+    expect(over).toEqual({});
+  }, 60_000);
+
+  it("holds each source module in one file of dist/ only", () => {
+    const fileOf = new Map<string, string[]>();
+    for (const [file, modules] of modulesByFile()) {
+      for (const module of modules) fileOf.set(module, [...fileOf.get(module) ?? [], file]);
+    }
+    // The error classes are there: the `// src/…` lines this test reads are in the files.
+    expect(fileOf.get("src/errors.ts")).toHaveLength(1);
+    expect([...fileOf].filter(([, files]) => files.length > 1)).toEqual([]);
+  });
+
+  it("throws one HtxInputError class, whichever entry point the throwing code came through", () => {
+    // A fresh Node process, importing by package name as a user does (package.json self-reference).
+    const script = `
+      const { HtxInputError } = await import("htx-batch-cancel");
+      const { createHtxSimulator } = await import("htx-batch-cancel/testing");
+      const { durableObjectLimiter } = await import("htx-batch-cancel/cloudflare");
+      const caught = (run) => { try { run(); } catch (error) { return error; } };
+      const errors = {
+        testing: caught(() => createHtxSimulator({ timestampWindowMs: -1 })),
+        cloudflare: caught(() => durableObjectLimiter({ idFromName() {}, get() {} }, " 1")),
+      };
+      console.log(JSON.stringify(Object.fromEntries(Object.entries(errors).map(([entry, error]) =>
+        [entry, { name: error?.name, isHtxInputError: error instanceof HtxInputError }]))));
+    `;
+    const seen = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" }),
+    );
+    expect(seen).toEqual({
+      testing: { name: "HtxInputError", isHtxInputError: true },
+      cloudflare: { name: "HtxInputError", isHtxInputError: true },
+    });
+  });
+
+  it("loads what an entry's sources import with import() only through import()", async () => {
+    const fileOf = new Map([...modulesByFile()].flatMap(([file, modules]) => modules.map((m) => [m, file])));
+    // The client's core (what the import of "." loads) loads whole with every entry that uses it,
+    // so an entry that uses part of it only on first use may load it with its import.
+    const core = reach(await builtGraph("mod.ts"), "mod.ts", STATIC);
+    const eagerly: Record<string, string[]> = {};
+    const lost: string[] = [];
+    for (const [name, file] of Object.entries(ENTRIES)) {
+      const { onDemand, eagerPackages } = await sourceLoads(file.replace(/^dist\//, "").replace(/\.js$/, ".ts"));
+      const built = await builtGraph(file);
+      const loaded = reach(built, file, STATIC);
+      const reachable = reach(built, file, ANY);
+      for (const module of onDemand.filter((path) => !core.has(path))) {
+        const home = fileOf.get(module);
+        if (home && loaded.has(home)) (eagerly[name] ??= []).push(`${module} (in ${home})`);
+        if (home && !reachable.has(home)) lost.push(`${name}: ${module} (in ${home})`);
+      }
+      for (const path of loaded) if (isPackage(path) && !eagerPackages.has(path)) (eagerly[name] ??= []).push(path);
+    }
+    expect(eagerly).toEqual({});
+    expect(lost).toEqual([]);
+    // There is something to check: the answer reader loads on first use, and valibot with it.
+    const client = await sourceLoads("mod.ts");
+    expect(client.onDemand).toContain("src/answer-reader.ts");
+    expect(client.eagerPackages).not.toContain("valibot");
+  }, 60_000);
+});
