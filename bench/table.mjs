@@ -17,7 +17,7 @@ export function benchTable(title, rows) {
       } ${r.unit} | ${r.spread} | ${r.runs} | ${r.baseline ?? ""} | ${
         r.baselineMedian !== undefined ? `${fmt(r.baselineMedian)} ${r.unit}` : ""
       } | ${r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : ""}${
-        r.overBaseline !== undefined ? ` (+${fmt(r.overBaseline)} ms)` : ""
+        r.overBaseline !== undefined ? ` (${r.overBaseline < 0 ? "−" : "+"}${fmt(Math.abs(r.overBaseline))} ms)` : ""
       } | ${r.target ?? ""} |`
     ),
   ].join("\n");

@@ -1,20 +1,19 @@
 /**
- * The npm build (`npm run build`): dist/ with the declarations (tsc -p tsconfig.build.json) and
- * one bundled ES module per entry point of package.json ("exports" and "bin"), at the paths
- * those name.
+ * The npm build (`npm run build`): dist/ with the declarations (tsc -p tsconfig.build.json),
+ * one bundled ES module per entry point of package.json "exports", and the command ("bin"), at
+ * the paths those name.
  *
  * Node's start-up pays per module file (resolve, read, compile, link). One esbuild run over all
  * entries with splitting cuts the shared code into a chunk per combination of entries and
  * `import()`s that use it: `import "htx-batch-cancel"` loaded 13 to 18 files. Here each module
  * belongs to exactly one stage, and each stage is one esbuild run of at most two entries:
- * - stages are claimed in order: the static import graph of ".", then of "bin", then of the
- *   other "exports" in package.json's order, each less what earlier stages own; then, one stage
- *   each, the targets of `import()`s no stage owns yet (the answer reader with valibot, noble,
- *   the cancel engine, the kill switch, the CLI demo), so what loads on first use stays out of
- *   every entry's static graph. A module the client loads on first use that the CLI imports
- *   statically (the signer, the key reader) belongs to the CLI's stage: the engine's first load
- *   then includes `chunks/src/cli.internal.js` and the chunk it shares with the CLI, which also
- *   holds the CLI's output formatting (the demo imports it; plain code, no `node:` import).
+ * - stages are claimed in order: the static import graph of ".", then of the other "exports" in
+ *   package.json's order, each less what earlier stages own; then, one stage each, the targets
+ *   of `import()`s no stage owns yet (the answer reader with valibot, noble, the cancel engine,
+ *   the kill switch), so what loads on first use stays out of every entry's static graph. A
+ *   module the client loads on first use that another entry imports statically (the signer,
+ *   which the Pact kit re-signs with) belongs to that entry's stage, and the engine loads it
+ *   through that stage's barrel: `chunks/src/testing/pact.internal.js` holds library code only.
  *   Claiming the client's on-demand stages first was tried: their barrels then made the Worker
  *   and Pact entries load valibot at once, which is worse;
  * - a stage whose modules later stages import also builds a generated barrel,
@@ -24,6 +23,12 @@
  *   is not its stage's root goes through a small chunk re-exporting it from the barrel.
  * So `dist/mod.js` loads itself and the chunk it shares with its barrel, and every other entry
  * its own one or two files plus two per stage it imports from.
+ *
+ * The command is apart: one self-contained CommonJS file (`dist/src/cli.cjs`), with every module
+ * it may use inlined and evaluated on first use, and packages `require`d where they are used.
+ * It runs in a process of its own, so no class of it meets a library user's; and Node starts
+ * CommonJS with no ES module loader (one synchronous read, no per-file resolution), about 10 ms
+ * sooner than the same code as ES modules (bench/index.mjs, CLI row). Deno runs src/cli.ts.
  *
  * `node scripts/build.mjs --plan` prints the stages. The build is written under `.cache/` and
  * moved onto dist/ at the end: dist/ is never half-built. It fails loudly if a module would be
@@ -60,20 +65,14 @@ const slash = (path) => path.split("\\").join("/");
 const withoutExtension = (path) => path.replace(/\.[cm]?[jt]s$/, "");
 
 /**
- * The entry points package.json publishes, "." first, then "bin", then the other "exports":
- * each source (`src/cli.ts`) with its path in dist/ without extension (`src/cli`).
+ * The entry points package.json "exports" publishes, "." first: each source (`src/schemas.ts`)
+ * with its path in dist/ without extension (`src/schemas`). The command is built apart
+ * ({@link buildCommands}).
  */
 function publicEntries(pkg) {
-  const exported = Object.entries(pkg.exports).map(([name, target]) => ({
-    name,
-    target: typeof target === "string" ? target : target.default ?? target.import,
-  }));
-  const bins = typeof pkg.bin === "string" ? [pkg.bin] : Object.values(pkg.bin ?? {});
-  const targets = [
-    ...exported.filter(({ name }) => name === ".").map(({ target }) => target),
-    ...bins,
-    ...exported.filter(({ name }) => name !== ".").map(({ target }) => target),
-  ];
+  const targets = Object.entries(pkg.exports)
+    .sort(([a], [b]) => Number(b === ".") - Number(a === "."))
+    .map(([, target]) => typeof target === "string" ? target : target.default ?? target.import);
   const entries = new Map();
   for (const target of targets) {
     const match = /^\.\/dist\/(.+)\.js$/.exec(target ?? "");
@@ -313,6 +312,30 @@ async function printPlan(entries) {
   }
 }
 
+/**
+ * The command of package.json "bin" (`./dist/src/cli.cjs`, from src/cli.ts), bundled as one
+ * self-contained CommonJS file: path in dist/ → text.
+ */
+async function buildCommands(pkg, outdir) {
+  const files = new Map();
+  const bins = typeof pkg.bin === "string" ? [pkg.bin] : Object.values(pkg.bin ?? {});
+  for (const target of bins) {
+    const match = /^\.\/dist\/(.+)\.cjs$/.exec(target);
+    if (!match) throw new Error(`package.json "bin" names ${target}: the build makes a command only as dist/….cjs`);
+    const source = `${match[1]}.ts`;
+    if (!existsSync(join(ROOT, source))) throw new Error(`package.json names ${target}, but ${source} does not exist`);
+    const { outputFiles } = await build({
+      ...COMMON,
+      entryPoints: [source],
+      format: "cjs",
+      platform: "node",
+      outfile: join(outdir, `${match[1]}.cjs`),
+    });
+    for (const file of outputFiles) files.set(slash(relative(outdir, file.path)), file.text);
+  }
+  return files;
+}
+
 /** The declarations (tsc -p tsconfig.build.json) into `outdir` instead of dist/. */
 function declarations(outdir) {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
@@ -344,7 +367,8 @@ async function replaceDist(next, scratch) {
 }
 
 async function main() {
-  const entries = publicEntries(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  const entries = publicEntries(pkg);
   if (process.argv.includes("--plan")) return printPlan(entries);
   const scratch = join(ROOT, `.cache/build-${process.pid}`);
   const next = join(scratch, "dist");
@@ -353,7 +377,7 @@ async function main() {
   const typesWritten = declarations(next);
   typesWritten.catch(() => {}); // awaited below; on an earlier failure, still waited for before cleaning up
   try {
-    const files = await bundles(entries, next);
+    const files = new Map([...await bundles(entries, next), ...await buildCommands(pkg, next)]);
     await typesWritten;
     for (const [path, text] of files) {
       await mkdir(dirname(join(next, path)), { recursive: true });

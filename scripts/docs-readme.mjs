@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const README = `${ROOT}README.md`;
-const CLI = `${ROOT}dist/src/cli.js`;
+const CLI = `${ROOT}dist/src/cli.cjs`;
 
 /** Runs the CLI; stderr and stdout in the order they were written, as a terminal shows them. */
 function cli(args) {

@@ -6,6 +6,9 @@
  */
 import { main } from "./cli/main.ts";
 
-// The global, not an import of node:process: see src/cli/main.ts.
+// The global, not an import of node:process: see src/cli/main.ts. No top-level await: npm's
+// command is this module bundled as one CommonJS file (scripts/build.mjs).
 const { process } = globalThis;
-process.exitCode = await main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -6,7 +6,7 @@
 import { HtxInputError } from "./errors.ts";
 import { describe } from "./checks.ts";
 import type { Ed25519PrivateKey, PrivateKeyInput } from "./keys/private-key.ts";
-import { screenPrivateKey } from "./keys/screen.ts";
+import { derBytes, screenPrivateKey } from "./keys/screen.ts";
 
 /** An API key signed with HmacSHA256: its AccessKeyId and secret. */
 export interface HmacCredentials {
@@ -86,5 +86,7 @@ export function screenCredentials(credentials: unknown): ScreenedCredentials {
     );
   }
   screenPrivateKey(privateKey);
-  return { method: "Ed25519", accessKey: validAccessKey, privateKey };
+  // Key bytes are copied now: the key is read in full only on first use, and by then the caller
+  // may have wiped or reused the buffer (another account's key in it would sign every request).
+  return { method: "Ed25519", accessKey: validAccessKey, privateKey: derBytes(privateKey)?.slice() ?? privateKey };
 }

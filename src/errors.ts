@@ -50,7 +50,10 @@ export class HtxError extends Error {
   }
 }
 
-/** The caller's input is wrong; nothing was sent. The message says what to fix. */
+/**
+ * The caller's input or set-up is wrong (an option, an id, a key, a runtime without `fetch` or
+ * Ed25519, a broken install); nothing was sent. The message says what to fix.
+ */
 export class HtxInputError extends HtxError {
   /** Always `"HtxInputError"`. */
   override name = "HtxInputError" as const;

@@ -2,7 +2,9 @@
  * The signing key behind every signed request: an HmacSHA256 secret or an Ed25519 private key,
  * behind one interface, so the Signature V2 code (src/sign.ts) does not care which.
  */
+import { describe } from "./checks.ts";
 import { screenCredentials, type ValidCredentials } from "./credentials.ts";
+import { HtxInputError } from "./errors.ts";
 import { parsePrivateKey } from "./keys/private-key.ts";
 import { defaultHmac, type HmacBackend, type KeyedHmac, toBase64 } from "./hmac.ts";
 import { ed25519SigningKey } from "./keys/ed25519.ts";
@@ -42,6 +44,9 @@ function base64Of(mac: ReturnType<KeyedHmac>): string | Promise<string> {
 /** A {@link SigningKey} for an HmacSHA256 secret; the backend prepares the secret once. */
 export function hmacSigningKey(secretKey: string, backend: HmacBackend = defaultHmac): SigningKey {
   const mac = backend.keyed(secretKey);
+  if (typeof mac !== "function") {
+    throw new HtxInputError(`hmac.keyed(secret) must return a function that signs text, got ${describe(mac)}.`);
+  }
   return Object.freeze({
     method: "HmacSHA256" as const,
     ready: () => Promise.resolve(),

@@ -1,11 +1,14 @@
 /** Modules loaded on first use, so that what an import loads stays small (bench/bundle-size.mjs). */
-import { HtxError } from "./errors.ts";
+import { HtxInputError } from "./errors.ts";
 
 /**
- * Loads a module once, on first use; a load that failed is tried again by the next call.
+ * Loads a module once, on first use; a load that failed is tried again by the next call (a
+ * runtime that keeps the failure of a module's own imports fails the same way again).
  * @param what How to name the module in the error, e.g. `"The cancel engine's module"`.
  * @returns A function that resolves to the module.
- * @throws {HtxError} when the module cannot be loaded (a broken install or bundle); nothing was sent.
+ * @throws {HtxInputError} when the module cannot be loaded: the install or the bundle is broken,
+ *   which the caller must fix, as they must a runtime without `fetch`; nothing was sent. So
+ *   `batchCancel` keeps its promise to reject only with `HtxInputError`, before anything is sent.
  */
 export function loadOnDemand<M>(load: () => Promise<M>, what: string): () => Promise<M> {
   let loading: Promise<M> | undefined;
@@ -16,9 +19,11 @@ export function loadOnDemand<M>(load: () => Promise<M>, what: string): () => Pro
     } catch (cause) {
       if (loading === attempt) loading = undefined;
       // A failed import names files, never secrets; a fresh copy keeps no foreign object alive.
-      throw new HtxError(`${what} could not be loaded; nothing was sent.`, false, {
-        cause: cause instanceof Error ? new Error(cause.message) : String(cause),
-      });
+      throw new HtxInputError(
+        `${what} could not be loaded (reinstall htx-batch-cancel, or keep its chunks in your bundle); ` +
+          "nothing was sent.",
+        { cause: cause instanceof Error ? new Error(cause.message) : String(cause) },
+      );
     }
   };
 }

@@ -4,10 +4,16 @@
  * "Signing" (the tests' known-answer vectors are in test/sign.test.ts). Both methods sign the
  * same text; only `SignatureMethod` and the key differ (src/keys.ts).
  */
-import { validateCredentials } from "./keys.ts";
+import { HtxInputError } from "./errors.ts";
 import { defaultHmac, type HmacBackend } from "./hmac.ts";
 import { validateTimestamp } from "./input.ts";
-import { createSigningKey, hmacSigningKey, type SignatureMethod, type SigningKey } from "./keys.ts";
+import {
+  createSigningKey,
+  hmacSigningKey,
+  type SignatureMethod,
+  type SigningKey,
+  validateCredentials,
+} from "./keys.ts";
 import type { PrivateKeyInput } from "./keys/private-key.ts";
 
 /** `YYYY-MM-DDThh:mm:ss` in UTC: no milliseconds, no `Z` (HTX rejects both). */
@@ -150,6 +156,15 @@ export type SignUrlOptions =
   & SignUrlRequest
   & ({ secretKey: string; privateKey?: undefined } | { privateKey: PrivateKeyInput; secretKey?: undefined });
 
+/** The URL to sign. @throws {HtxInputError} for anything `new URL` refuses. */
+function requestUrl(url: unknown): URL {
+  try {
+    return new URL(url as string | URL);
+  } catch {
+    throw new HtxInputError('url must be an absolute URL, such as "https://api.huobi.pro/v1/order/openOrders".');
+  }
+}
+
 /**
  * The body of the public `signUrl` (src/single-request.ts, which loads this module on first
  * use): the full signed URL for one request.
@@ -159,7 +174,7 @@ export async function signUrl(options: SignUrlOptions): Promise<string> {
   const credentials = validateCredentials(options);
   const epochMs = validateTimestamp(timestamp);
   const key = createSigningKey(credentials, { hmac });
-  const { origin, host, pathname, searchParams } = new URL(url);
+  const { origin, host, pathname, searchParams } = requestUrl(url);
   const params = [...searchParams].filter(([name]) => name !== "Signature");
   const signed = await signQuery(key, { method, origin, host, path: pathname, params }, credentials.accessKey, epochMs);
   return signed.url;

@@ -3,6 +3,7 @@
  * start-up pays per module file it loads (bench/index.mjs, start-up rows), so each entry point
  * loads few files; yet every source module is in one file only, so a class is the same whichever
  * entry it came through, and what an entry loads on first use is still reached only by `import()`.
+ * The command is apart: one self-contained CommonJS file, in a process of its own.
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -12,32 +13,30 @@ import { describe, expect, it } from "vitest";
 const ROOT = new URL("../", import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL("package.json", ROOT), "utf8"));
 
-/** Each entry point (an "exports" key, or the command's name) and its file, as package.json names them. */
-const ENTRIES: Record<string, string> = {
-  ...Object.fromEntries(
-    Object.entries(pkg.exports as Record<string, string | { default: string }>)
-      .filter(([, target]) => typeof target === "object")
-      .map(([name, target]) => [name, (target as { default: string }).default.replace(/^\.\//, "")]),
-  ),
-  ...Object.fromEntries(Object.entries(pkg.bin as Record<string, string>).map(([n, f]) => [n, f.replace(/^\.\//, "")])),
-};
+/** Each entry point (an "exports" key) and its file, as package.json names them. */
+const ENTRIES: Record<string, string> = Object.fromEntries(
+  Object.entries(pkg.exports as Record<string, string | { default: string }>)
+    .filter(([, target]) => typeof target === "object")
+    .map(([name, target]) => [name, (target as { default: string }).default.replace(/^\.\//, "")]),
+);
+/** The command's file, as package.json "bin" names it. */
+const COMMAND = (pkg.bin as Record<string, string>)["htx-batch-cancel"]!.replace(/^\.\//, "");
 
 /**
  * How many files of dist/ each entry may load with its import (the build before scripts/build.mjs:
- * 18 for ".", 19 for the command). An entry's own code is at most two files (its module and the
+ * 18 for ".", 19 for the command, which is now one self-contained file of its own). An entry's own code is at most two files (its module and the
  * chunk it shares with what imports from it); each other entry whose code it uses adds two (that
  * entry's internal barrel and the chunk behind it).
  */
 const MAX_FILES: Record<string, number> = {
   ".": 2, // the client's core: mod.js and the chunk the other entries share
-  "htx-batch-cancel": 4, // the command's two + the core's two
   "./cloudflare": 4, // its two + the core's
   "./schemas": 4, // its two + the core's
   "./testing": 4, // its two + the core's
   "./testing/node": 2, // its two
   "./msw": 5, // itself + the simulator's two (./testing) + the core's
   // Node-only test tooling that loads @pact-foundation/pact: itself + the Node server's, the
-  // simulator's, the core's and the command's two (it signs requests, as the command does).
+  // simulator's and the core's two.
   "./pact": 9,
 };
 
@@ -108,6 +107,16 @@ describe("the published build", () => {
     }
     expect(over).toEqual({});
   }, 60_000);
+
+  it("builds the command as one self-contained CommonJS file, which loads no other file of dist/", async () => {
+    expect(COMMAND).toMatch(/\.cjs$/);
+    const text = readFileSync(new URL(COMMAND, ROOT), "utf8");
+    expect(text.startsWith("#!/usr/bin/env node\n")).toBe(true);
+    // Relative requires or imports would load files of dist/; packages and node: built-ins only.
+    expect([...text.matchAll(/(?:require\(|import\()"(\.[^"]*)"/g)].map((m) => m[1])).toEqual([]);
+    const help = execFileSync(process.execPath, [COMMAND, "--version"], { cwd: ROOT, encoding: "utf8" });
+    expect(help.trim()).toBe(pkg.version);
+  });
 
   it("holds each source module in one file of dist/ only", () => {
     const fileOf = new Map<string, string[]>();

@@ -1,4 +1,4 @@
-/** The real `htx-batch-cancel` command (dist/src/cli.js), as a child process, against the simulator on loopback. */
+/** The real `htx-batch-cancel` command (dist/src/cli.cjs), as a child process, against the simulator on loopback. */
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +12,7 @@ import { createHtxSimulator, demoOrders, type HtxSimulatorOptions } from "../src
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { closedPort, KEYS, leaks } from "./helpers.ts";
 
-const CLI = new URL("../dist/src/cli.js", import.meta.url).pathname;
+const CLI = new URL("../dist/src/cli.cjs", import.meta.url).pathname;
 const ENV = { HTX_ACCESS_KEY: KEYS.accessKey, HTX_SECRET_KEY: KEYS.secretKey };
 
 interface Run {

@@ -74,6 +74,16 @@ describe("new HtxClient: options at their limits", () => {
     expect(stub.requests).toHaveLength(0);
   });
 
+  it("refuses an HMAC backend whose keyed() returns no signing function, at ready() and at the first call", async () => {
+    const stub = submitAllFetch();
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac: { name: "odd", keyed: () => "mac" as never } });
+    await expect(htx.ready()).rejects.toThrow(
+      /hmac\.keyed\(secret\) must return a function that signs text, got a string/,
+    );
+    await expect(htx.batchCancel({ orderIds: ["1"] })).rejects.toThrow(HtxInputError);
+    expect(stub.requests).toHaveLength(0);
+  });
+
   it("prepares an HMAC backend's key once per client, for the cancels and the listings alike", async () => {
     const keyed = vi.fn(defaultHmac.keyed);
     const stub = recordingFetch(async (request) =>
@@ -95,6 +105,14 @@ describe("new HtxClient: options at their limits", () => {
     [{ rateLimit: { openOrders: { bogus: 1 } } }, /rateLimit\.openOrders has no field "bogus": expected \{ limit\?/],
     [{ rateLimit: { openOrders: {} } }, /rateLimit\.openOrders must be .* got an object: leave it out for HTX's own/],
     [{ rateLimit: { accounts: [] } }, /rateLimit\.accounts must be .* got an array/],
+    [
+      { rateLimit: { limit: 50, restore: [] } },
+      /rateLimit\.restore: a client's own window starts empty; pass new SlidingWindowLimiter\(\{ restore, \.\.\. \}\)/,
+    ],
+    [
+      { rateLimit: { openOrders: { restore: [] } } },
+      /rateLimit\.openOrders\.restore: a client's own window starts empty/,
+    ],
     [{ accessKey: ` ${KEYS.accessKey}\n` }, /accessKey holds whitespace or control characters/],
     [{ accessKey: `${KEYS.accessKey}\u0000` }, /accessKey holds whitespace or control characters/],
   ])("refuses %j, naming the field and what was meant", (options, message) => {

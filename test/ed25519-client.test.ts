@@ -56,6 +56,16 @@ describe("HtxClient options with a privateKey", () => {
     expect(verifies(requests[0]!.url)).toBe(true);
   });
 
+  it("keeps the key it was given: wiping or reusing the caller's buffer after new HtxClient changes nothing", async () => {
+    const buffer = derOf(TEST_KEY.pem);
+    const { htx, requests } = ed25519Client(buffer);
+    // The key is read in full on first use: by then the buffer holds zeros, then another key.
+    buffer.fill(0);
+    buffer.set(derOf(TEST_KEY.pem).map((byte, i) => (i >= 16 ? byte ^ 0xff : byte)));
+    expect(breakdown(await htx.batchCancel({ orderIds: ["1"] }))).toEqual({ success: 1, failed: {}, unresolved: {} });
+    expect(requests.map((r) => verifies(r.url))).toEqual([true]);
+  });
+
   it.each<[string, Record<string, unknown>, RegExp]>([
     [
       "both secretKey and privateKey",

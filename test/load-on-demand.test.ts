@@ -1,10 +1,11 @@
 /**
  * Modules loaded on first use (src/load-on-demand.ts): the cancel engine, the kill switch, the
- * signer behind signUrl. A load that fails says so as an HtxError and is tried again by the
- * next call; a load that succeeded is not repeated.
+ * signer behind signUrl. A load that fails is an HtxInputError (a broken install is the caller's
+ * to fix, and batchCancel rejects only with HtxInputError) and is tried again by the next call;
+ * a load that succeeded is not repeated.
  */
 import { describe, expect, it, vi } from "vitest";
-import { HtxError } from "../mod.ts";
+import { HtxError, HtxInputError } from "../mod.ts";
 import { loadOnDemand } from "../src/load-on-demand.ts";
 
 describe("a module loaded on demand", () => {
@@ -23,12 +24,15 @@ describe("a module loaded on demand", () => {
     ["a string", "chunk missing", "chunk missing"],
     ["an object", { url: "https://api.huobi.pro/?Signature=abc" }, "[object Object]"],
   ])(
-    "that fails with %s is an HtxError that says nothing was sent, keeping no foreign object",
+    "that fails with %s is an HtxInputError that says what to fix and that nothing was sent, keeping no foreign object",
     async (_, thrown, cause) => {
       const module = loadOnDemand(() => Promise.reject(thrown), "The test module");
       const error = await module().then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(HtxError);
-      expect((error as HtxError).message).toBe("The test module could not be loaded; nothing was sent.");
+      expect(error).toBeInstanceOf(HtxInputError);
+      expect((error as HtxError).message).toBe(
+        "The test module could not be loaded (reinstall htx-batch-cancel, or keep its chunks in your bundle); " +
+          "nothing was sent.",
+      );
       expect((error as HtxError).retryable).toBe(false);
       expect(String((error as HtxError).cause)).toContain(cause);
       if (typeof thrown === "object") expect((error as HtxError).cause).not.toBe(thrown);

@@ -181,6 +181,8 @@ describe("Signature V2 steps", () => {
     await expect(signUrl({ ...base, accessKey: "" })).rejects.toThrow(/accessKey must be a non-empty string/);
     await expect(signUrl({ ...base, timestamp: Number.NaN })).rejects.toThrow(/timestamp/);
     await expect(signUrl({ ...base, timestamp: new Date("nope") })).rejects.toThrow(HtxInputError);
+    await expect(signUrl({ ...base, url: "x" })).rejects.toThrow(HtxInputError);
+    await expect(signUrl({ ...base, url: "/v1/order/openOrders" })).rejects.toThrow(/url must be an absolute URL/);
   });
 });
 

@@ -58,7 +58,7 @@ describe("start-up", () => {
 
   it("the CLI's dry run signs 50 ids without loading undici", () => {
     const ids = Array.from({ length: 50 }, (_, i) => String(357631450723117 + i)).join(",");
-    const { stdout, loaded } = run(["dist/src/cli.js", "--dry-run", "--order-ids", ids], {
+    const { stdout, loaded } = run(["dist/src/cli.cjs", "--dry-run", "--order-ids", ids], {
       HTX_ACCESS_KEY: "start-up-access-key",
       HTX_SECRET_KEY: "start-up-secret-key",
     });

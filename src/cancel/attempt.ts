@@ -70,13 +70,13 @@ const RESIGN_AFTER_MS = 5_000;
 const SIGNATURE_PARAM = "&Signature=";
 
 /**
- * Makes one attempt; never throws. `signal` stops it only before sending: once sent, the
- * request runs to its answer or its timeout.
+ * Makes one attempt; never throws. `signal` (if any) stops it only before sending: once sent,
+ * the request runs to its answer or its timeout.
  */
 export async function attemptOnce(
   setup: AttemptSetup,
   ids: NormalizedIds,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): Promise<AttemptResult> {
   const { clock } = setup;
   const { secrets } = setup;
@@ -108,9 +108,9 @@ export async function attemptOnce(
 }
 
 /** The error of an attempt stopped before sending: ours as they are, an abort as an abort. */
-function notSentError(reason: unknown, signal: AbortSignal, secrets: readonly string[]): HtxError {
+function notSentError(reason: unknown, signal: AbortSignal | undefined, secrets: readonly string[]): HtxError {
   if (reason instanceof HtxError && !(reason instanceof HtxAbortError)) return reason;
-  if (!signal.aborted) {
+  if (!signal?.aborted) {
     return new HtxError("The request could not be prepared; these ids were not sent.", false, {
       cause: redactCause(reason, secrets),
     });

@@ -202,6 +202,11 @@ function limiterChoice(
       }: leave it out for HTX's own limit.`,
     );
   }
+  if ("restore" in rateLimit) {
+    throw new HtxInputError(
+      `${name}.restore: a client's own window starts empty; pass new SlidingWindowLimiter({ restore, ... }) as ${name}.`,
+    );
+  }
   checkFields(name, rateLimit, WINDOW_FIELDS, { suggest: [...WINDOW_FIELDS, "batchCancel", "openOrders", "accounts"] });
   const options = rateLimit as SlidingWindowOptions;
   const intervalMs = Number.isFinite(options.intervalMs) ? options.intervalMs! : DEFAULT_INTERVAL_MS;

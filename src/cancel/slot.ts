@@ -17,7 +17,7 @@ import { redactCause } from "../redact.ts";
  */
 export async function takeSlot(
   limiter: RateLimiter | undefined,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   secrets: readonly string[],
   notSent: string,
 ): Promise<ReleaseSlot | undefined> {
@@ -26,13 +26,13 @@ export async function takeSlot(
   try {
     granted = await untilAborted(Promise.resolve(limiter.acquire(signal)), signal);
   } catch (cause) {
-    if (signal.aborted) throw signal.reason;
+    if (signal?.aborted) throw signal.reason;
     throw new HtxError(`The rate limiter's acquire() failed; ${notSent}.`, false, {
       cause: redactCause(cause, secrets),
     });
   }
   const release = releaseOf(granted);
-  if (signal.aborted) {
+  if (signal?.aborted) {
     release?.();
     throw signal.reason;
   }
@@ -59,7 +59,8 @@ function releaseOf(granted: unknown): ReleaseSlot | undefined {
  * signal (a shared limiter whose store is down may never answer). A slot granted after that is
  * released at once.
  */
-function untilAborted(acquiring: Promise<unknown>, signal: AbortSignal): Promise<unknown> {
+function untilAborted(acquiring: Promise<unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+  if (!signal) return acquiring;
   const releaseLate = () => acquiring.then((granted) => releaseOf(granted)?.(), () => {});
   if (signal.aborted) {
     releaseLate();

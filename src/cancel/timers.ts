@@ -27,15 +27,15 @@ export async function withTimeout<T>(
 
 /**
  * Resolves after `ms`, or as soon as `wake` (if given) aborts; rejects with the signal's reason
- * as soon as `signal` aborts.
+ * as soon as `signal` (if given) aborts.
  */
-export function sleep(ms: number, signal: AbortSignal, wake?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal | undefined, wake?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(done, ms);
     function stop() {
       clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       wake?.removeEventListener("abort", done);
     }
     function done() {
@@ -44,9 +44,9 @@ export function sleep(ms: number, signal: AbortSignal, wake?: AbortSignal): Prom
     }
     function onAbort() {
       stop();
-      reject(signal.reason);
+      reject(signal!.reason);
     }
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
     wake?.addEventListener("abort", done, { once: true });
   });
 }

@@ -43,14 +43,18 @@ describe.each(NODES)("Node %s on the packed tarball", (major, binary) => {
     console.info(`node ${report.node}: ${out.trim()}`);
   });
 
-  it("runs the installed bin", (ctx) => {
-    const out = execFileSync(binary((reason) => ctx.skip(reason)), [
-      join(project, "node_modules/.bin/htx-batch-cancel"),
-      "--version",
-    ], {
-      cwd: project,
-      encoding: "utf8",
-    });
-    expect(out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  it("runs the installed bin (one CommonJS file): its version, a dry run, and the demo end to end", (ctx) => {
+    const node = binary((reason) => ctx.skip(reason));
+    const bin = join(project, "node_modules/.bin/htx-batch-cancel");
+    const run = (...args: string[]) =>
+      execFileSync(node, [bin, ...args], {
+        cwd: project,
+        encoding: "utf8",
+        env: { ...process.env, HTX_ACCESS_KEY: "node-access-key", HTX_SECRET_KEY: "node-secret-key" },
+      });
+    expect(run("--version").trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(run("--dry-run", "--order-ids", "1,2")).toMatch(/^Dry run: 2 ids in 1 request; nothing is sent\.$/m);
+    // The demo requires valibot, node:http and the simulator on first use, from the one file.
+    expect(run("demo", "--orders", "50", "--latency-ms", "0")).toMatch(/the simulator holds 0 open orders/);
   });
 });
