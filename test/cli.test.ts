@@ -341,6 +341,20 @@ describe("htx-batch-cancel: options and exit code 3", () => {
     expect(stdout).toMatch(/POST https:\/\/api-aws\.huobi\.pro\/v1\/order\/orders\/batchcancel\?/);
   });
 
+  it("exits 1, printing the error, when something unexpected throws, however Node treats unhandled rejections", async () => {
+    // A bug stand-in: the body's JSON cannot be written. Under `--unhandled-rejections=none`
+    // an unhandled rejection would exit 0, which for --all-open would say "confirmed empty".
+    const preload = join(mkdtempSync(join(tmpdir(), "htx-cli-")), "boom.cjs");
+    writeFileSync(preload, `JSON.stringify = () => { throw new TypeError("boom from a test"); };`);
+    for (const mode of ["none", "warn"]) {
+      const { code, stderr } = await run(["--dry-run", "--order-ids", "1"], {
+        env: { NODE_OPTIONS: `--unhandled-rejections=${mode} --require ${preload}` },
+      });
+      expect({ mode, code }).toEqual({ mode, code: 1 });
+      expect(stderr).toContain("boom from a test");
+    }
+  });
+
   it("exits 3 when authentication fails for every request: nothing reached HTX", async () => {
     const { url, open } = await simulator(3);
     const { code, stdout } = await run(["--base-url", url, "--order-ids", open.join(",")], {

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { defaultHmac, HtxClient, type HtxClientOptions, HtxInputError } from "../mod.ts";
-import { idsOf, KEYS, leaks, okAnswer, recordingFetch, submitAllFetch } from "./helpers.ts";
+import { breakdown, idsOf, KEYS, leaks, okAnswer, recordingFetch, submitAllFetch } from "./helpers.ts";
 
 /** Builds a client with `options` over a fetch that records; the error it throws, if any. */
 function construct(options: Record<string, unknown>) {
@@ -82,6 +82,24 @@ describe("new HtxClient: options at their limits", () => {
     );
     await expect(htx.batchCancel({ orderIds: ["1"] })).rejects.toThrow(HtxInputError);
     expect(stub.requests).toHaveLength(0);
+  });
+
+  it("hands a custom RateLimiter's acquire() a signal, with or without a caller's signal", async () => {
+    const given: unknown[] = [];
+    // Written against the interface's `acquire(signal)`: it uses the signal without checking.
+    const limiter = {
+      acquire: (signal?: AbortSignal) => {
+        given.push(signal);
+        AbortSignal.any([signal!]);
+        return Promise.resolve();
+      },
+    };
+    const stub = submitAllFetch();
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, rateLimit: limiter });
+    const ids = Array.from({ length: 120 }, (_, i) => String(1000 + i));
+    expect(breakdown(await htx.batchCancel({ orderIds: ids }))).toEqual({ success: 120, failed: {}, unresolved: {} });
+    await htx.batchCancel({ orderIds: ["1"] }, { signal: new AbortController().signal });
+    expect(given.map((signal) => signal instanceof AbortSignal)).toEqual([true, true, true, true]);
   });
 
   it("prepares an HMAC backend's key once per client, for the cancels and the listings alike", async () => {

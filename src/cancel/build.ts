@@ -4,7 +4,6 @@
  * Loaded on demand (src/cancel/on-demand.ts), so that `import { HtxClient }` stays small.
  */
 import { HtxInputError } from "../errors.ts";
-import type { HmacBackend } from "../hmac.ts";
 import { createSigningKey, type SigningKey, validateCredentials } from "../keys.ts";
 import { type RateLimiter, SlidingWindowLimiter } from "../limiter.ts";
 import type { ListingSetup } from "../listing/signed-get.ts";
@@ -38,7 +37,7 @@ export interface ClientSetup {
 function signingKey(config: ClientConfig): SigningKey {
   const credentials = validateCredentials(config.credentials);
   try {
-    return createSigningKey(credentials, { hmac: config.hmac as HmacBackend | undefined });
+    return createSigningKey(credentials, { hmac: config.hmac });
   } catch (cause) {
     // An Ed25519 key's own refusals (no Web Crypto at all) say what to do and hold no key.
     if (cause instanceof HtxInputError) throw cause;
@@ -72,7 +71,7 @@ function limiterOf(choice: LimiterChoice): RateLimiter | undefined {
 /**
  * Builds the client's key, engine and listings; sends nothing.
  * @throws {HtxInputError} for a key that cannot sign (an Ed25519 key the screen let through
- *   that the full reader refuses, an HMAC backend whose `keyed` throws).
+ *   that the full reader refuses, an HMAC backend whose `keyed` throws or returns no function).
  */
 export function buildClient(config: ClientConfig): ClientSetup {
   const { origin, fetch, now, timeoutMs, limits } = config;

@@ -52,7 +52,8 @@ const TRANSIENT_REFUSALS = new Set(["base-record-invalid"]);
 
 /**
  * Cancels validated ids; never throws. The caller's signal gets one listener per call, however
- * many chunks there are; each chunk has its own controller.
+ * many chunks there are; each chunk has its own controller, which passes that signal's abort on
+ * (without a caller's signal, no chunk has one).
  * @returns every id's outcome, to merge with other runs' (e.g. a kill switch's later passes).
  */
 export async function runCancels(

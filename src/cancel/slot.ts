@@ -24,7 +24,9 @@ export async function takeSlot(
   if (!limiter) return undefined;
   let granted: unknown;
   try {
-    granted = await untilAborted(Promise.resolve(limiter.acquire(signal)), signal);
+    // `acquire(signal)` is the interface's promise: a limiter may rely on getting one. Without a
+    // caller's signal, one that never aborts (made here, only where a limiter is asked).
+    granted = await untilAborted(Promise.resolve(limiter.acquire(signal ?? new AbortController().signal)), signal);
   } catch (cause) {
     if (signal?.aborted) throw signal.reason;
     throw new HtxError(`The rate limiter's acquire() failed; ${notSent}.`, false, {

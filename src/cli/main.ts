@@ -19,7 +19,7 @@ import { exitCode, killSwitchSummary, plural, progressReporter, type Streams, su
 import { VERSION } from "../version.ts";
 
 // The global, not `import process from "node:process"`: that import builds an ES module facade
-// of every property of \`process\`, opening standard input among them (about 9 ms of start-up).
+// of every property of `process`, opening standard input among them (about 9 ms of start-up).
 const { process } = globalThis;
 
 const streams: Streams = {
