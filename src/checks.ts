@@ -8,10 +8,10 @@ import { HtxInputError } from "./errors.ts";
 /** The longest delay `setTimeout` honours (2^31−1 ms); Node fires longer ones after 1 ms. */
 export const MAX_TIMER_MS = 2_147_483_647; // 2 ** 31 − 1, written out so that bundlers inline it
 
-/** Shows a caller's id in a message: short, quoted, control characters escaped. */
-export function show(value: unknown): string {
+/** Shows a caller's value in a message: cut at `max` characters, quoted, control characters escaped. */
+export function show(value: unknown, max = 70): string {
   const text = typeof value === "string" ? value : String(value);
-  const cut = text.length > 70 ? `${text.slice(0, 70)}…` : text;
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   return JSON.stringify(cut);
 }
 

@@ -3,7 +3,7 @@
  * behind one interface, so the Signature V2 code (src/sign.ts) does not care which.
  */
 import { describe } from "./checks.ts";
-import { screenCredentials, type ValidCredentials } from "./credentials.ts";
+import { screenCredentials, type ScreenedCredentials, type ValidCredentials } from "./credentials.ts";
 import { HtxInputError } from "./errors.ts";
 import { parsePrivateKey } from "./keys/private-key.ts";
 import { defaultHmac, type HmacBackend, type KeyedHmac, toBase64 } from "./hmac.ts";
@@ -75,7 +75,15 @@ export function createSigningKey(credentials: unknown, options: SigningKeyOption
  * `secretKey` or `privateKey` is given.
  */
 export function validateCredentials(credentials: unknown): ValidCredentials {
-  const screened = screenCredentials(credentials);
+  return readScreenedKey(screenCredentials(credentials));
+}
+
+/**
+ * Credentials that `screenCredentials` already checked, with an Ed25519 key read in full (the
+ * client screens when it is built and reads on first use, without screening again).
+ * @throws {HtxInputError} for an Ed25519 key whose structure the full reader refuses.
+ */
+export function readScreenedKey(screened: ScreenedCredentials): ValidCredentials {
   if (screened.method === "HmacSHA256") return screened;
   return { method: "Ed25519", accessKey: screened.accessKey, privateKey: parsePrivateKey(screened.privateKey) };
 }

@@ -12,13 +12,7 @@ import { HtxAbortError } from "./request-errors.ts";
 import { MAX_TIMER_MS } from "./checks.ts";
 import { checkWindowOptions, type SlidingWindowOptions, type SlotRecord } from "./limiter-options.ts";
 
-export {
-  DEFAULT_INTERVAL_MS,
-  DEFAULT_MAX_HOLD_MS,
-  type SlidingWindowOptions,
-  type SlotRecord,
-  WINDOW_FIELDS,
-} from "./limiter-options.ts";
+export type { SlidingWindowOptions, SlotRecord } from "./limiter-options.ts";
 
 /** Tells the limiter that the request's answer (or its failure) has arrived. */
 export type ReleaseSlot = () => void;

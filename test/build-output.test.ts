@@ -7,8 +7,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
+import { ANY, importGraph as builtGraph, reach, STATIC } from "./import-graph.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL("package.json", ROOT), "utf8"));
@@ -40,36 +40,6 @@ const MAX_FILES: Record<string, number> = {
   "./pact": 9,
 };
 
-/** The files of dist/ that `file` reaches, each with what it imports statically and with `import()`. */
-async function builtGraph(file: string): Promise<Metafile["inputs"]> {
-  const { metafile } = await build({
-    entryPoints: [file],
-    absWorkingDir: ROOT.pathname,
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    packages: "external",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  return metafile.inputs;
-}
-
-/** What `from` loads through the kinds of import given: files of dist/ and packages. */
-function reach(inputs: Metafile["inputs"], from: string, kinds: string[]): Set<string> {
-  const reached = new Set<string>();
-  for (const pending = [from]; pending.length > 0;) {
-    const path = pending.pop()!;
-    if (reached.has(path)) continue;
-    reached.add(path);
-    for (const link of inputs[path]?.imports ?? []) if (kinds.includes(link.kind)) pending.push(link.path);
-  }
-  return reached;
-}
-
-const STATIC = ["import-statement"];
-const ANY = ["import-statement", "dynamic-import"];
 const isDistFile = (path: string) => path.startsWith("dist/");
 
 /** The source modules whose code each file of dist/ holds, from the `// src/…` line esbuild puts before each. */

@@ -5,9 +5,9 @@
  * Ed25519 key; everything else loads on first use: the engine and the key reader, the answer
  * reader with valibot, noble, and the kill switch with its listings.
  */
-import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { bundleSize } from "../bench/bundle-size.mjs";
+import { importGraph, reach, STATIC } from "./import-graph.ts";
 
 /** Issue 16's target for what loads with `import { HtxClient }`, tree-shaken. */
 const BUDGET_GZIP_BYTES = 6_144;
@@ -51,35 +51,10 @@ describe("the bundle of import { HtxClient }", () => {
   );
 });
 
-/**
- * The modules an import loads before tree-shaking, as Node and Deno load the published files:
- * the static import graph from `entry` (dynamic `import()`s are not followed).
- */
-async function staticImportGraph(entry: string): Promise<string[]> {
-  const { metafile } = await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  const reached = new Set<string>();
-  for (const pending = [entry.replace(/^\.\//, "")]; pending.length > 0;) {
-    const path = pending.pop()!;
-    if (reached.has(path)) continue;
-    reached.add(path);
-    for (const link of metafile.inputs[path]?.imports ?? []) {
-      if (link.kind === "import-statement") pending.push(link.path);
-    }
-  }
-  return [...reached];
-}
-
 describe("the import of htx-batch-cancel/testing", () => {
   it("does not load valibot or the schemas: the simulator names order states from src/order-states.ts", async () => {
-    const loaded = await staticImportGraph("./src/testing/mod.ts");
+    // As Node and Deno load the files: the static graph, before tree-shaking.
+    const loaded = [...reach(await importGraph("src/testing/mod.ts"), "src/testing/mod.ts", STATIC)];
     expect(loaded).toContain("src/order-states.ts");
     expect(loaded.filter((name) => /valibot|(^|\/)schemas(\.ts|\/)/.test(name))).toEqual([]);
   }, 30_000);

@@ -4,7 +4,7 @@
  * Loaded on demand (src/cancel/on-demand.ts), so that `import { HtxClient }` stays small.
  */
 import { HtxInputError } from "../errors.ts";
-import { createSigningKey, type SigningKey, validateCredentials } from "../keys.ts";
+import { createSigningKey, readScreenedKey, type SigningKey } from "../keys.ts";
 import { type RateLimiter, SlidingWindowLimiter } from "../limiter.ts";
 import type { ListingSetup } from "../listing/signed-get.ts";
 import { redactCause } from "../redact.ts";
@@ -35,7 +35,7 @@ export interface ClientSetup {
  * @throws {HtxInputError} for a key that cannot sign.
  */
 function signingKey(config: ClientConfig): SigningKey {
-  const credentials = validateCredentials(config.credentials);
+  const credentials = readScreenedKey(config.credentials);
   try {
     return createSigningKey(credentials, { hmac: config.hmac });
   } catch (cause) {

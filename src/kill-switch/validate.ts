@@ -6,7 +6,7 @@
 import { HtxInputError } from "../errors.ts";
 import { checkFields } from "../cancel/options.ts";
 import { validateRunOptions } from "../cancel/run-options.ts";
-import { describe, isNumberInRange, MAX_TIMER_MS } from "../checks.ts";
+import { describe, isNumberInRange, MAX_TIMER_MS, show } from "../checks.ts";
 import { idDigits, type ListWording, uniqueEntries } from "../input.ts";
 import {
   type CancelAllOpenFilter,
@@ -22,9 +22,7 @@ const OPTION_FIELDS = ["signal", "onProgress", "deadlineMs"];
 
 /** What a value is; a string quoted (it is a symbol, a side or an id gone wrong), cut at 40 characters. */
 function shown(value: unknown): string {
-  return typeof value === "string"
-    ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-    : describe(value);
+  return typeof value === "string" ? show(value, 40) : describe(value);
 }
 
 function checkSymbols(symbols: unknown): string[] {
