@@ -42,7 +42,8 @@ export {
   type RetryOptions,
   type UnresolvedCancel,
 } from "./src/client.ts";
-export { classify, type FailedOutcome, type ResultClasses } from "./src/cancel/outcome.ts";
+export { classify, type ResultClasses } from "./src/cancel/outcome.ts";
+export type { FailedOutcome } from "./src/core/failed-outcome.ts";
 export { type CancelAllOpenFilter, type CancelAllOpenOptions, DEFAULT_DEADLINE_MS } from "./src/kill-switch/options.ts";
 export type { CancelAllOpenResult } from "./src/kill-switch/run.ts";
 export { HtxAccountError } from "./src/listing/accounts.ts";
@@ -53,8 +54,8 @@ export {
   type EndpointRateLimits,
   type LimitedEndpointKey,
   type RateLimitOption,
-} from "./src/listing/rate-limits.ts";
-export { HtxError, type HtxErrorOptions, HtxInputError, type RedactedRequest } from "./src/errors.ts";
+} from "./src/limits/endpoint-budgets.ts";
+export { HtxError, type HtxErrorOptions, HtxInputError, type RedactedRequest } from "./src/core/errors.ts";
 export {
   HtxAbortError,
   HtxApiError,
@@ -62,31 +63,38 @@ export {
   HtxNetworkError,
   HtxResponseError,
   HtxTimeoutError,
-} from "./src/request-errors.ts";
-export { defaultHmac, type HmacBackend, type KeyedHmac, nativeHmac, nobleHmac, webCryptoHmac } from "./src/hmac.ts";
-export type { BatchCancelInput, Credentials } from "./src/input.ts";
+} from "./src/http/request-errors.ts";
+export {
+  defaultHmac,
+  type HmacBackend,
+  type KeyedHmac,
+  nativeHmac,
+  nobleHmac,
+  webCryptoHmac,
+} from "./src/signing/hmac.ts";
+export type { BatchCancelInput } from "./src/core/input.ts";
 export {
   type RateLimiter,
   type ReleaseSlot,
   SlidingWindowLimiter,
   type SlidingWindowOptions,
   type SlotRecord,
-} from "./src/limiter.ts";
-export type { WindowOptions } from "./src/limiter-options.ts";
-export { redactUrl } from "./src/redact-url.ts";
-export type { CreateRequestOptions } from "./src/request.ts";
-export { BATCH_CANCEL_PATH, DEFAULT_BASE_URL, MAX_IDS_PER_REQUEST } from "./src/endpoints.ts";
-export { createBatchCancelRequest, signUrl } from "./src/single-request.ts";
+} from "./src/limits/limiter.ts";
+export type { WindowOptions } from "./src/limits/options.ts";
+export { redactUrl } from "./src/core/redact-url.ts";
+export type { CreateRequestOptions } from "./src/http/request.ts";
+export { BATCH_CANCEL_PATH, DEFAULT_BASE_URL, MAX_IDS_PER_REQUEST } from "./src/core/endpoints.ts";
+export { createBatchCancelRequest, signUrl } from "./src/http/single-request.ts";
 export {
   type BatchCancelAnswer,
   type FailedCancel,
   isRateLimitError,
   isStaleTimestampError,
-  parseBatchCancelResponse,
-} from "./src/response.ts";
-export { ORDER_STATES, type OrderStateName } from "./src/order-states.ts";
-export type { SignUrlOptions, SignUrlRequest } from "./src/sign.ts";
-export { VERSION } from "./src/version.ts";
-export type { Ed25519Credentials, HmacCredentials } from "./src/credentials.ts";
+} from "./src/http/answers.ts";
+export { parseBatchCancelResponse } from "./src/http/response.ts";
+export { ORDER_STATES, type OrderStateName } from "./src/core/order-states.ts";
+export type { SignUrlOptions, SignUrlRequest } from "./src/signing/sign.ts";
+export { VERSION } from "./src/core/version.ts";
+export type { Credentials, Ed25519Credentials, HmacCredentials } from "./src/signing/credentials.ts";
 export type { HtxClientSettings } from "./src/cancel/options.ts";
-export type { PrivateKeyInput } from "./src/keys/private-key.ts";
+export type { PrivateKeyInput } from "./src/signing/keys/private-key.ts";

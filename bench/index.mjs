@@ -317,9 +317,9 @@ for (const count of [2000, 10_000]) {
 await worker.terminate();
 
 // 6. HMAC per runtime (what defaultHmac is chosen by) ---------------------------------------------
-// src/keys.ts for bench/sign-ed25519.mjs: internal, so not in dist/ as a module of its own.
+// src/signing/keys.ts for bench/sign-ed25519.mjs: internal, so not in dist/ as a module of its own.
 await build({
-  entryPoints: [`${ROOT}src/keys.ts`],
+  entryPoints: [`${ROOT}src/signing/keys.ts`],
   outfile: `${ROOT}bench/.cache/keys.mjs`,
   bundle: true,
   format: "esm",
@@ -369,7 +369,7 @@ for (const [command, args] of runtimes) {
   const worker = await build({
     stdin: {
       contents: `import { nobleHmac, webCryptoHmac } from "./dist/mod.js";
-        import { createSigningKey } from "./src/keys.ts";
+        import { createSigningKey } from "./src/signing/keys.ts";
         const ed25519 = createSigningKey({ accessKey: "access", privateKey: ${JSON.stringify(ED25519_TEST_KEY)} });
         const macs = { noble: nobleHmac.keyed("s"), webcrypto: webCryptoHmac.keyed("s"), ed25519: ed25519.sign };
         const text = ${JSON.stringify(SIGNING_TEXT)};

@@ -1,7 +1,7 @@
 // µs per signature with an Ed25519 private key (Web Crypto) against the HmacSHA256 default of the
 // same runtime, both through the SigningKey the client signs with, timed in the same run.
 // Run through bench/hmac.mjs (Node, Deno, Bun), whose timing harness it uses. createSigningKey is
-// internal (the npm build bundles it into chunks): bench/index.mjs bundles src/keys.ts into
+// internal (the npm build bundles it into chunks): bench/index.mjs bundles src/signing/keys.ts into
 // bench/.cache/keys.mjs before it runs the runtimes.
 import { createSigningKey } from "./.cache/keys.mjs";
 import { SIGNING_TEXT } from "./hmac-text.mjs";

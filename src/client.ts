@@ -6,7 +6,7 @@
  * kill switch (src/kill-switch/), which lists the open orders (src/listing/) and cancels them
  * through the same engine until none is left.
  */
-import type { BatchCancelInput } from "./input.ts";
+import type { BatchCancelInput } from "./core/input.ts";
 import type { ClientSetup } from "./cancel/build.ts";
 import { type ClientConfig, configureClient, type HtxClientOptions } from "./cancel/options.ts";
 import type { BatchCancelOptions } from "./cancel/run-options.ts";
@@ -14,7 +14,7 @@ import type { BatchCancelResult } from "./cancel/outcome.ts";
 import type { CancelAllOpenFilter, CancelAllOpenOptions } from "./kill-switch/options.ts";
 import type { CancelAllOpenResult, KillSwitchSetup } from "./kill-switch/run.ts";
 import type { OpenOrder } from "./listing/open-orders.ts";
-import { loadOnDemand } from "./load-on-demand.ts";
+import { loadOnDemand } from "./core/load-on-demand.ts";
 
 export type { FetchLike } from "./cancel/attempt.ts";
 export type { HtxClientOptions, RetryOptions } from "./cancel/options.ts";
@@ -73,7 +73,7 @@ export class HtxClient {
   /** The kill switch's module and this client's setup of it. */
   async #loadKillSwitch(): Promise<KillSwitch> {
     const [module, { setup }] = await Promise.all([loadKillSwitch(), this.#engine()]);
-    return this.#killSwitch ??= { ...module, setup: module.createKillSwitch(setup.engine, setup.listing) };
+    return this.#killSwitch ??= { ...module, setup: module.createKillSwitch(setup) };
   }
 
   /**

@@ -16,7 +16,7 @@
  */
 // Re-exports only: the package has no side effects, so a bundle keeps just the schemas it uses,
 // and the npm build of mod.ts (which re-exports ORDER_STATES from here) does not load valibot.
-export { ORDER_STATES, type OrderStateName } from "./order-states.ts";
+export { ORDER_STATES, type OrderStateName } from "./core/order-states.ts";
 export { type BatchCancelBody, BatchCancelBodySchema } from "./schemas/body.ts";
 export {
   type BatchCancelAnswer,

@@ -94,7 +94,7 @@ describe("the published build", () => {
       for (const module of modules) fileOf.set(module, [...fileOf.get(module) ?? [], file]);
     }
     // The error classes are there: the `// src/…` lines this test reads are in the files.
-    expect(fileOf.get("src/errors.ts")).toHaveLength(1);
+    expect(fileOf.get("src/core/errors.ts")).toHaveLength(1);
     expect([...fileOf].filter(([, files]) => files.length > 1)).toEqual([]);
   });
 
@@ -144,7 +144,7 @@ describe("the published build", () => {
     expect(lost).toEqual([]);
     // There is something to check: the answer reader loads on first use, and valibot with it.
     const client = await sourceLoads("mod.ts");
-    expect(client.onDemand).toContain("src/answer-reader.ts");
+    expect(client.onDemand).toContain("src/http/answer-reader.ts");
     expect(client.eagerPackages).not.toContain("valibot");
   }, 60_000);
 });

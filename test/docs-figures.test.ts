@@ -20,7 +20,7 @@ it("npm run bench and bench:peers write their results and render docs/performanc
 });
 
 it("defaultHmac's comment cites docs/performance.md instead of figures of its own", () => {
-  const source = readFileSync(`${ROOT}src/hmac.ts`, "utf8");
+  const source = readFileSync(`${ROOT}src/signing/hmac.ts`, "utf8");
   const comment = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const defaultHmac/.exec(source)?.[1];
   expect(comment).toContain("docs/performance.md");
   expect(comment).not.toMatch(/\d+\.\d/);

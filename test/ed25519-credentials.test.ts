@@ -5,8 +5,8 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type HmacBackend, HtxInputError, nobleHmac } from "../mod.ts";
-import { createSigningKey, validateCredentials } from "../src/keys.ts";
-import { createEndpointSigner } from "../src/sign.ts";
+import { createSigningKey, validateCredentials } from "../src/signing/keys.ts";
+import { createEndpointSigner } from "../src/signing/sign.ts";
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { everyRendering, KEYS, leaks } from "./helpers.ts";
 

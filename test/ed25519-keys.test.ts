@@ -7,9 +7,9 @@ import { Buffer } from "node:buffer";
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { HtxInputError } from "../mod.ts";
-import { createSigningKey, validateCredentials } from "../src/keys.ts";
-import { parsePrivateKey } from "../src/keys/private-key.ts";
-import { redactText } from "../src/redact.ts";
+import { createSigningKey, validateCredentials } from "../src/signing/keys.ts";
+import { parsePrivateKey } from "../src/signing/keys/private-key.ts";
+import { redactText } from "../src/core/redact.ts";
 import { derOf, pemOf, TEST_KEY, withPublicKey } from "./fixtures-ed25519/vectors.ts";
 import { everyRendering, KEYS, leaks } from "./helpers.ts";
 

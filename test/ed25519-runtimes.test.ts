@@ -6,7 +6,7 @@
 import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey, sign as nodeSign } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { canonicalQuery, formatTimestamp, preSignedText } from "../src/sign.ts";
+import { canonicalQuery, formatTimestamp, preSignedText } from "../src/signing/sign.ts";
 import { HTX_VECTOR, pemOf, TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 
 interface SmokeVector {

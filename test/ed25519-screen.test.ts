@@ -1,6 +1,6 @@
 /**
  * The screen `new HtxClient` runs on an Ed25519 private key before the full parse has loaded
- * (src/keys/screen.ts). It never disagrees with the full parse: what it refuses, the parse refuses
+ * (src/signing/keys/screen.ts). It never disagrees with the full parse: what it refuses, the parse refuses
  * with the same HtxInputError message; what the parse accepts, it lets through. And it decides at
  * once every value that is the wrong kind of key, so a client is never built with one.
  */
@@ -10,8 +10,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bundleSize } from "../bench/bundle-size.mjs";
 import { HtxInputError } from "../mod.ts";
-import { Ed25519PrivateKey, parsePrivateKey } from "../src/keys/private-key.ts";
-import { screenPrivateKey } from "../src/keys/screen.ts";
+import { Ed25519PrivateKey, parsePrivateKey } from "../src/signing/keys/private-key.ts";
+import { screenPrivateKey } from "../src/signing/keys/screen.ts";
 import { derOf, HTX_VECTOR, pemOf, TEST_KEY, withPublicKey } from "./fixtures-ed25519/vectors.ts";
 
 /** What a function did with a value: returned, or threw `error`. */
@@ -429,7 +429,7 @@ describe("what the screen loads", () => {
   const BUDGET_GZIP_BYTES = 2_700;
 
   it(`loads neither the full parse nor anything heavy, in at most ${BUDGET_GZIP_BYTES} bytes gzip`, async () => {
-    const { initial, inputs } = await bundleSize(`export { screenPrivateKey } from "./src/keys/screen.ts";`);
+    const { initial, inputs } = await bundleSize(`export { screenPrivateKey } from "./src/signing/keys/screen.ts";`);
     expect(Object.keys(inputs).filter((name) => /private-key|hmac|redact|valibot|@noble/.test(name))).toEqual([]);
     expect(initial.gzip).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
   }, 30_000);

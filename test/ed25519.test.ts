@@ -7,9 +7,9 @@ import { Buffer } from "node:buffer";
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { signUrl } from "../mod.ts";
-import { createSigningKey } from "../src/keys.ts";
-import type { PrivateKeyInput } from "../src/keys/private-key.ts";
-import { createEndpointSigner } from "../src/sign.ts";
+import { createSigningKey } from "../src/signing/keys.ts";
+import type { PrivateKeyInput } from "../src/signing/keys/private-key.ts";
+import { createEndpointSigner } from "../src/signing/sign.ts";
 import { derOf, HTX_VECTOR, pemOf, SIGNING_TEXTS, TEST_KEY, withPublicKey } from "./fixtures-ed25519/vectors.ts";
 
 const HTX_PEM = pemOf(HTX_VECTOR.pkcs8);

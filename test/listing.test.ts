@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { HtxClient } from "../mod.ts";
 import { quoteIntegerFields, readListingAnswer } from "../src/listing/answer.ts";
-import { readBatchCancelAnswer } from "../src/response.ts";
+import { readBatchCancelAnswer } from "../src/http/response.ts";
 import { AccountsAnswerSchema, JsonIdSchema, OpenOrdersAnswerSchema } from "../src/schemas.ts";
 import { createHtxSimulator } from "../src/testing/mod.ts";
 import { fixture, fixtureResponse, KEYS, recordingFetch } from "./helpers.ts";

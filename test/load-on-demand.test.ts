@@ -1,12 +1,12 @@
 /**
- * Modules loaded on first use (src/load-on-demand.ts): the cancel engine, the kill switch, the
+ * Modules loaded on first use (src/core/load-on-demand.ts): the cancel engine, the kill switch, the
  * signer behind signUrl. A load that fails is an HtxInputError (a broken install is the caller's
  * to fix, and batchCancel rejects only with HtxInputError) and is tried again by the next call;
  * a load that succeeded is not repeated.
  */
 import { describe, expect, it, vi } from "vitest";
 import { HtxError, HtxInputError } from "../mod.ts";
-import { loadOnDemand } from "../src/load-on-demand.ts";
+import { loadOnDemand } from "../src/core/load-on-demand.ts";
 
 describe("a module loaded on demand", () => {
   it("is loaded once, on first use, however many callers wait for it", async () => {

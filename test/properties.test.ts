@@ -10,7 +10,7 @@ import {
   type OrderStateName,
   parseBatchCancelResponse,
 } from "../mod.ts";
-import { percentEncode } from "../src/sign.ts";
+import { percentEncode } from "../src/signing/sign.ts";
 import { createHtxSimulator, type HtxFault, type SimulatedOrder } from "../src/testing/mod.ts";
 import { everyRendering, idsOf, KEYS, leaks, okAnswer, recordingFetch } from "./helpers.ts";
 

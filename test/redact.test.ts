@@ -5,7 +5,7 @@
  */
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { redactCause, redactText } from "../src/redact.ts";
+import { redactCause, redactText } from "../src/core/redact.ts";
 import { everyRendering, KEYS, leaks } from "./helpers.ts";
 
 /** A real HmacSHA256 signature (htx-reference vectors): it has `+`, `/` and `=`, which encodings change. */

@@ -9,7 +9,7 @@ import {
   isStaleTimestampError,
   parseBatchCancelResponse,
 } from "../mod.ts";
-import { readBatchCancelAnswer } from "../src/response.ts";
+import { readBatchCancelAnswer } from "../src/http/response.ts";
 import { allFixtures, fixture, fixtureResponse } from "./helpers.ts";
 
 const parseFixture = (name: string) => parseBatchCancelResponse(fixtureResponse(fixture(name)));

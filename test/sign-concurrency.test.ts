@@ -6,7 +6,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type HmacBackend, HtxClient, nativeHmac, nobleHmac, webCryptoHmac } from "../mod.ts";
-import { createEndpointSigner } from "../src/sign.ts";
+import { createEndpointSigner } from "../src/signing/sign.ts";
 import { createHtxSimulator, DEMO_ACCOUNT } from "../src/testing/mod.ts";
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { breakdown } from "./helpers.ts";

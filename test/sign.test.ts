@@ -1,8 +1,14 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { type HmacBackend, HtxInputError, nativeHmac, nobleHmac, signUrl, webCryptoHmac } from "../mod.ts";
-import { toBase64 } from "../src/hmac.ts";
-import { canonicalQuery, createEndpointSigner, formatTimestamp, percentEncode, preSignedText } from "../src/sign.ts";
+import { toBase64 } from "../src/signing/hmac.ts";
+import {
+  canonicalQuery,
+  createEndpointSigner,
+  formatTimestamp,
+  percentEncode,
+  preSignedText,
+} from "../src/signing/sign.ts";
 
 /** The known-answer vectors of htx-reference.md, each reproduced independently there. */
 const VECTORS = [

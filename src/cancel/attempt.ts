@@ -3,7 +3,7 @@
  * send within `timeoutMs`, read the answer. And what a failed attempt says about the cancel:
  * {@link mayHaveBeenApplied}.
  */
-import { HtxError, type RedactedRequest } from "../errors.ts";
+import { HtxError, type RedactedRequest } from "../core/errors.ts";
 import {
   HtxAbortError,
   HtxApiError,
@@ -11,22 +11,22 @@ import {
   HtxNetworkError,
   HtxResponseError,
   HtxTimeoutError,
-} from "../request-errors.ts";
-import type { NormalizedIds } from "../input.ts";
-import type { RateLimiter, ReleaseSlot } from "../limiter.ts";
-import type { ServerClock } from "../clock.ts";
-import { redactCause, redactorFor, redactUrl } from "../redact.ts";
-import { batchCancelInit } from "../request.ts";
+} from "../http/request-errors.ts";
+import type { NormalizedIds } from "../core/input.ts";
+import type { RateLimiter, ReleaseSlot } from "../limits/limiter.ts";
+import type { ServerClock } from "../http/clock.ts";
+import { redactCause, redactorFor, redactUrl } from "../core/redact.ts";
+import { batchCancelInit } from "../http/request.ts";
 import {
   type AnswerContext,
   type BatchCancelAnswer,
   isRateLimitAnswer,
   isResponse,
   isStaleTimestampError,
-  loadAnswerReader,
-} from "../response.ts";
-import { takeSlot } from "./slot.ts";
-import { withTimeout } from "./timers.ts";
+} from "../http/answers.ts";
+import { loadAnswerReader } from "../http/response.ts";
+import { takeSlot } from "../limits/slot.ts";
+import { withTimeout } from "../core/timers.ts";
 
 /** The standard fetch signature, as far as this client uses it. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;

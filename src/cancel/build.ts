@@ -1,21 +1,21 @@
 /**
  * What a client is built from on first use (or `ready()`): its signing key, the cancel engine
- * and the listings' setup, from the options `configureClient` checked when the client was made.
+ * and the listings' limiters, from the options `configureClient` checked when the client was
+ * made. The kill switch makes its listings' setup from these (src/kill-switch/on-demand.ts).
  * Loaded on demand (src/cancel/on-demand.ts), so that `import { HtxClient }` stays small.
  */
-import { HtxInputError } from "../errors.ts";
-import { createSigningKey, readScreenedKey, type SigningKey } from "../keys.ts";
-import { type RateLimiter, SlidingWindowLimiter } from "../limiter.ts";
-import type { ListingSetup } from "../listing/signed-get.ts";
-import { redactCause } from "../redact.ts";
-import { BATCH_CANCEL_PATH } from "../endpoints.ts";
-import { createEndpointSigner } from "../sign.ts";
-import { ServerClock } from "../clock.ts";
+import { HtxInputError } from "../core/errors.ts";
+import { createSigningKey, readScreenedKey, type SigningKey } from "../signing/keys.ts";
+import { type RateLimiter, SlidingWindowLimiter } from "../limits/limiter.ts";
+import { redactCause } from "../core/redact.ts";
+import { BATCH_CANCEL_PATH } from "../core/endpoints.ts";
+import { createEndpointSigner } from "../signing/sign.ts";
+import { ServerClock } from "../http/clock.ts";
 import type { CancelEngine } from "./engine.ts";
 import type { ClientConfig, LimiterChoice } from "./options.ts";
-import { signingError } from "./signing-error.ts";
+import { signingError } from "../signing/signing-error.ts";
 
-/** A client, built: its engine, and the listings of the kill switch, which share its key and engine. */
+/** A client, built: its engine and key, and the limiters of the listings, which share both. */
 export interface ClientSetup {
   /** What `batchCancel` runs its ids through. */
   engine: CancelEngine;
@@ -25,8 +25,10 @@ export interface ClientSetup {
    * will be (an Ed25519 key on a runtime whose Web Crypto lacks Ed25519).
    */
   key: SigningKey;
-  /** The kill switch's listings, each endpoint on its own budget. */
-  listing: ListingSetup;
+  /** HTX's origin, e.g. `https://api.huobi.pro`. */
+  origin: string;
+  /** The kill switch's listing endpoints, each on its own budget; absent where limiting is off. */
+  listingLimiters: { openOrders: RateLimiter | undefined; accounts: RateLimiter | undefined };
 }
 
 /**
@@ -69,7 +71,7 @@ function limiterOf(choice: LimiterChoice): RateLimiter | undefined {
 }
 
 /**
- * Builds the client's key, engine and listings; sends nothing.
+ * Builds the client's key, engine and listing limiters; sends nothing.
  * @throws {HtxInputError} for a key that cannot sign (an Ed25519 key the screen let through
  *   that the full reader refuses, an HMAC backend whose `keyed` throws or returns no function).
  */
@@ -89,12 +91,6 @@ export function buildClient(config: ClientConfig): ClientSetup {
     retry: config.retry,
     syncTime: config.syncTime,
   };
-  const listing: ListingSetup = {
-    origin,
-    host: new URL(origin).host,
-    key,
-    engine,
-    limiters: { openOrders: limiterOf(limits.openOrders), accounts: limiterOf(limits.accounts) },
-  };
-  return { engine, key, listing };
+  const listingLimiters = { openOrders: limiterOf(limits.openOrders), accounts: limiterOf(limits.accounts) };
+  return { engine, key, origin, listingLimiters };
 }

@@ -4,14 +4,15 @@
  * attempt that carried the id may have been applied, so that a refusal found by a retry is
  * never passed off as "closed before this call".
  */
-import type { HtxError } from "../errors.ts";
-import { HtxResponseError } from "../request-errors.ts";
-import { MAX_IDS_PER_REQUEST } from "../endpoints.ts";
-import type { NormalizedIds } from "../input.ts";
-import { type BatchCancelAnswer, type FailedCancel, isRateLimitError, isStaleTimestampError } from "../response.ts";
+import type { HtxError } from "../core/errors.ts";
+import { HtxResponseError } from "../http/request-errors.ts";
+import { MAX_IDS_PER_REQUEST } from "../core/endpoints.ts";
+import type { NormalizedIds } from "../core/input.ts";
+import { type BatchCancelAnswer, type FailedCancel, isRateLimitError, isStaleTimestampError } from "../http/answers.ts";
 import { type AttemptFailure, attemptOnce, type AttemptSetup, mayHaveBeenApplied } from "./attempt.ts";
-import { failedOutcome, type IdOutcome } from "./outcome.ts";
-import { sleep } from "./timers.ts";
+import { failedOutcome } from "../core/failed-outcome.ts";
+import type { IdOutcome } from "./outcome.ts";
+import { sleep } from "../core/timers.ts";
 
 /** How failed attempts are retried, validated. */
 export interface RetryPolicy {

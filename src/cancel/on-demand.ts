@@ -5,7 +5,7 @@
  */
 import type { ClientSetup } from "./build.ts";
 import { runCancels } from "./engine.ts";
-import { normalizeIds } from "../input.ts";
+import { normalizeIds } from "../core/input.ts";
 import { type BatchCancelResult, buildResult } from "./outcome.ts";
 import { validateRunOptions } from "./run-options.ts";
 

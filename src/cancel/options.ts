@@ -2,11 +2,11 @@
  * The options of `HtxClient` and of one `batchCancel` call, checked before anything is sent:
  * each mistake is an `HtxInputError` that names the option and what to pass instead.
  */
-import { type Credentials, screenCredentials, type ScreenedCredentials } from "../credentials.ts";
-import { HtxInputError } from "../errors.ts";
-import type { HmacBackend } from "../hmac.ts";
-import { describe as describeValue, isNumberInRange, MAX_TIMER_MS, validateBaseUrl } from "../checks.ts";
-import type { RateLimiter } from "../limiter.ts";
+import { type Credentials, screenCredentials, type ScreenedCredentials } from "../signing/credentials.ts";
+import { HtxInputError } from "../core/errors.ts";
+import type { HmacBackend } from "../signing/hmac.ts";
+import { describe as describeValue, isNumberInRange, MAX_TIMER_MS, validateBaseUrl } from "../core/checks.ts";
+import type { RateLimiter } from "../limits/limiter.ts";
 import {
   type CheckedWindowOptions,
   checkWindowOptions,
@@ -14,12 +14,12 @@ import {
   DEFAULT_MAX_HOLD_MS,
   type SlidingWindowOptions,
   WINDOW_FIELDS,
-} from "../limiter-options.ts";
-import { endpointRateLimit, type LimitedEndpointKey, type RateLimitOption } from "../listing/rate-limits.ts";
-import { DEFAULT_BASE_URL } from "../endpoints.ts";
+} from "../limits/options.ts";
+import { endpointRateLimit, type LimitedEndpointKey, type RateLimitOption } from "../limits/endpoint-budgets.ts";
+import { DEFAULT_BASE_URL } from "../core/endpoints.ts";
 import type { FetchLike } from "./attempt.ts";
 import type { RetryPolicy } from "./engine.ts";
-import { nearestName } from "../nearest-name.ts";
+import { nearestName } from "../core/nearest-name.ts";
 
 /** How failed attempts are retried. */
 export interface RetryOptions {

@@ -2,7 +2,7 @@
  * The options of one `batchCancel` (or `listOpenOrders`) call, checked before anything is sent.
  * Loaded with the engine (src/cancel/on-demand.ts): a call awaits its module anyway.
  */
-import { HtxInputError } from "../errors.ts";
+import { HtxInputError } from "../core/errors.ts";
 import type { RunOptions } from "./engine.ts";
 import { checkFields, describeOption, optionalFunction } from "./options.ts";
 

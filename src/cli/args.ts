@@ -3,9 +3,9 @@
  * fetched with `process.getBuiltinModule` rather than imported: see src/cli/read-file.ts.
  */
 import type { parseArgs } from "node:util";
-import { nearestName } from "../nearest-name.ts";
+import { nearestName } from "../core/nearest-name.ts";
 import { MAX_RETRIES } from "../cancel/options.ts";
-import { MAX_TIMER_MS } from "../checks.ts";
+import { MAX_TIMER_MS } from "../core/checks.ts";
 
 /** A usage mistake: the command exits 2 and sends nothing. */
 export class UsageError extends Error {

@@ -5,7 +5,7 @@
  * a PEM file). Messages name the variables and the file, never what they hold.
  */
 import { readTextFile } from "./read-file.ts";
-import type { Credentials } from "../credentials.ts";
+import type { Credentials } from "../signing/credentials.ts";
 import { UsageError } from "./args.ts";
 
 /** Where the command looks for its key. */

@@ -1,22 +1,22 @@
 /** The `htx-batch-cancel` command: the same HtxClient, with progress, a summary and exit codes. */
 import { HtxClient } from "../client.ts";
-import type { Credentials } from "../credentials.ts";
-import { validateCredentials } from "../keys.ts";
-import { HtxError, HtxInputError } from "../errors.ts";
-import { validateBaseUrl } from "../checks.ts";
-import { BATCH_CANCEL_PATH, DEFAULT_BASE_URL, MAX_IDS_PER_REQUEST } from "../endpoints.ts";
-import { normalizeIds } from "../input.ts";
-import { createSigningKey } from "../keys.ts";
+import type { Credentials } from "../signing/credentials.ts";
+import { validateCredentials } from "../signing/keys.ts";
+import { HtxError, HtxInputError } from "../core/errors.ts";
+import { validateBaseUrl } from "../core/checks.ts";
+import { BATCH_CANCEL_PATH, DEFAULT_BASE_URL, MAX_IDS_PER_REQUEST } from "../core/endpoints.ts";
+import { normalizeIds } from "../core/input.ts";
+import { createSigningKey } from "../signing/keys.ts";
 import type { ValidFilter } from "../kill-switch/options.ts";
 import { validateFilter } from "../kill-switch/validate.ts";
-import { redactUrl } from "../redact-url.ts";
-import { batchCancelBody } from "../request.ts";
-import { createEndpointSigner } from "../sign.ts";
+import { redactUrl } from "../core/redact-url.ts";
+import { batchCancelBody } from "../http/request.ts";
+import { createEndpointSigner } from "../signing/sign.ts";
 import { type Command, HELP, idsFromText, parseCommand, type SendFlags, UsageError } from "./args.ts";
 import { cliCredentials } from "./credentials.ts";
 import { readTextFile } from "./read-file.ts";
 import { exitCode, killSwitchSummary, plural, progressReporter, type Streams, summary } from "./output.ts";
-import { VERSION } from "../version.ts";
+import { VERSION } from "../core/version.ts";
 
 // The global, not `import process from "node:process"`: that import builds an ES module facade
 // of every property of `process`, opening standard input among them (about 9 ms of start-up).

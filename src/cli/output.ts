@@ -1,7 +1,7 @@
 /** What the command shows: progress on standard error, the summary on standard output. */
 import type { BatchCancelResult, CancelAllOpenResult } from "../client.ts";
 import { classify, failedId, type ResultClasses, type UnresolvedCancel } from "../cancel/outcome.ts";
-import type { FailedCancel } from "../response.ts";
+import type { FailedCancel } from "../http/answers.ts";
 
 /** "1 id", "2 ids": a count and its noun, singular for one. */
 export function plural(count: number, noun: string): string {

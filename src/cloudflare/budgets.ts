@@ -3,8 +3,8 @@
  * endpoint's limit on its own (https://huobiapi.github.io/docs/spot/v1/en/#rate-limiting-rule:
  * per UID per endpoint, shared by every key of the UID).
  */
-import { HtxInputError } from "../errors.ts";
-import { DEFAULT_ENDPOINT_LIMITS } from "../listing/rate-limits.ts";
+import { HtxInputError } from "../core/errors.ts";
+import { DEFAULT_ENDPOINT_LIMITS } from "../limits/endpoint-budgets.ts";
 
 /** HTX's published limits of the endpoints this module calls, per UID: `DEFAULT_ENDPOINT_LIMITS` by endpoint name. */
 export const HTX_ENDPOINT_BUDGETS: {

@@ -3,9 +3,9 @@
  * rule of the in-memory {@link SlidingWindowLimiter}: a slot is held from its grant until the
  * request's answer, then for one window. Its busy slots live in Durable Object storage.
  */
-import { HtxInputError } from "../errors.ts";
-import { HtxAbortError } from "../request-errors.ts";
-import { type ReleaseSlot, SlidingWindowLimiter, type SlotRecord } from "../limiter.ts";
+import { HtxInputError } from "../core/errors.ts";
+import { HtxAbortError } from "../http/request-errors.ts";
+import { type ReleaseSlot, SlidingWindowLimiter, type SlotRecord } from "../limits/limiter.ts";
 import { checkedEndpoint, HTX_ENDPOINT_BUDGETS, type HtxEndpoint } from "./budgets.ts";
 import { type AcquireAnswer, LONG_POLL_MS, type StatusAnswer } from "./protocol.ts";
 

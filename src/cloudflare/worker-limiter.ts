@@ -3,11 +3,11 @@
  * of one budget, and keeps cancelling on a conservative local share while the object is
  * unreachable, going back to the object as soon as it answers.
  */
-import { HtxInputError } from "../errors.ts";
-import { HtxAbortError, HtxTimeoutError } from "../request-errors.ts";
-import { type RateLimiter, type ReleaseSlot, SlidingWindowLimiter } from "../limiter.ts";
-import { checkedNumber } from "../limiter-options.ts";
-import { sleep, timeLimit } from "../cancel/timers.ts";
+import { HtxInputError } from "../core/errors.ts";
+import { HtxAbortError, HtxTimeoutError } from "../http/request-errors.ts";
+import { type RateLimiter, type ReleaseSlot, SlidingWindowLimiter } from "../limits/limiter.ts";
+import { checkedNumber } from "../limits/options.ts";
+import { sleep, timeLimit } from "../core/timers.ts";
 import { checkedEndpoint, HTX_ENDPOINT_BUDGETS, type HtxEndpoint, normalizeUid, objectName } from "./budgets.ts";
 import { type AcquireAnswer, LONG_POLL_MS, OBJECT_ORIGIN } from "./protocol.ts";
 

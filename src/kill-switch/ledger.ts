@@ -4,8 +4,9 @@
  * id's class never claims more than the client knows: a refusal that says "canceled" after an
  * earlier pass lost its answer is "closed, possibly by this call", not "already closed".
  */
-import type { HtxError } from "../errors.ts";
-import { type BatchCancelResult, buildResult, failedOutcome, type IdOutcome } from "../cancel/outcome.ts";
+import type { HtxError } from "../core/errors.ts";
+import { type BatchCancelResult, buildResult, type IdOutcome } from "../cancel/outcome.ts";
+import { failedOutcome } from "../core/failed-outcome.ts";
 import type { Listing, OpenOrder } from "../listing/open-orders.ts";
 
 /** States in which an order can still be cancelled; a listing may also show `cancelling`. */

@@ -2,16 +2,19 @@
  * What `cancelAllOpen` and `listOpenOrders` load on their first call: the kill switch, the
  * listings and their answer schemas. A client that only cancels by id never loads them.
  */
-import type { CancelEngine } from "../cancel/engine.ts";
-import type { ListingSetup } from "../listing/signed-get.ts";
+import type { ClientSetup } from "../cancel/build.ts";
 import { SpotAccount } from "../listing/spot-account.ts";
 import { type CancelAllOpenResult, type KillSwitchSetup, runKillSwitch } from "./run.ts";
 import { listAllOpenOrders, type OpenOrder } from "../listing/open-orders.ts";
 import { validateRunOptions } from "../cancel/run-options.ts";
 import { validateFilter, validateKillSwitchOptions } from "./validate.ts";
 
-/** The kill switch of one client: its engine, its listings, and its spot account, looked up once. */
-export function createKillSwitch(engine: CancelEngine, listing: ListingSetup): KillSwitchSetup {
+/**
+ * The kill switch of one client: its engine, its listings (the client's key, engine and listing
+ * limiters), and its spot account, looked up once.
+ */
+export function createKillSwitch({ engine, key, origin, listingLimiters }: ClientSetup): KillSwitchSetup {
+  const listing = { origin, host: new URL(origin).host, key, engine, limiters: listingLimiters };
   return { engine, listing, spotAccount: new SpotAccount(listing) };
 }
 

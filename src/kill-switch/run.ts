@@ -3,12 +3,12 @@
  * again, and again, until a listing is empty or the deadline passes; then say what is still
  * open. How it works and what its result proves: docs/kill-switch.md.
  */
-import { HtxError } from "../errors.ts";
-import { HtxAbortError } from "../request-errors.ts";
+import { HtxError } from "../core/errors.ts";
+import { HtxAbortError } from "../http/request-errors.ts";
 import { isKeyRefusal } from "../cancel/attempt.ts";
 import { type CancelEngine, type ProgressCallback, runCancels } from "../cancel/engine.ts";
 import type { BatchCancelResult } from "../cancel/outcome.ts";
-import { sleep, timeLimit } from "../cancel/timers.ts";
+import { sleep, timeLimit } from "../core/timers.ts";
 import type { SpotAccount } from "../listing/spot-account.ts";
 import { type Listing, listOpenOrders, type OpenOrder, type OpenOrdersQuery } from "../listing/open-orders.ts";
 import type { ListingSetup } from "../listing/signed-get.ts";

@@ -3,11 +3,11 @@
  * validated like ids, and the call's options. Each mistake is an `HtxInputError` saying what to
  * pass instead.
  */
-import { HtxInputError } from "../errors.ts";
+import { HtxInputError } from "../core/errors.ts";
 import { checkFields } from "../cancel/options.ts";
 import { validateRunOptions } from "../cancel/run-options.ts";
-import { describe, isNumberInRange, MAX_TIMER_MS, show } from "../checks.ts";
-import { idDigits, type ListWording, uniqueEntries } from "../input.ts";
+import { describe, isNumberInRange, MAX_TIMER_MS, show } from "../core/checks.ts";
+import { idDigits, type ListWording, uniqueEntries } from "../core/input.ts";
 import {
   type CancelAllOpenFilter,
   type CancelAllOpenOptions,

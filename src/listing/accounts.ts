@@ -3,7 +3,7 @@
  * is loaded with the kill switch on first use: the error class is exported by the package and
  * must not bring the listings along.
  */
-import { HtxError } from "../errors.ts";
+import { HtxError } from "../core/errors.ts";
 
 /** The UID has no spot account, or it is locked: nothing can be listed or cancelled through it. */
 export class HtxAccountError extends HtxError {

@@ -1,12 +1,12 @@
 /**
  * Reads an answer of HTX's listing endpoints (accounts, open orders) into valibot-checked data
- * or a typed error, through the same reader as the batch-cancel answers (src/response.ts). Ids
+ * or a typed error, through the same reader as the batch-cancel answers (src/http/response.ts). Ids
  * there are JSON **numbers** declared 64-bit (docs/htx-notes.md, "Listing and accounts"), so
  * they are read from the JSON text as strings, never through a JS number.
  */
 import type * as v from "valibot";
-import type { AnswerContext } from "../response.ts";
-import { readJsonAnswer } from "../answer-reader.ts";
+import type { AnswerContext } from "../http/answers.ts";
+import { readJsonAnswer } from "../http/answer-reader.ts";
 
 /** A page of 500 orders is about 200 KB; anything far larger is no listing. */
 const MAX_BODY_BYTES = 8 << 20;

@@ -6,8 +6,8 @@
  * filtered here: an order of another symbol, side or account is never returned to be cancelled.
  */
 import type * as v from "valibot";
-import { HtxError } from "../errors.ts";
-import { HtxApiError } from "../request-errors.ts";
+import { HtxError } from "../core/errors.ts";
+import { HtxApiError } from "../http/request-errors.ts";
 import { type OpenOrderEntry, OpenOrdersAnswerSchema } from "../schemas/listing.ts";
 import type { SpotAccount } from "./spot-account.ts";
 import { type ListingAnswer, readListingAnswer } from "./answer.ts";

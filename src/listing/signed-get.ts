@@ -4,17 +4,17 @@
  * its own values only; each endpoint takes its slots from its own limiter; answers are retried
  * while the error says it may pass (a GET changes nothing, so asking again is always safe).
  */
-import { HtxError, type RedactedRequest } from "../errors.ts";
-import { HtxAbortError, HtxNetworkError, HtxResponseError, HtxTimeoutError } from "../request-errors.ts";
-import type { SigningKey } from "../keys.ts";
-import type { RateLimiter } from "../limiter.ts";
-import { redactCause, redactorFor, redactUrl } from "../redact.ts";
-import { type AnswerContext, isResponse, isStaleTimestampError } from "../response.ts";
-import { signQuery } from "../sign.ts";
+import { HtxError, type RedactedRequest } from "../core/errors.ts";
+import { HtxAbortError, HtxNetworkError, HtxResponseError, HtxTimeoutError } from "../http/request-errors.ts";
+import type { SigningKey } from "../signing/keys.ts";
+import type { RateLimiter } from "../limits/limiter.ts";
+import { redactCause, redactorFor, redactUrl } from "../core/redact.ts";
+import { type AnswerContext, isResponse, isStaleTimestampError } from "../http/answers.ts";
+import { signQuery } from "../signing/sign.ts";
 import { backoffMs, type CancelEngine } from "../cancel/engine.ts";
-import { signingError } from "../cancel/signing-error.ts";
-import { takeSlot } from "../cancel/slot.ts";
-import { sleep, withTimeout } from "../cancel/timers.ts";
+import { signingError } from "../signing/signing-error.ts";
+import { takeSlot } from "../limits/slot.ts";
+import { sleep, withTimeout } from "../core/timers.ts";
 
 /** The listing endpoints, each with its own budget. */
 export type ListingEndpoint = "openOrders" | "accounts";

@@ -1,5 +1,5 @@
 /** The simulator's options, checked and with their defaults: a bad one is an `HtxInputError` that says what to pass. */
-import { HtxInputError } from "../errors.ts";
+import { HtxInputError } from "../core/errors.ts";
 import type { WindowRules } from "./limits.ts";
 import type {
   HtxSimulatorOptions,

@@ -3,7 +3,7 @@
  * `perTick` new open orders every `everyMs`, over the symbols in turn, until stopped (or
  * `forMs` has passed). The ids it placed can be read back.
  */
-import { HtxInputError } from "../errors.ts";
+import { HtxInputError } from "../core/errors.ts";
 import type { HtxSimulator } from "./types.ts";
 
 /** Options of {@link startOrderBot}. */

@@ -2,8 +2,8 @@
  * The simulator's order book: orders by UID and id, client ids with HTX's lookup windows,
  * cancels that settle after a delay, per-order refusals, and what a listing shows.
  */
-import { HtxInputError } from "../errors.ts";
-import { ORDER_STATES, type OrderStateName } from "../order-states.ts";
+import { HtxInputError } from "../core/errors.ts";
+import { ORDER_STATES, type OrderStateName } from "../core/order-states.ts";
 import { perOrderMessage } from "./answers.ts";
 import type { OrderRefusal, SimulatedOrder } from "./types.ts";
 

@@ -2,7 +2,7 @@
  * The simulator's public types: its options, what it knows (API keys, accounts, orders), the
  * faults it can inject and the counters it keeps. Re-exported from `./simulator.ts`.
  */
-import type { OrderStateName } from "../order-states.ts";
+import type { OrderStateName } from "../core/order-states.ts";
 
 /** What an API key may do; HTX checks it per endpoint (listings need `read`, cancels `trade`). */
 export type KeyPermission = "read" | "trade";

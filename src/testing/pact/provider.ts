@@ -3,10 +3,10 @@
  * verified, the provider states that set it up, and the request filter that re-signs each
  * replayed request. Pact's Verifier drives it (see ./verify.ts); nothing here needs Node.
  */
-import { HtxInputError } from "../../errors.ts";
+import { HtxInputError } from "../../core/errors.ts";
 import { createHtxSimulator, DEMO_ACCOUNT } from "../simulator.ts";
 import type { CallerInfo, HtxSimulator, HtxSimulatorOptions, KeyPermission } from "../types.ts";
-import type { Credentials } from "../../credentials.ts";
+import type { Credentials } from "../../signing/credentials.ts";
 import { resignPathAndQuery, type ResignTarget } from "./resign.ts";
 import { BUILT_IN_STATE_HANDLERS, type HtxStateHandler, type HtxStateSetup, isRecord } from "./states.ts";
 

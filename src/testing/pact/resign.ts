@@ -6,8 +6,8 @@
  * `account-id`, `symbol`, … are signed too: HTX signs the whole query,
  * https://huobiapi.github.io/docs/spot/v1/en/#authentication).
  */
-import type { Credentials } from "../../credentials.ts";
-import { signUrl } from "../../sign.ts";
+import type { Credentials } from "../../signing/credentials.ts";
+import { signUrl } from "../../signing/sign.ts";
 
 /** The parameters Signature V2 adds; everything else in the query is the caller's own. */
 const AUTH_PARAMS = ["AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp", "Signature"];

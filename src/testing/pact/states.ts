@@ -3,7 +3,7 @@
  * state handler turns the state's parameters (JSON from the pact) into simulator options and,
  * where the state is about credentials, into what the request filter signs with.
  */
-import { HtxInputError } from "../../errors.ts";
+import { HtxInputError } from "../../core/errors.ts";
 import { defaultSpotAccountId } from "../options.ts";
 import type { HtxSimulatorOptions, SimulatedOrder } from "../types.ts";
 

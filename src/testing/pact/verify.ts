@@ -4,7 +4,7 @@
  * close the server. Node only (Pact's verifier is a Node native module).
  */
 import { Verifier, type VerifierOptions } from "@pact-foundation/pact";
-import { HtxInputError } from "../../errors.ts";
+import { HtxInputError } from "../../core/errors.ts";
 import { serveHandler } from "../node-server.ts";
 import { createHtxPactProvider, type HtxPactProviderOptions, HtxProviderStateError } from "./provider.ts";
 

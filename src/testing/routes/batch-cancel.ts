@@ -6,7 +6,7 @@ import { jsonAnswer, MSG } from "../answers.ts";
 import type { Refusal } from "../auth.ts";
 import { refuse, type SimulatorContext } from "../context.ts";
 import { answerWithFault } from "../faults.ts";
-import { ORDER_STATES, type OrderStateName } from "../../order-states.ts";
+import { ORDER_STATES, type OrderStateName } from "../../core/order-states.ts";
 import { admitPrivate, type Route } from "./route.ts";
 
 const MAX_IDS = 50;

@@ -1,0 +1,169 @@
+/**
+ * Client-side rate limiting. HTX allows 50 batch-cancel requests per 2 s per UID and counts
+ * them by *arrival*, in fixed windows whose alignment a client cannot see. A client only knows
+ * when it sent a request and when the answer came back, and the arrival lies between the two.
+ * So each slot is held from the send until the answer, and then for a whole window: two
+ * requests `limit` apart in that order are then always a window apart at HTX, whatever the
+ * network did in between (cold connections, TLS handshakes, queues). The price is one round
+ * trip per window.
+ */
+import { HtxInputError } from "../core/errors.ts";
+import { HtxAbortError } from "../http/request-errors.ts";
+import { MAX_TIMER_MS } from "../core/checks.ts";
+import { checkWindowOptions, type SlidingWindowOptions, type SlotRecord } from "./options.ts";
+
+export type { SlidingWindowOptions, SlotRecord } from "./options.ts";
+
+/** Tells the limiter that the request's answer (or its failure) has arrived. */
+export type ReleaseSlot = () => void;
+
+/** Grants permission to send one request. Replace it to share one budget between processes. */
+export interface RateLimiter {
+  /**
+   * Resolves when one request may be sent; rejects if `signal` aborts first. It may resolve
+   * with a {@link ReleaseSlot}, which the client calls once the answer arrives, so that the
+   * window is counted from then; a limiter that resolves with nothing counts from the grant.
+   */
+  acquire(signal?: AbortSignal): Promise<void | ReleaseSlot>;
+}
+
+type Slot = SlotRecord;
+
+interface Waiter {
+  resolve: (release: ReleaseSlot) => void;
+  reject: (error: unknown) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/** In-memory limiter: at most `limit` slots busy, each from its grant to a window after its answer. */
+export class SlidingWindowLimiter implements RateLimiter {
+  /** Requests per window. */
+  readonly limit: number;
+  /** Window length in ms. */
+  readonly intervalMs: number;
+  /** Extra ms each slot is held. */
+  readonly marginMs: number;
+  /** After this many ms an unreleased slot is freed. */
+  readonly maxHoldMs: number;
+  readonly #now: () => number;
+  readonly #slots: Slot[] = [];
+  readonly #waiting: Waiter[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #wakeAt = Infinity;
+
+  /**
+   * Creates a limiter; by default HTX's batch-cancel limit, 50 requests per 2 s.
+   * @param options Limit, window, margin, hold and clock.
+   */
+  constructor(options: SlidingWindowOptions = {}) {
+    const checked = checkWindowOptions("SlidingWindowLimiter", options);
+    this.limit = checked.limit;
+    this.intervalMs = checked.intervalMs;
+    this.marginMs = checked.marginMs;
+    this.maxHoldMs = checked.maxHoldMs;
+    this.#now = checked.now;
+    for (const { grantedAt, releasedAt } of checkedSlots(options.restore)) {
+      this.#slots.push(releasedAt === undefined ? { grantedAt } : { grantedAt, releasedAt });
+    }
+  }
+
+  /** The slots that still count against the limit, to persist and restore later. */
+  snapshot(): SlotRecord[] {
+    const now = this.#now();
+    return this.#slots.filter((slot) => this.#freeAt(slot) > now).map((slot) => ({ ...slot }));
+  }
+
+  acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    return new Promise<ReleaseSlot>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, signal };
+      if (signal) {
+        waiter.onAbort = () => {
+          const at = this.#waiting.indexOf(waiter);
+          if (at >= 0) this.#waiting.splice(at, 1);
+          // Nobody left to wake: a pending timer would only keep the process alive.
+          if (this.#waiting.length === 0) this.#stopTimer();
+          reject(abortError(signal));
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
+      this.#waiting.push(waiter);
+      this.#drain();
+    });
+  }
+
+  /** When a slot stops counting: a window after its answer, or `maxHoldMs` after an unanswered grant. */
+  #freeAt(slot: Slot): number {
+    return slot.releasedAt === undefined
+      ? slot.grantedAt + this.maxHoldMs
+      : slot.releasedAt + this.intervalMs + this.marginMs;
+  }
+
+  /** Grants as many waiters as there are free slots, then sleeps until one frees. */
+  #drain(): void {
+    const now = this.#now();
+    for (let i = this.#slots.length - 1; i >= 0; i--) {
+      if (this.#freeAt(this.#slots[i]!) <= now) this.#slots.splice(i, 1);
+    }
+    while (this.#waiting.length > 0 && this.#slots.length < this.limit) {
+      const waiter = this.#waiting.shift()!;
+      if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+      const slot: Slot = { grantedAt: now };
+      this.#slots.push(slot);
+      waiter.resolve(() => {
+        if (slot.releasedAt !== undefined) return; // a second release must not move the answer time
+        slot.releasedAt = this.#now();
+        this.#schedule();
+      });
+    }
+    this.#schedule();
+  }
+
+  /** Wakes up when the earliest busy slot frees, if anyone is waiting. */
+  #schedule(): void {
+    if (this.#waiting.length === 0) return this.#stopTimer();
+    let wakeAt = Infinity;
+    for (const slot of this.#slots) wakeAt = Math.min(wakeAt, this.#freeAt(slot));
+    if (this.#timer !== undefined && wakeAt >= this.#wakeAt) return;
+    clearTimeout(this.#timer);
+    this.#wakeAt = wakeAt;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#wakeAt = Infinity;
+      this.#drain();
+    }, Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(wakeAt - this.#now()))));
+  }
+
+  #stopTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#wakeAt = Infinity;
+  }
+}
+
+/** Restored slots: an array of `{ grantedAt, releasedAt? }` with finite times, no holes. */
+function checkedSlots(restore: unknown): SlotRecord[] {
+  if (restore === undefined) return [];
+  const isTime = (t: unknown) => typeof t === "number" && Number.isFinite(t);
+  const isSlot = (slot: unknown): slot is SlotRecord =>
+    typeof slot === "object" && slot !== null && isTime((slot as SlotRecord).grantedAt) &&
+    ((slot as SlotRecord).releasedAt === undefined || isTime((slot as SlotRecord).releasedAt));
+  const slots: SlotRecord[] = [];
+  // Indexed, not every(): every() skips the holes of a sparse array.
+  for (let i = 0; Array.isArray(restore) && i < restore.length; i++) {
+    if (!isSlot(restore[i])) break;
+    slots.push(restore[i]);
+  }
+  if (!Array.isArray(restore) || slots.length !== restore.length) {
+    throw new HtxInputError(
+      "SlidingWindowLimiter: restore must be the array an earlier snapshot() returned " +
+        "({ grantedAt, releasedAt? } with times in ms).",
+    );
+  }
+  return slots;
+}
+
+function abortError(signal: AbortSignal): HtxAbortError {
+  return new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason });
+}
