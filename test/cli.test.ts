@@ -382,6 +382,20 @@ describe("htx-batch-cancel: options and exit code 3", () => {
     }]);
   });
 
+  it("exits 3 when the runtime refuses the port before connecting (undici's 'bad port'): nothing was sent", async () => {
+    // Port 9 is on the Fetch standard's blocked list: undici refuses it without a code.
+    const args = ["--base-url", "http://127.0.0.1:9", "--order-ids", "1", "--retries", "0", "--json"];
+    const { code, stdout } = await run(args);
+    expect(JSON.parse(stdout).unresolved).toEqual([
+      expect.objectContaining({
+        id: "1",
+        mayHaveBeenApplied: false,
+        error: expect.objectContaining({ name: "HtxNetworkError" }),
+      }),
+    ]);
+    expect(code).toBe(3);
+  });
+
   it("exits 1, not 3, when requests were sent and timed out: the cancels may have been applied", async () => {
     const { url, open } = await simulator(1, { faults: () => ({ type: "latency", ms: 400 }) });
     const once = await run(["--base-url", url, "--order-ids", open[0]!, "--timeout-ms", "100", "--retries", "0"]);
