@@ -2,7 +2,8 @@
  * `--dry-run` of a cancel by id: every request signed and printed, credentials redacted, nothing
  * sent; as text, or with `--json` as `{ dryRun, ids, requests: [{ method, url, headers, body }] }`.
  */
-import { createSigningKey, type ValidCredentials } from "../signing/keys.ts";
+import type { ValidCredentials } from "../signing/credentials.ts";
+import { createSigningKey } from "../signing/keys.ts";
 import { createEndpointSigner } from "../signing/sign.ts";
 import { validateBaseUrl } from "../core/checks.ts";
 import { BATCH_CANCEL_PATH, DEFAULT_BASE_URL, MAX_IDS_PER_REQUEST } from "../core/endpoints.ts";
