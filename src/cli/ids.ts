@@ -6,7 +6,6 @@
 import { HtxInputError } from "../core/errors.ts";
 import { type BatchCancelInput, normalizeIds } from "../core/input.ts";
 import type { IdSource } from "./args.ts";
-import { list } from "./args.ts";
 import { UsageError } from "./flags.ts";
 import { plural } from "./output.ts";
 import { readTextFile } from "./read-file.ts";
@@ -28,6 +27,14 @@ function fileEntries(text: string, name: string): Entry[] {
     if (id !== "" && !id.startsWith("#")) entries.push({ id, where: `${name} line ${i + 1}` });
   });
   return entries;
+}
+
+/** A comma-separated list's ids, each numbered by where it stands as written (`1,,x`: x is item 3). */
+function listEntries(flag: string, text: string): Entry[] {
+  return text.split(",").flatMap((item, i) => {
+    const id = item.trim();
+    return id === "" ? [] : [{ id, where: `--${flag} item ${i + 1}` }];
+  });
 }
 
 function readFile(file: string): string {
@@ -81,7 +88,7 @@ export function readIds(source: IdSource): BatchCancelInput {
   const client = "file" in source ? source.client : source.flag === "client-order-ids";
   const entries = "file" in source
     ? fileEntries(readFile(source.file), source.file === "-" ? "standard input" : source.file)
-    : list(source.list).map((id, i) => ({ id, where: `--${source.flag} item ${i + 1}` }));
+    : listEntries(source.flag, source.list);
   if (entries.length === 0) {
     throw new UsageError(
       "file" in source
