@@ -10,6 +10,7 @@ import {
   DEMO_ED25519_KEY,
   HTX_PROVIDER_STATES,
   type HtxPactProvider,
+  type HtxPactProviderOptions,
   HtxProviderStateError,
   type PactProxyRequest,
   verifyWithHtxSimulator,
@@ -274,9 +275,10 @@ describe("options", () => {
   it.each([
     ["an account without a secret", { account: { uid: 1, accessKey: "k", secretKey: "" } }],
     ["simulator options it refuses", { simulator: { timestampWindowMs: -1 } }],
+    // What a JavaScript caller can pass: the types would refuse it.
     ["an Ed25519 account without its public key", { ed25519Account: { accessKey: "k", privateKey: TEST_KEY.pem } }],
   ])("refuses %s with an HtxInputError", (_, options) => {
-    expect(() => createHtxPactProvider(options)).toThrow(HtxInputError);
+    expect(() => createHtxPactProvider(options as HtxPactProviderOptions)).toThrow(HtxInputError);
   });
 
   it.each([
