@@ -1,78 +1,15 @@
 /** The real `htx-batch-cancel` command (dist/src/cli.cjs), as a child process, against the simulator on loopback. */
-import { spawn } from "node:child_process";
+import type { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type BatchCancelResult, type FailedCancel, HtxTimeoutError } from "../mod.ts";
 import { exitCode, summary } from "../src/cli/output.ts";
-import { type ServedHandler, serveHandler } from "../src/testing/node-server.ts";
 import { createHtxSimulator, demoOrders, type HtxSimulatorOptions } from "../src/testing/mod.ts";
-
+import { idsFile, printed, run, serve, simulator } from "./cli-run.ts";
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { closedPort, KEYS, leaks } from "./helpers.ts";
-
-const CLI = new URL("../dist/src/cli.cjs", import.meta.url).pathname;
-const ENV = { HTX_ACCESS_KEY: KEYS.accessKey, HTX_SECRET_KEY: KEYS.secretKey };
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Everything every run printed, for the leak scan at the end. */
-const printed: string[] = [];
-let served: ServedHandler | undefined;
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
-
-function run(
-  args: string[],
-  options: {
-    env?: Record<string, string | undefined>;
-    stdin?: string;
-    onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
-    onSpawn?: (child: ReturnType<typeof spawn>) => void;
-  } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { PATH: process.env.PATH, ...ENV, ...options.env };
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: env as NodeJS.ProcessEnv,
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    options.onSpawn?.(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => {
-      stderr += d;
-      options.onStderr?.(stderr, child);
-    });
-    child.stdin.end(options.stdin ?? "");
-    child.on("error", reject);
-    child.on("close", (code) => {
-      printed.push(stdout, stderr);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function simulator(open = 100, extra: HtxSimulatorOptions = {}) {
-  const book = demoOrders({ open, filled: 2, canceled: 1, unknown: 1 });
-  const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: book.orders, ...extra });
-  served = await serveHandler(sim.fetch);
-  return { sim, ids: book.ids, open: book.ids.slice(0, open), url: served.url };
-}
-
-function idsFile(lines: string[]): string {
-  const file = join(mkdtempSync(join(tmpdir(), "htx-cli-")), "ids.txt");
-  writeFileSync(file, lines.join("\n"));
-  return file;
-}
 
 describe("htx-batch-cancel: help and usage (exit 2, nothing sent)", () => {
   it("documents the exit codes, the credentials and simulate in --help", async () => {
@@ -94,15 +31,15 @@ describe("htx-batch-cancel: help and usage (exit 2, nothing sent)", () => {
   });
 
   it.each([
-    [[], /Say which orders to cancel/],
+    [[], /Say which orders to cancel: --order-ids, --client-order-ids or --ids-file, or --all-open/],
     [["--order-ids", "1", "--client-order-ids", "a"], /exactly one of/],
     [["--order-ids", "1", "--bogus"], /^htx-batch-cancel: Unknown option "--bogus"\. Run htx-batch-cancel --help/],
     [["--order-id", "1"], /Unknown option "--order-id"\. Did you mean --order-ids\?/],
     [["--all-open", "--symbol", "btcusdt"], /Unknown option "--symbol"\. Did you mean --symbols\?/],
-    [["--all-open", "--order-ids", "1"], /--all-open cancels every open order: leave out --order-ids/],
+    [["--all-open", "--order-ids", "1"], /--order-ids goes with a cancel by id, not with --all-open/],
     [["--order-ids", "1", "--side", "buy"], /--side goes with --all-open/],
-    [["--all-open", "--symbols", "BTCUSDT"], /symbols\[0\] "BTCUSDT" is not an HTX symbol/],
-    [["--all-open", "--side", "both"], /side must be "buy" or "sell"/],
+    [["--all-open", "--symbols", "BTCUSDT"], /^htx-batch-cancel: --symbols: "BTCUSDT" is not an HTX symbol/],
+    [["--all-open", "--side", "both"], /^htx-batch-cancel: --side must be "buy" or "sell"/],
     [["--all-open", "--deadline-ms", "0"], /--deadline-ms must be a whole number from 1/],
     [["--order-ids", "1", "--retries", "many"], /--retries must be a whole number/],
     [["--order-ids", "1", "--timeout-ms", "0"], /--timeout-ms must be a whole number from 1 to 2147483647/],
@@ -130,9 +67,8 @@ describe("htx-batch-cancel: help and usage (exit 2, nothing sent)", () => {
 
   it("reports a bad id before missing credentials", async () => {
     const { code, stderr } = await run(["--order-ids", "1,x2"], { env: { HTX_ACCESS_KEY: undefined } });
-    expect(stderr).toMatch(/orderIds\[1\] "x2" is not an order id/);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/orderIds\[1\] "x2" is not an order id/);
+    expect(stderr).toMatch(/--order-ids item 2: "x2" is not an order id/);
   });
 
   it("simulate on a busy port says so and exits 2, without a stack trace", async () => {
@@ -156,7 +92,7 @@ describe("htx-batch-cancel: help and usage (exit 2, nothing sent)", () => {
     const { sim, url } = await simulator();
     const { code, stderr } = await run(["--base-url", url, "--order-ids", "1,2,x3"]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/orderIds\[2\] "x3" is not an order id/);
+    expect(stderr).toMatch(/--order-ids item 3: "x3" is not an order id/);
     expect(sim.stats.requests).toBe(0);
   });
 });
@@ -174,8 +110,7 @@ describe("htx-batch-cancel: cancelling", () => {
       const book = demoOrders({ open: 3, filled: 0, canceled: 0, unknown: 0 });
       const account = { uid: 1, accessKey: KEYS.accessKey, publicKey: TEST_KEY.publicPem };
       const sim = createHtxSimulator({ accounts: [account], orders: book.orders });
-      served = await serveHandler(sim.fetch);
-      return { sim, ids: book.ids, url: served.url };
+      return { sim, ids: book.ids, url: await serve(sim) };
     }
     const ed25519Env = { HTX_SECRET_KEY: undefined };
 
@@ -382,6 +317,20 @@ describe("htx-batch-cancel: options and exit code 3", () => {
     }]);
   });
 
+  it("exits 3 when the runtime refuses the port before connecting (undici's 'bad port'): nothing was sent", async () => {
+    // Port 9 is on the Fetch standard's blocked list: undici refuses it without a code.
+    const args = ["--base-url", "http://127.0.0.1:9", "--order-ids", "1", "--retries", "0", "--json"];
+    const { code, stdout } = await run(args);
+    expect(JSON.parse(stdout).unresolved).toEqual([
+      expect.objectContaining({
+        id: "1",
+        mayHaveBeenApplied: false,
+        error: expect.objectContaining({ name: "HtxNetworkError" }),
+      }),
+    ]);
+    expect(code).toBe(3);
+  });
+
   it("exits 1, not 3, when requests were sent and timed out: the cancels may have been applied", async () => {
     const { url, open } = await simulator(1, { faults: () => ({ type: "latency", ms: 400 }) });
     const once = await run(["--base-url", url, "--order-ids", open[0]!, "--timeout-ms", "100", "--retries", "0"]);
@@ -442,8 +391,7 @@ describe("htx-batch-cancel --all-open: the kill switch", () => {
       })),
       ...extra,
     });
-    served = await serveHandler(sim.fetch);
-    return { sim, url: served.url };
+    return { sim, url: await serve(sim) };
   }
 
   it("cancels every open order, confirms the book empty, and exits 0", async () => {

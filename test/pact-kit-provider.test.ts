@@ -10,10 +10,12 @@ import {
   DEMO_ED25519_KEY,
   HTX_PROVIDER_STATES,
   type HtxPactProvider,
+  type HtxPactProviderOptions,
   HtxProviderStateError,
   type PactProxyRequest,
   verifyWithHtxSimulator,
 } from "../src/testing/pact.ts";
+import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { KEYS } from "./helpers.ts";
 
 const BASE_URL = "http://127.0.0.1:8123";
@@ -96,6 +98,18 @@ describe("the request filter", () => {
       DEMO_ED25519_KEY.accessKey,
       "Ed25519",
     ]);
+  });
+
+  it("re-signs Ed25519 requests with a key of the user's own (ed25519Account), which the simulator then knows", async () => {
+    const mine = { accessKey: "my-ed25519-key", privateKey: TEST_KEY.pem, publicKey: TEST_KEY.publicPem };
+    const provider = createHtxPactProvider({ ed25519Account: mine });
+    await given(provider, HTX_PROVIDER_STATES.orders, { orders: [{ orderId: "1", state: "submitted" }] });
+    const ed25519Auth = RECORDED_AUTH.replace("HmacSHA256", "Ed25519");
+    const { url, json } = await replay(provider, "POST", `/v1/order/orders/batchcancel?${ed25519Auth}`, {
+      "order-ids": ["1"],
+    });
+    expect(json).toMatchObject({ status: "ok", data: { success: ["1"] } });
+    expect(url.searchParams.get("AccessKeyId")).toBe("my-ed25519-key");
   });
 
   it("leaves a request the consumer did not sign as it is (public endpoints, login-required pacts)", async () => {
@@ -261,14 +275,21 @@ describe("options", () => {
   it.each([
     ["an account without a secret", { account: { uid: 1, accessKey: "k", secretKey: "" } }],
     ["simulator options it refuses", { simulator: { timestampWindowMs: -1 } }],
+    // What a JavaScript caller can pass: the types would refuse it.
+    ["an Ed25519 account without its public key", { ed25519Account: { accessKey: "k", privateKey: TEST_KEY.pem } }],
   ])("refuses %s with an HtxInputError", (_, options) => {
-    expect(() => createHtxPactProvider(options)).toThrow(HtxInputError);
+    expect(() => createHtxPactProvider(options as HtxPactProviderOptions)).toThrow(HtxInputError);
   });
 
   it.each([
     ["no pact source", { provider: "htx-spot-api" }, /pactUrls .* or pactBrokerUrl/],
     ["an empty pact path", { provider: "htx-spot-api", pactUrls: [""] }, /pactUrls must be/],
     ["no provider name", { provider: "", pactUrls: ["p.json"] }, /provider must be/],
+    [
+      "a pact file that does not exist (not Pact's FFI text)",
+      { provider: "htx-spot-api", pactUrls: ["pacts/missing-htx-spot-api.json"] },
+      /^verifyWithHtxSimulator: pactUrls\[0\] "pacts\/missing-htx-spot-api\.json" names no file or folder \(\/.*\/pacts\/missing-htx-spot-api\.json\): run the consumer test/,
+    ],
   ])("verifyWithHtxSimulator refuses %s before starting anything", async (_, options, message) => {
     await expect(verifyWithHtxSimulator(options)).rejects.toThrow(message);
     await expect(verifyWithHtxSimulator(options)).rejects.toBeInstanceOf(HtxInputError);

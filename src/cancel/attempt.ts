@@ -224,6 +224,11 @@ const NEVER_CONNECTED = new Set([
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
+/**
+ * Undici refuses a URL on a port the Fetch standard blocks (e.g. 9) before connecting, with a
+ * cause `Error("bad port")` and no code: https://fetch.spec.whatwg.org/#port-blocking
+ */
+const BLOCKED_PORT = "bad port";
 /** Node's certificate codes: CERT_HAS_EXPIRED, DEPTH_ZERO_SELF_SIGNED_CERT, SELF_SIGNED_CERT_IN_CHAIN, … */
 const CERTIFICATE_CODE = /(^|_)CERT(_|$)/;
 
@@ -271,7 +276,8 @@ export function mayHaveBeenApplied({ error, sent }: AttemptFailure): boolean {
   if (error instanceof HtxHttpError) return error.status >= 500;
   if (error instanceof HtxNetworkError) {
     const { code } = error;
-    return code === undefined || !(NEVER_CONNECTED.has(code) || CERTIFICATE_CODE.test(code));
+    if (code === undefined) return (error.cause as { cause?: { message?: unknown } })?.cause?.message !== BLOCKED_PORT;
+    return !(NEVER_CONNECTED.has(code) || CERTIFICATE_CODE.test(code));
   }
   return true; // timeouts, unreadable answers, anything unknown
 }

@@ -1,16 +1,13 @@
 /**
  * Command-line arguments, parsed with `node:util` parseArgs (it runs on Node and Deno alike),
- * fetched with `process.getBuiltinModule` rather than imported: see src/cli/read-file.ts.
+ * fetched with `process.getBuiltinModule` rather than imported: see src/cli/read-file.ts. Which
+ * command takes which flag: src/cli/flags.ts.
  */
-import type { parseArgs } from "node:util";
-import { nearestName } from "../core/nearest-name.ts";
 import { MAX_RETRIES } from "../cancel/options.ts";
 import { MAX_TIMER_MS } from "../core/checks.ts";
+import { checkKnown, checkRepeats, checkTaken, commandOf, FLAGS, type FlagValues, UsageError } from "./flags.ts";
 
-/** A usage mistake: the command exits 2 and sends nothing. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError } from "./flags.ts";
 
 export const HELP = `htx-batch-cancel: cancel HTX spot orders in bulk, every id accounted for.
 
@@ -20,7 +17,7 @@ Usage:
   htx-batch-cancel --client-order-ids a,b [options]
   htx-batch-cancel --ids-file FILE [--client-ids] [options]   (FILE "-" reads standard input)
   htx-batch-cancel simulate [--port 8080] [--orders 1000] [--latency-ms 0]
-  htx-batch-cancel demo [--orders 2000] [--latency-ms 50]
+  htx-batch-cancel demo [--orders 2000] [--latency-ms 50] [--deadline-ms 30000]
 
 Credentials come from the environment or a key file only (never a flag's value, which lands in
 shell history): HTX_ACCESS_KEY, and one of HTX_SECRET_KEY (HmacSHA256), HTX_PRIVATE_KEY (Ed25519,
@@ -32,7 +29,8 @@ Options:
   --symbols LIST          with --all-open: only these symbols, comma-separated (e.g. btcusdt,ethusdt);
                           needed where HTX requires a symbol to list open orders
   --side buy|sell         with --all-open: only buy or only sell orders
-  --deadline-ms N         with --all-open: stop cancelling after N ms, then list once more (default 30000)
+  --deadline-ms N         with --all-open or demo: stop cancelling after N ms, then list once more
+                          (default 30000)
   --order-ids LIST        comma-separated order ids
   --client-order-ids LIST comma-separated client order ids
   --ids-file FILE         one id per line; blank lines and lines starting with # are skipped
@@ -44,15 +42,21 @@ Options:
   --retries N             extra attempts when the outcome is unknown or transient (default 2, at most 100)
   --dry-run               validate and print the requests, credentials redacted; send nothing
                           (with --all-open: list the open orders, cancel nothing)
-  --json                  print the full result as JSON on standard output (fields: docs/results.md)
+  --json                  print the full result as JSON on standard output (fields: docs/results.md);
+                          with --dry-run, the requests as JSON
   --quiet                 no progress on standard error
   -h, --help              this text
   -v, --version           the version
 
+Each flag is given at most once: a repeated flag is refused (exit 2), never merged or replaced
+(list every id in one --order-ids, or use --ids-file). A command refuses a flag it does not use:
+simulate takes --port, --orders and --latency-ms; demo --orders, --latency-ms and --deadline-ms.
+
 simulate: serves the offline HTX simulator on 127.0.0.1 with open orders for the demo account
-  (AccessKeyId demo-access-key; see README, "Simulator"), until Ctrl-C.
+  (its public test key, printed when it starts), until Ctrl-C.
 demo: the kill switch against the simulator: 2,000 open orders over 5 symbols, a bot placing
-  more for the first second, every order cancelled and the book confirmed empty, with timings.
+  more for the first second, every order cancelled and the book confirmed empty, with timings;
+  exit 1 when the book was not confirmed empty (e.g. --deadline-ms passed first).
 
 The summary puts every id in one of three classes:
   cancel accepted   HTX submitted the cancel
@@ -76,12 +80,14 @@ export type Command =
   | { kind: "help" }
   | { kind: "version" }
   | { kind: "simulate"; port: number; orders: number; latencyMs: number }
-  | { kind: "demo"; orders: number; latencyMs: number }
+  | { kind: "demo"; orders: number; latencyMs: number; deadlineMs?: number }
   | ({ kind: "cancel-all"; symbols?: string[]; side?: string; deadlineMs?: number } & SendFlags)
-  | ({
-    kind: "cancel";
-    ids: { orderIds: string[] } | { clientOrderIds: string[] } | { file: string; client: boolean };
-  } & SendFlags);
+  | ({ kind: "cancel"; ids: IdSource } & SendFlags);
+
+/** Where a cancel by id takes its ids: a flag's comma-separated list, or a file (`-`: standard input). */
+export type IdSource =
+  | { flag: "order-ids" | "client-order-ids"; list: string }
+  | { file: string; client: boolean };
 
 /** The flags every command that talks to HTX shares. */
 export interface SendFlags {
@@ -104,145 +110,100 @@ function wholeNumber(flag: string, value: string | undefined, fallback: number, 
   return Number(value);
 }
 
-const list = (value: string) => value.split(",").map((s) => s.trim()).filter((s) => s !== "");
+const optionalNumber = (flag: string, value: string | undefined, min: number, max = MAX_TIMER_MS) =>
+  value === undefined ? undefined : wholeNumber(flag, value, 0, min, max);
 
-const OPTIONS = {
-  "all-open": { type: "boolean", default: false },
-  symbols: { type: "string" },
-  side: { type: "string" },
-  "deadline-ms": { type: "string" },
-  "order-ids": { type: "string" },
-  "client-order-ids": { type: "string" },
-  "ids-file": { type: "string" },
-  "client-ids": { type: "boolean", default: false },
-  "base-url": { type: "string" },
-  "private-key-file": { type: "string" },
-  aws: { type: "boolean", default: false },
-  "timeout-ms": { type: "string" },
-  retries: { type: "string" },
-  "dry-run": { type: "boolean", default: false },
-  json: { type: "boolean", default: false },
-  quiet: { type: "boolean", default: false },
-  port: { type: "string" },
-  orders: { type: "string" },
-  "latency-ms": { type: "string" },
-  help: { type: "boolean", short: "h", default: false },
-  version: { type: "boolean", short: "v", default: false },
-} as const;
+/** A comma-separated list: entries trimmed, empty ones dropped. */
+export const list = (value: string) => value.split(",").map((s) => s.trim()).filter((s) => s !== "");
 
-/** Refuses an unknown `--flag` with our own message, suggesting the nearest known one. */
-function checkFlags(argv: readonly string[]): void {
-  for (const arg of argv) {
-    if (arg === "--") return;
-    if (!arg.startsWith("--")) continue;
-    const name = arg.slice(2).split("=")[0]!;
-    if (Object.hasOwn(OPTIONS, name)) continue;
-    const nearest = nearestName(name, Object.keys(OPTIONS));
-    const hint = nearest === undefined ? "" : ` Did you mean --${nearest}?`;
-    throw new UsageError(`Unknown option "--${name}".${hint} Run htx-batch-cancel --help for the options.`);
+/** parseArgs over the table, its own errors as usage errors. */
+function parse(argv: string[]) {
+  try {
+    return globalThis.process.getBuiltinModule("node:util").parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+      options: FLAGS,
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\nRun htx-batch-cancel --help for the options.`);
   }
 }
 
 /** Parses argv (without the node and script paths). @throws {UsageError} */
 export function parseCommand(argv: string[]): Command {
-  checkFlags(argv);
-  let parsed;
-  try {
-    parsed = globalThis.process.getBuiltinModule("node:util").parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: OPTIONS,
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\nRun htx-batch-cancel --help for the options.`);
-  }
-  const { values: v, positionals } = parsed;
+  checkKnown(argv);
+  const { values: v, positionals, tokens } = parse(argv);
   if (v.help) return { kind: "help" };
   if (v.version) return { kind: "version" };
-  const [sub, ...rest] = positionals;
-  if (rest.length > 0 || (sub !== undefined && sub !== "simulate" && sub !== "demo" && sub !== "cancel")) {
+  checkRepeats(tokens);
+  const command = commandOf(positionals, v["all-open"] === true);
+  checkTaken(command, Object.keys(v));
+  switch (command) {
+    case "simulate":
+      return {
+        kind: "simulate",
+        port: wholeNumber("port", v.port, 8080, 0, 65535),
+        orders: wholeNumber("orders", v.orders, 1000),
+        latencyMs: wholeNumber("latency-ms", v["latency-ms"], 0),
+      };
+    case "demo":
+      return {
+        kind: "demo",
+        orders: wholeNumber("orders", v.orders, 2000, 1),
+        latencyMs: wholeNumber("latency-ms", v["latency-ms"], 50),
+        deadlineMs: optionalNumber("deadline-ms", v["deadline-ms"], 1),
+      };
+    case "cancel-all":
+      return cancelAllCommand(v);
+    case "cancel":
+      return { kind: "cancel", ids: idSource(v), ...sendFlags(v) };
+  }
+}
+
+/** The one source of ids a cancel by id names. */
+function idSource(v: FlagValues): IdSource {
+  const given = (["order-ids", "client-order-ids", "ids-file"] as const).filter((flag) => v[flag] !== undefined);
+  if (given.length !== 1) {
     throw new UsageError(
-      `Unexpected argument "${sub === undefined ? rest[0] : rest[0] ?? sub}". Run htx-batch-cancel --help.`,
-    );
-  }
-  if (sub === "simulate") {
-    return {
-      kind: "simulate",
-      port: wholeNumber("port", v.port, 8080, 0, 65535),
-      orders: wholeNumber("orders", v.orders, 1000),
-      latencyMs: wholeNumber("latency-ms", v["latency-ms"], 0),
-    };
-  }
-  if (sub === "demo") {
-    return {
-      kind: "demo",
-      orders: wholeNumber("orders", v.orders, 2000, 1),
-      latencyMs: wholeNumber("latency-ms", v["latency-ms"], 50),
-    };
-  }
-  if (v["all-open"]) return cancelAllCommand(v);
-  for (const flag of ["symbols", "side", "deadline-ms"] as const) {
-    if (v[flag] !== undefined) throw new UsageError(`--${flag} goes with --all-open.`);
-  }
-  const sources = [v["order-ids"], v["client-order-ids"], v["ids-file"]].filter((s) => s !== undefined);
-  if (sources.length !== 1) {
-    throw new UsageError(
-      sources.length === 0
-        ? "Say which orders to cancel: --order-ids, --client-order-ids or --ids-file."
+      given.length === 0
+        ? "Say which orders to cancel: --order-ids, --client-order-ids or --ids-file, or --all-open for every " +
+          "open order."
         : "Give exactly one of --order-ids, --client-order-ids and --ids-file.",
     );
   }
   if (v["client-ids"] && v["ids-file"] === undefined) {
     throw new UsageError("--client-ids says what --ids-file holds; use --client-order-ids for a list.");
   }
-  const ids = v["order-ids"] !== undefined
-    ? { orderIds: list(v["order-ids"]) }
-    : v["client-order-ids"] !== undefined
-    ? { clientOrderIds: list(v["client-order-ids"]) }
-    : { file: v["ids-file"]!, client: v["client-ids"]! };
-  return {
-    kind: "cancel",
-    ids,
-    ...sendFlags(v),
-  };
+  const flag = given[0]!;
+  if (flag === "ids-file") return { file: v["ids-file"]!, client: v["client-ids"] === true };
+  return { flag, list: v[flag]! };
 }
 
-type Values = ReturnType<
-  typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
->["values"];
-
 /** The flags of {@link SendFlags}, checked. */
-function sendFlags(v: Values): SendFlags {
+function sendFlags(v: FlagValues): SendFlags {
   if (v.aws && v["base-url"] !== undefined) throw new UsageError("Give --aws or --base-url, not both.");
   return {
     baseUrl: v.aws ? AWS_BASE_URL : v["base-url"],
     privateKeyFile: v["private-key-file"],
-    timeoutMs: v["timeout-ms"] === undefined ? undefined : wholeNumber("timeout-ms", v["timeout-ms"], 0, 1),
-    retries: v.retries === undefined ? undefined : wholeNumber("retries", v.retries, 0, 0, MAX_RETRIES),
-    dryRun: v["dry-run"]!,
-    json: v.json!,
-    quiet: v.quiet!,
+    timeoutMs: optionalNumber("timeout-ms", v["timeout-ms"], 1),
+    retries: optionalNumber("retries", v.retries, 0, MAX_RETRIES),
+    dryRun: v["dry-run"] === true,
+    json: v.json === true,
+    quiet: v.quiet === true,
   };
 }
 
 /** `--all-open` and its options. */
-function cancelAllCommand(v: Values): Command {
-  const ids = ["order-ids", "client-order-ids", "ids-file", "client-ids"] as const;
-  const mixed = ids.find((flag) => v[flag] !== undefined && v[flag] !== false);
-  if (mixed) throw new UsageError(`--all-open cancels every open order: leave out --${mixed}.`);
+function cancelAllCommand(v: FlagValues): Command {
   const symbols = v.symbols === undefined ? undefined : list(v.symbols);
   if (symbols?.length === 0) throw new UsageError("--symbols is empty: leave it out to cancel every symbol.");
   return {
     kind: "cancel-all",
     symbols,
     side: v.side,
-    deadlineMs: v["deadline-ms"] === undefined ? undefined : wholeNumber("deadline-ms", v["deadline-ms"], 0, 1),
+    deadlineMs: optionalNumber("deadline-ms", v["deadline-ms"], 1),
     ...sendFlags(v),
   };
-}
-
-/** Ids from a file's text: one per line, blank lines and `#` comments skipped. */
-export function idsFromText(text: string): string[] {
-  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
 }

@@ -6,7 +6,7 @@
  */
 import { readTextFile } from "./read-file.ts";
 import type { Credentials } from "../signing/credentials.ts";
-import { UsageError } from "./args.ts";
+import { UsageError } from "./flags.ts";
 
 /** Where the command looks for its key. */
 export interface CredentialSources {

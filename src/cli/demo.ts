@@ -1,6 +1,14 @@
 /** `simulate` and `demo`: the offline HTX served on loopback. */
-import { HtxClient } from "../client.ts";
-import { createHtxSimulator, DEMO_ACCOUNT, demoOrders, type SimulatedOrder, startOrderBot } from "../testing/mod.ts";
+import { type CancelAllOpenResult, HtxClient } from "../client.ts";
+import { HtxError, HtxInputError } from "../core/errors.ts";
+import {
+  createHtxSimulator,
+  DEMO_ACCOUNT,
+  demoOrders,
+  type HtxSimulator,
+  type SimulatedOrder,
+  startOrderBot,
+} from "../testing/mod.ts";
 import { serveHandler } from "../testing/node-server.ts";
 import { killSwitchSummary, plural, progressReporter, type Streams } from "./output.ts";
 
@@ -33,7 +41,9 @@ export async function simulate(
   }
   streams.out(
     `HTX simulator on ${served.url} (Ctrl-C to stop)\n` +
-      `  account: uid ${DEMO_ACCOUNT.uid}, AccessKeyId ${DEMO_ACCOUNT.accessKey} (secret: see README, "Simulator")\n` +
+      // The demo key is public test data (DEMO_ACCOUNT), never a real key: printed so a client can sign.
+      `  account: uid ${DEMO_ACCOUNT.uid}, HTX_ACCESS_KEY=${DEMO_ACCOUNT.accessKey} ` +
+      `HTX_SECRET_KEY=${DEMO_ACCOUNT.secretKey} (HmacSHA256; the simulator's public test key)\n` +
       `  ${plural(orders.length, "open order")}${ids.length > 0 ? `, ids ${ids[0]} to ${ids.at(-1)}` : ""}\n` +
       `  latency: ${options.latencyMs} ms\n`,
   );
@@ -54,7 +64,10 @@ function demoBook(count: number): SimulatedOrder[] {
  * The kill switch against a simulator on loopback: a book of open orders, a bot still placing
  * orders for the first second, every order cancelled and the book confirmed empty.
  */
-export async function demo(options: { orders: number; latencyMs: number }, streams: Streams): Promise<number> {
+export async function demo(
+  options: { orders: number; latencyMs: number; deadlineMs?: number },
+  streams: Streams,
+): Promise<number> {
   const sim = createHtxSimulator({
     orders: demoBook(options.orders),
     faults: options.latencyMs > 0 ? () => ({ type: "latency", ms: options.latencyMs }) : undefined,
@@ -70,24 +83,51 @@ export async function demo(options: { orders: number; latencyMs: number }, strea
     const progress = progressReporter(streams, false);
     const bot = startOrderBot(sim, { uid: DEMO_ACCOUNT.uid, symbols: DEMO_SYMBOLS, ...BOT });
     const started = performance.now();
-    const result = await htx.cancelAllOpen(undefined, { onProgress: progress.update });
+    const result = await htx.cancelAllOpen(undefined, { onProgress: progress.update, deadlineMs: options.deadlineMs })
+      .catch((error: unknown) => {
+        if (!(error instanceof HtxError) || error instanceof HtxInputError) throw error;
+        return error; // nothing was listed (e.g. --deadline-ms passed first): nothing was cancelled
+      })
+      .finally(() => {
+        bot.stop();
+        progress.end();
+      });
     const elapsed = performance.now() - started;
-    bot.stop();
-    progress.end();
-    streams.out(killSwitchSummary(result));
-    const { byEndpoint } = sim.stats;
-    const violations = Object.values(byEndpoint).reduce((sum, e) => sum + e.rateLimitViolations, 0);
     const left = sim.openOrders(DEMO_ACCOUNT.uid).length;
-    streams.out(
-      `\n${plural(result.orders.length, "order")} (${bot.placed.length} placed by the bot during the run) ` +
-        `cancelled and confirmed gone in ${Math.round(elapsed)} ms: ` +
-        `${plural(byEndpoint["batch-cancel"].requests, "batch cancel")}, ` +
-        `${plural(byEndpoint["open-orders"].requests, "open-order listing page")}, ` +
-        `${plural(byEndpoint.accounts.requests, "account lookup")}; ` +
-        `${plural(violations, "rate-limit violation")}; the simulator holds ${plural(left, "open order")}.\n`,
-    );
+    if (result instanceof HtxError) {
+      streams.out(
+        `\nNOT confirmed empty after ${Math.round(elapsed)} ms: ${result.message} ` +
+          `The simulator holds ${plural(left, "open order")}.\n`,
+      );
+      return 1;
+    }
+    streams.out(killSwitchSummary(result));
+    const { text, violations } = closingLine(sim, { result, elapsed, placed: bot.placed.length, left });
+    streams.out(text);
     return result.confirmedEmpty && left === 0 && violations === 0 ? 0 : 1;
   } finally {
     await served.close();
   }
+}
+
+/** What the demo came to, in one line that follows the result: confirmed gone, or not. */
+function closingLine(
+  sim: HtxSimulator,
+  run: { result: CancelAllOpenResult; elapsed: number; placed: number; left: number },
+): { text: string; violations: number } {
+  const { byEndpoint } = sim.stats;
+  const violations = Object.values(byEndpoint).reduce((sum, e) => sum + e.rateLimitViolations, 0);
+  const { result, left } = run;
+  const seen = `${plural(result.orders.length, "order")} (${run.placed} placed by the bot during the run)`;
+  const ms = Math.round(run.elapsed);
+  const outcome = !result.confirmedEmpty
+    ? `NOT confirmed empty after ${ms} ms: of ${seen}, ${plural(result.stillOpen.length, "order")} may still be open`
+    : left > 0
+    ? `${seen} cancelled in ${ms} ms and the last listing found none, but orders were placed after it`
+    : `${seen} cancelled and confirmed gone in ${ms} ms`;
+  const text = `\n${outcome}: ${plural(byEndpoint["batch-cancel"].requests, "batch cancel")}, ` +
+    `${plural(byEndpoint["open-orders"].requests, "open-order listing page")}, ` +
+    `${plural(byEndpoint.accounts.requests, "account lookup")}; ` +
+    `${plural(violations, "rate-limit violation")}; the simulator holds ${plural(left, "open order")}.\n`;
+  return { text, violations };
 }

@@ -4,17 +4,13 @@ import type { Credentials } from "../signing/credentials.ts";
 import { validateCredentials } from "../signing/keys.ts";
 import { HtxError, HtxInputError } from "../core/errors.ts";
 import { validateBaseUrl } from "../core/checks.ts";
-import { BATCH_CANCEL_PATH, DEFAULT_BASE_URL, MAX_IDS_PER_REQUEST } from "../core/endpoints.ts";
-import { normalizeIds } from "../core/input.ts";
-import { createSigningKey } from "../signing/keys.ts";
 import type { ValidFilter } from "../kill-switch/options.ts";
 import { validateFilter } from "../kill-switch/validate.ts";
-import { redactUrl } from "../core/redact-url.ts";
-import { batchCancelBody } from "../http/request.ts";
-import { createEndpointSigner } from "../signing/sign.ts";
-import { type Command, HELP, idsFromText, parseCommand, type SendFlags, UsageError } from "./args.ts";
+import { type Command, HELP, parseCommand, type SendFlags, UsageError } from "./args.ts";
 import { cliCredentials } from "./credentials.ts";
-import { readTextFile } from "./read-file.ts";
+import { dryRun } from "./dry-run.ts";
+import { credentialNames, FILTER_FLAGS, inFlagNames } from "./flag-names.ts";
+import { readIds } from "./ids.ts";
 import { exitCode, killSwitchSummary, plural, progressReporter, type Streams, summary } from "./output.ts";
 import { VERSION } from "../core/version.ts";
 
@@ -36,39 +32,6 @@ function credentials(dryRun: boolean, privateKeyFile: string | undefined): Crede
   return cliCredentials({ env: process.env, privateKeyFile, dryRun, warn: streams.err });
 }
 
-function readIds(command: Extract<Command, { kind: "cancel" }>) {
-  const { ids } = command;
-  if (!("file" in ids)) return ids;
-  let text: string;
-  try {
-    text = readTextFile(ids.file === "-" ? 0 : ids.file);
-  } catch (error) {
-    throw new UsageError(`Cannot read --ids-file ${ids.file}: ${(error as Error).message}`);
-  }
-  const list = idsFromText(text);
-  return ids.client ? { clientOrderIds: list } : { orderIds: list };
-}
-
-async function dryRun(command: Extract<Command, { kind: "cancel" }>): Promise<number> {
-  const input = readIds(command);
-  const { kind, ids } = normalizeIds(input);
-  const keys = validateCredentials(credentials(true, command.privateKeyFile));
-  const origin = validateBaseUrl(command.baseUrl ?? DEFAULT_BASE_URL);
-  // The key is imported and the signer built once, for every chunk.
-  const sign = createEndpointSigner("POST", `${origin}${BATCH_CANCEL_PATH}`, keys.accessKey, createSigningKey(keys));
-  const chunks = Math.ceil(ids.length / MAX_IDS_PER_REQUEST);
-  // Every request is signed before anything is printed: a key that cannot sign is an error alone.
-  // Printed from the URL and body themselves: a `Request` would load Node's fetch stack (~30 ms).
-  const requests: string[] = [];
-  for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
-    const body = batchCancelBody({ kind, ids: ids.slice(i, i + MAX_IDS_PER_REQUEST) });
-    requests.push(`\nPOST ${redactUrl(await sign(Date.now()))}\nContent-Type: application/json\n${body}\n`);
-  }
-  streams.out(`Dry run: ${plural(ids.length, "id")} in ${plural(chunks, "request")}; nothing is sent.\n`);
-  for (const request of requests) streams.out(request);
-  return 0;
-}
-
 /** The base URL, checked and reported under its flag's name. */
 function checkBaseUrl(baseUrl: string | undefined): void {
   if (baseUrl === undefined) return;
@@ -81,12 +44,11 @@ function checkBaseUrl(baseUrl: string | undefined): void {
 
 /** The client a sending command runs on: its key, base URL, timeout and retries. */
 function clientFor(command: SendFlags): HtxClient {
-  return new HtxClient({
-    ...credentials(false, command.privateKeyFile),
-    baseUrl: command.baseUrl,
-    timeoutMs: command.timeoutMs,
-    retry: command.retries,
-  });
+  const keys = credentials(false, command.privateKeyFile);
+  return inFlagNames(
+    credentialNames(command.privateKeyFile),
+    () => new HtxClient({ ...keys, baseUrl: command.baseUrl, timeoutMs: command.timeoutMs, retry: command.retries }),
+  );
 }
 
 /** Ctrl-C once: stop sending and report; twice: quit now. Returns the signal and its removal. */
@@ -103,9 +65,12 @@ function interruptible(): { signal: AbortSignal; dispose: () => void } {
 
 async function cancel(command: Extract<Command, { kind: "cancel" }>): Promise<number> {
   checkBaseUrl(command.baseUrl);
-  if (command.dryRun) return dryRun(command);
-  const input = readIds(command);
-  normalizeIds(input); // a bad id is reported before missing credentials
+  const input = readIds(command.ids); // a bad id is reported before missing credentials
+  if (command.dryRun) {
+    const given = credentials(true, command.privateKeyFile);
+    const keys = inFlagNames(credentialNames(command.privateKeyFile), () => validateCredentials(given));
+    return await dryRun(input, { keys, baseUrl: command.baseUrl, json: command.json }, streams);
+  }
   const htx = clientFor(command);
   const stop = interruptible();
   const progress = progressReporter(streams, command.quiet);
@@ -140,7 +105,7 @@ async function listOnly(htx: HtxClient, filter: ValidFilter, json: boolean): Pro
  */
 async function cancelAll(command: Extract<Command, { kind: "cancel-all" }>): Promise<number> {
   checkBaseUrl(command.baseUrl);
-  const filter = validateFilter({ symbols: command.symbols, side: command.side });
+  const filter = inFlagNames(FILTER_FLAGS, () => validateFilter({ symbols: command.symbols, side: command.side }));
   const htx = clientFor(command);
   if (command.dryRun) return await listOnlyOrExit3(htx, filter, command.json);
   const stop = interruptible();

@@ -16,6 +16,7 @@ export {
   createHtxPactProvider,
   DEMO_ED25519_KEY,
   type HtxPactAccount,
+  type HtxPactEd25519Account,
   type HtxPactProvider,
   type HtxPactProviderOptions,
   HtxProviderStateError,

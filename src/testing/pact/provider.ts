@@ -37,10 +37,21 @@ export interface HtxPactAccount {
   allowedIps?: readonly string[];
 }
 
+/** The simulated Ed25519 key replayed Ed25519 requests are signed with, for the same UID as `account`. */
+export interface HtxPactEd25519Account {
+  accessKey: string;
+  /** The private key, PEM PKCS#8 text (docs/ed25519.md). */
+  privateKey: string;
+  /** Its public half, as HTX holds it: PEM (SPKI) or the 32 bytes in base64. */
+  publicKey: string;
+}
+
 /** Options of {@link createHtxPactProvider}. */
 export interface HtxPactProviderOptions {
   /** The key requests are re-signed with; default `DEMO_ACCOUNT`. */
   account?: HtxPactAccount;
+  /** The key requests recorded with Ed25519 are re-signed with; default {@link DEMO_ED25519_KEY}. */
+  ed25519Account?: HtxPactEd25519Account;
   /**
    * Simulator options for every interaction (a provider state adds to them), e.g.
    * `{ openOrdersRequired: ["account-id", "symbol"] }` for HTX's stricter reading.
@@ -141,7 +152,7 @@ function merged(base: HtxSimulatorOptions, extra: HtxSimulatorOptions): HtxSimul
 function checkAccount(account: HtxPactAccount): void {
   if (!isRecord(account) || typeof account.secretKey !== "string" || account.secretKey === "") {
     throw new HtxInputError(
-      "createHtxPactProvider: account needs uid, accessKey and secretKey (an HmacSHA256 key; Ed25519 is not supported yet).",
+      "createHtxPactProvider: account needs uid, accessKey and secretKey (an HmacSHA256 key; an Ed25519 one goes in ed25519Account).",
     );
   }
 }
@@ -157,9 +168,26 @@ function stateChangeOf(req: PactProxyRequest): ProviderStateChange | undefined {
 
 let wrongEd25519: Promise<CryptoKey> | undefined;
 
+function checkEd25519Account(key: HtxPactEd25519Account): void {
+  const fields = ["accessKey", "privateKey", "publicKey"] as const;
+  const missing = isRecord(key) ? fields.filter((f) => typeof key[f] !== "string" || key[f] === "") : fields;
+  if (missing.length > 0) {
+    throw new HtxInputError(
+      `createHtxPactProvider: ed25519Account needs accessKey, privateKey (PEM) and publicKey (PEM or base64); ` +
+        `missing or empty: ${missing.join(", ")}.`,
+    );
+  }
+}
+
+/** The keys replayed requests are re-signed with: HmacSHA256 and Ed25519. */
+interface PactKeys {
+  account: HtxPactAccount;
+  ed25519: HtxPactEd25519Account;
+}
+
 /** The key for a request signed with `signatureMethod`, as the interaction's states say. */
 async function credentialsFor(
-  account: HtxPactAccount,
+  { account, ed25519 }: PactKeys,
   signing: Interaction["signing"],
   signatureMethod: string | null,
 ): Promise<Credentials> {
@@ -167,8 +195,8 @@ async function credentialsFor(
     const secretKey = signing.wrongKey ? WRONG_SECRET : account.secretKey;
     return { accessKey: signing.accessKey ?? account.accessKey, secretKey };
   }
-  const accessKey = signing.accessKey ?? DEMO_ED25519_KEY.accessKey;
-  if (!signing.wrongKey) return { accessKey, privateKey: DEMO_ED25519_KEY.privateKey };
+  const accessKey = signing.accessKey ?? ed25519.accessKey;
+  if (!signing.wrongKey) return { accessKey, privateKey: ed25519.privateKey };
   // An Ed25519 key HTX does not know, made once.
   wrongEd25519 ??= crypto.subtle.generateKey({ name: "Ed25519" }, false, ["sign", "verify"])
     .then((pair) => (pair as CryptoKeyPair).privateKey);
@@ -204,13 +232,15 @@ function createRequestFilter(
 export function createHtxPactProvider(options: HtxPactProviderOptions = {}): HtxPactProvider {
   const account = options.account ?? DEMO_ACCOUNT;
   checkAccount(account);
+  const ed25519 = options.ed25519Account ?? DEMO_ED25519_KEY;
+  checkEd25519Account(ed25519);
   const handlers: Record<string, HtxStateHandler> = { ...BUILT_IN_STATE_HANDLERS, ...options.stateHandlers };
   const stateNames = Object.keys(handlers);
   const base: HtxSimulatorOptions = {
     ...options.simulator,
     accounts: [
       { ...account },
-      { uid: account.uid, accessKey: DEMO_ED25519_KEY.accessKey, publicKey: DEMO_ED25519_KEY.publicKey },
+      { uid: account.uid, accessKey: ed25519.accessKey, publicKey: ed25519.publicKey },
       ...(options.simulator?.accounts ?? []),
     ],
   };
@@ -271,7 +301,7 @@ export function createHtxPactProvider(options: HtxPactProviderOptions = {}): Htx
       // Read once per request, before any await: a state call meanwhile does not change what it signs with.
       target: () => {
         const { signing } = current;
-        return { baseUrl, now: now(), credentials: (method) => credentialsFor(account, signing, method) };
+        return { baseUrl, now: now(), credentials: (method) => credentialsFor({ account, ed25519 }, signing, method) };
       },
     });
   }

@@ -18,7 +18,7 @@ type OwnedByTheKit =
   | "messageProviders";
 
 /**
- * Options of {@link verifyWithHtxSimulator}: the kit's (`account`, `simulator`, `stateHandlers`)
+ * Options of {@link verifyWithHtxSimulator}: the kit's (`account`, `ed25519Account`, `simulator`, `stateHandlers`)
  * and Pact's Verifier options, passed on as they are (`provider`, `pactUrls` or `pactBrokerUrl`,
  * `consumerVersionSelectors`, `providerVersion`, `publishVerificationResult`, `pactBrokerToken`,
  * `logLevel` (default `warn`), …). See https://docs.pact.io/implementation_guides/javascript/docs/provider.
@@ -45,6 +45,26 @@ function checkSources(options: VerifyWithHtxSimulatorOptions): void {
   if (!hasUrls && (typeof pactBrokerUrl !== "string" || pactBrokerUrl === "")) {
     throw new HtxInputError("verifyWithHtxSimulator: give pactUrls (pact files) or pactBrokerUrl (a Pact Broker).");
   }
+  if (hasUrls) pactUrls.forEach(checkPactPath);
+}
+
+/** A URL with a scheme (`https:`, `file:`), which Pact fetches itself; anything else is a path. */
+const WITH_SCHEME = /^[a-z][a-z0-9+.-]+:\/\//i;
+
+/**
+ * A pact path that names nothing is refused here, by its name: Pact would reject it with its
+ * FFI's text (`pactffiVerifierAddDirectorySource failed validation…`), after the server started.
+ * node:fs through `process.getBuiltinModule`: this entry is Node only, and src/ imports no `node:`.
+ */
+function checkPactPath(url: string, index: number): void {
+  if (WITH_SCHEME.test(url)) return;
+  const { existsSync } = globalThis.process.getBuiltinModule("node:fs");
+  if (existsSync(url)) return;
+  const { resolve } = globalThis.process.getBuiltinModule("node:path");
+  throw new HtxInputError(
+    `verifyWithHtxSimulator: pactUrls[${index}] "${url}" names no file or folder (${resolve(url)}): run the ` +
+      "consumer test that writes it first, or fix the path (relative paths start from the working directory).",
+  );
 }
 
 /**
@@ -62,8 +82,8 @@ function checkSources(options: VerifyWithHtxSimulatorOptions): void {
  */
 export async function verifyWithHtxSimulator(options: VerifyWithHtxSimulatorOptions): Promise<string> {
   checkSources(options);
-  const { account, simulator, stateHandlers, ...verifierOptions } = options;
-  const provider = createHtxPactProvider({ account, simulator, stateHandlers });
+  const { account, ed25519Account, simulator, stateHandlers, ...verifierOptions } = options;
+  const provider = createHtxPactProvider({ account, ed25519Account, simulator, stateHandlers });
   const served = await serveHandler((request, info) => provider.fetch(request, info));
   let result: string;
   try {
