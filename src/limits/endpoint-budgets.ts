@@ -32,6 +32,11 @@ export interface EndpointRateLimits {
   openOrders?: EndpointRateLimit;
   /** `GET /v1/account/accounts`; default `{ limit: 100, intervalMs: 2000 }`. */
   accounts?: EndpointRateLimit;
+  /**
+   * `POST /v2/algo-orders/cancel-all-after`, the dead man's switch; default
+   * `{ limit: 20, intervalMs: 2000 }`: HTX documents no limit, so this is ours (docs/dead-mans-switch.md).
+   */
+  cancelAllAfter?: EndpointRateLimit;
 }
 
 /**
@@ -53,6 +58,9 @@ export const DEFAULT_ENDPOINT_LIMITS: Readonly<
   batchCancel: { limit: 50, intervalMs: 2000 },
   openOrders: { limit: 50, intervalMs: 2000 },
   accounts: { limit: 100, intervalMs: 2000 },
+  // HTX documents none: ours, 10 a second, stops a runaway loop and leaves a switch refreshed
+  // every few seconds ample room (docs/dead-mans-switch.md, "Rate limit").
+  cancelAllAfter: { limit: 20, intervalMs: 2000 },
 };
 
 const ENDPOINT_KEYS = new Set<string>(Object.keys(DEFAULT_ENDPOINT_LIMITS));
@@ -69,7 +77,7 @@ function isPerEndpoint(rateLimit: unknown): rateLimit is EndpointRateLimits {
     const hint = WINDOW_KEYS.has(other) ? ` (put it inside rateLimit.${perEndpoint[0]})` : "";
     throw new HtxInputError(
       `rateLimit: "${other}" is not an endpoint${hint}; per-endpoint budgets are ` +
-        `{ batchCancel?, openOrders?, accounts? }, each { limit, intervalMs }, a RateLimiter or false.`,
+        `{ batchCancel?, openOrders?, accounts?, cancelAllAfter? }, each { limit, intervalMs }, a RateLimiter or false.`,
     );
   }
   return true;
