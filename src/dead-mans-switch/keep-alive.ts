@@ -90,7 +90,7 @@ class KeepAlive implements DeadMansSwitch {
     if (this.#halted) return;
     signal?.addEventListener("abort", () => this.#halt(), { once: true });
     if (signal?.aborted) this.#halt();
-    this.#schedule();
+    this.#schedule(sentAt);
   }
 
   /** Records an accepted call sent at local time `sentAt`. */
@@ -109,11 +109,12 @@ class KeepAlive implements DeadMansSwitch {
     }
   }
 
-  #schedule(): void {
+  /** The next refresh, `refreshMs` after the last one was sent (or at once, when that has passed). */
+  #schedule(lastSentAt: number): void {
     if (this.#halted) return;
-    const { refreshMs } = this.#options;
-    if (this.#now() + refreshMs > this.#deadline) this.#report(lapseError(this.#triggerTime, false), true);
-    this.#timer = setTimeout(() => this.#refresh(), refreshMs);
+    const at = lastSentAt + this.#options.refreshMs;
+    if (at > this.#deadline) this.#report(lapseError(this.#triggerTime, false), true);
+    this.#timer = setTimeout(() => this.#refresh(), Math.max(0, at - this.#now()));
     unrefTimer(this.#timer);
   }
 
@@ -130,7 +131,7 @@ class KeepAlive implements DeadMansSwitch {
       },
     ).finally(() => {
       this.#refreshing = undefined;
-      this.#schedule();
+      this.#schedule(sentAt);
     });
   }
 
