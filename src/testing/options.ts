@@ -31,6 +31,7 @@ export interface ResolvedOptions {
   openOrdersRequired: ReadonlySet<"account-id" | "symbol">;
   defaultClientIp: string;
   cancelAllAfterAnswer: "v2" | "array-2021";
+  cancelAllAfterMinSeconds: number;
 }
 
 const fail = (message: string): never => {
@@ -161,5 +162,9 @@ export function resolveOptions(options: HtxSimulatorOptions): ResolvedOptions {
     openOrdersRequired: new Set(required),
     defaultClientIp: options.defaultClientIp ?? "127.0.0.1",
     cancelAllAfterAnswer: cancelAllAfterAnswer(options.cancelAllAfterAnswer),
+    cancelAllAfterMinSeconds: numberOption("cancelAllAfterMinSeconds", options.cancelAllAfterMinSeconds, 5, {
+      min: 1,
+      integer: true,
+    }),
   };
 }

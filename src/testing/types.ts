@@ -175,6 +175,8 @@ export interface HtxSimulatorOptions {
    * current docs) or two strings of seconds (`"array-2021"`, HTX's 2021 announcement).
    */
   cancelAllAfterAnswer?: "v2" | "array-2021";
+  /** The dead man's switch's shortest timeout that arms, in s; default 5 (HTX's docs). Raise it to play an HTX that refuses more. */
+  cancelAllAfterMinSeconds?: number;
 }
 
 /** The endpoints the simulator answers. */

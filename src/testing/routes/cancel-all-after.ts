@@ -6,6 +6,9 @@
  * `data` as `{ currentTime, triggerTime }` in ms (current docs) or, with the simulator's
  * `cancelAllAfterAnswer: "array-2021"`, as two strings of seconds (HTX's 2021 announcement).
  *
+ * `cancelAllAfterMinSeconds` raises the shortest timeout that arms (default 5, HTX's), to play an
+ * HTX that refuses a timeout the client lets through.
+ *
  * Undocumented, so chosen here: which 500 (the oldest first), no rate limit (HTX gives none), no
  * largest timeout, and refusals of the gateway (signature, key, permission) in the v1 envelope
  * the other routes answer with. The trigger fires on the simulator's clock, when the simulator is
@@ -19,7 +22,6 @@ import type { Route } from "./route.ts";
 
 /** HTX's most it cancels when the trigger fires. */
 export const MAX_CANCELLED_ON_TRIGGER = 500;
-const MIN_TIMEOUT_SECONDS = 5;
 
 /** The armed switches of one simulator: UID → trigger time (simulator clock, ms). */
 const armed = new WeakMap<SimulatorContext, Map<number, number>>();
@@ -77,7 +79,7 @@ function readTimeout(ctx: SimulatorContext, text: string): number | Response {
   const timeout = typeof body === "object" && body !== null ? (body as { timeout?: unknown }).timeout : undefined;
   if (timeout === undefined || timeout === null) return v2Error(ctx, 2003, "missing mandatory field");
   const valid = typeof timeout === "number" && Number.isSafeInteger(timeout) &&
-    (timeout === 0 || timeout >= MIN_TIMEOUT_SECONDS);
+    (timeout === 0 || timeout >= ctx.options.cancelAllAfterMinSeconds);
   return valid ? timeout : v2Error(ctx, 2002, "invalid field value");
 }
 
