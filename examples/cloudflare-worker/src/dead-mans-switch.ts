@@ -63,8 +63,7 @@ export async function refreshWhileBotIsAlive(
   if (!(await botIsAlive(env.BOT_HEALTH_URL))) {
     return {
       action: "not-refreshed",
-      reason:
-        "the bot's health check did not answer: HTX cancels at the trigger",
+      reason: "the bot's health check did not answer: HTX cancels at the trigger",
     };
   }
   try {

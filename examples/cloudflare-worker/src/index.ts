@@ -19,12 +19,7 @@
  * owns (wrangler.toml; docs/cloudflare.md). The header `X-Rate-Limit-Budget` says whether every
  * request used the shared budgets.
  */
-import {
-  type Credentials,
-  HtxClient,
-  HtxError,
-  HtxInputError,
-} from "htx-batch-cancel";
+import { type Credentials, HtxClient, HtxError, HtxInputError } from "htx-batch-cancel";
 import {
   durableObjectLimiter,
   type DurableObjectNamespaceLike,
@@ -59,11 +54,7 @@ const encoder = new TextEncoder();
 
 /** Compares two strings in constant time, by their SHA-256 digests (equal lengths, no early exit). */
 async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all(
-    [given, expected].map((s) =>
-      crypto.subtle.digest("SHA-256", encoder.encode(s))
-    ),
-  );
+  const [a, b] = await Promise.all([given, expected].map((s) => crypto.subtle.digest("SHA-256", encoder.encode(s))));
   const x = new Uint8Array(a!);
   const y = new Uint8Array(b!);
   let diff = 0;
@@ -81,20 +72,10 @@ const ROUTES: Record<string, string> = {
 };
 
 /** One shared budget per HTX endpoint: listing never spends the cancels' budget. */
-function budgets(
-  env: Env,
-  ctx: Context,
-): Record<"batchCancel" | "openOrders" | "accounts", DurableObjectRateLimiter> {
+function budgets(env: Env, ctx: Context): Record<"batchCancel" | "openOrders" | "accounts", DurableObjectRateLimiter> {
   const limiter = (endpoint: HtxEndpoint) =>
-    durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, {
-      endpoint,
-      waitUntil: (p) => ctx.waitUntil(p),
-    });
-  return {
-    batchCancel: limiter("batch-cancel"),
-    openOrders: limiter("open-orders"),
-    accounts: limiter("accounts"),
-  };
+    durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, { endpoint, waitUntil: (p) => ctx.waitUntil(p) });
+  return { batchCancel: limiter("batch-cancel"), openOrders: limiter("open-orders"), accounts: limiter("accounts") };
 }
 
 /** The API key from the Worker's secrets (checked by `misconfigured` first). */
@@ -107,9 +88,7 @@ function credentials(env: Env): Credentials {
 /** What is missing from the Worker's settings, if anything: the operator's fault, never the caller's. */
 function misconfigured(env: Env): string | undefined {
   if (!env.KILL_SWITCH_TOKEN) return "KILL_SWITCH_TOKEN is not set";
-  if (!env.HTX_LIMITER || !env.HTX_UID) {
-    return "HTX_LIMITER and HTX_UID must be set (wrangler.toml)";
-  }
+  if (!env.HTX_LIMITER || !env.HTX_UID) return "HTX_LIMITER and HTX_UID must be set (wrangler.toml)";
   if (!env.HTX_ACCESS_KEY || !env.HTX_SECRET_KEY === !env.HTX_PRIVATE_KEY) {
     return "Set HTX_ACCESS_KEY and exactly one of HTX_SECRET_KEY and HTX_PRIVATE_KEY (Worker secrets)";
   }
@@ -117,30 +96,14 @@ function misconfigured(env: Env): string | undefined {
 }
 
 /** Runs one route's call; bad input is a 400 with the reason. */
-async function run(
-  path: string,
-  input: unknown,
-  env: Env,
-  ctx: Context,
-): Promise<Response> {
+async function run(path: string, input: unknown, env: Env, ctx: Context): Promise<Response> {
   try {
     const rateLimit = budgets(env, ctx);
-    const htx = new HtxClient({
-      ...credentials(env),
-      baseUrl: env.HTX_BASE_URL,
-      rateLimit,
-    });
-    const result = path === "/cancel"
-      ? await htx.batchCancel(input as never)
-      : await htx.cancelAllOpen(input as never);
-    const local = Object.values(rateLimit).reduce(
-      (sum, limiter) => sum + limiter.grants.local,
-      0,
-    );
+    const htx = new HtxClient({ ...credentials(env), baseUrl: env.HTX_BASE_URL, rateLimit });
+    const result = path === "/cancel" ? await htx.batchCancel(input as never) : await htx.cancelAllOpen(input as never);
+    const local = Object.values(rateLimit).reduce((sum, limiter) => sum + limiter.grants.local, 0);
     const budget = local === 0 ? "shared" : `local-share ${local}`;
-    return Response.json(result, {
-      headers: { "x-rate-limit-budget": budget },
-    });
+    return Response.json(result, { headers: { "x-rate-limit-budget": budget } });
   } catch (error) {
     if (error instanceof HtxInputError) return problem(400, error.message);
     // Nothing was cancelled: the account or the open orders could not be read.
@@ -153,20 +116,12 @@ export default {
   async fetch(request: Request, env: Env, ctx: Context): Promise<Response> {
     const url = new URL(request.url);
     const body = ROUTES[url.pathname];
-    if (body === undefined) {
-      return problem(404, "Not found: POST /cancel or POST /cancel-all");
-    }
-    if (request.method !== "POST") {
-      return problem(405, `Use POST ${url.pathname}`);
-    }
+    if (body === undefined) return problem(404, "Not found: POST /cancel or POST /cancel-all");
+    if (request.method !== "POST") return problem(405, `Use POST ${url.pathname}`);
     const fault = misconfigured(env);
     if (fault) return problem(500, fault);
-    const token =
-      /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ??
-        "";
-    if (!(await sameSecret(token, env.KILL_SWITCH_TOKEN))) {
-      return problem(401, "Missing or wrong bearer token");
-    }
+    const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
+    if (!(await sameSecret(token, env.KILL_SWITCH_TOKEN))) return problem(401, "Missing or wrong bearer token");
 
     let input: unknown;
     try {
