@@ -22,20 +22,26 @@ afterEach(() => {
 
 /** A simulator and a client of it; `faults` by the switch's request number (1 = the arming). */
 function setUp(options: { faults?: (n: number) => HtxFault | undefined; permissions?: ("read" | "trade")[] } = {}) {
-  let n = 0;
   const bodies: string[] = [];
+  let fault: HtxFault | undefined;
   const sim = createHtxSimulator({
     accounts: [{ ...DEMO_ACCOUNT, permissions: options.permissions }],
     orders: [order("1", "submitted"), order("2", "submitted")],
     now: () => Date.now(),
-    faults: (request) => {
-      if (!request.url.includes(SWITCH_PATH)) return undefined;
-      return options.faults?.(++n);
-    },
+    faults: () => fault, // read synchronously when sim.fetch is called, just below
   });
   const fetch = async (url: string, init: RequestInit) => {
-    if (url.includes(SWITCH_PATH)) bodies.push(String(init.body));
-    return await sim.fetch(url, init);
+    bodies.push(String(init.body));
+    fault = options.faults?.(bodies.length);
+    const answer = sim.fetch(url, init);
+    // A latency fault waits on the fake clock; every other answer only on Web Crypto.
+    if (fault?.type === "latency") return await answer;
+    inFlight++;
+    try {
+      return await answer;
+    } finally {
+      inFlight--;
+    }
   };
   const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl: BASE_URL, fetch, retry: 0, now: () => Date.now() });
   return { sim, htx, bodies };
@@ -43,9 +49,17 @@ function setUp(options: { faults?: (n: number) => HtxFault | undefined; permissi
 
 const dropped: HtxFault = { type: "drop", after: false };
 
-/** Lets the requests started so far finish: Web Crypto's promises settle on the real event loop. */
+/** Requests to the simulator not yet answered (latency faults aside). */
+let inFlight = 0;
+
+/**
+ * Lets the requests started so far finish: the simulator verifies signatures with Web Crypto,
+ * whose promises settle on the real event loop, which no fake timer drives.
+ */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 100_000 && inFlight > 0; i++) await tick();
+  for (let i = 0; i < 10; i++) await tick();
 }
 
 /**
@@ -76,6 +90,17 @@ describe("deadMansSwitch: arming", () => {
       errCode: "api-signature-not-valid",
     });
     await advance(60_000);
+    expect(bodies).toHaveLength(1);
+  });
+
+  it("rejects when the signal aborts during the arming, and refreshes nothing afterwards", async () => {
+    const { htx, bodies } = setUp({ faults: (n) => (n === 1 ? { type: "latency", ms: 5_000 } : undefined) });
+    const controller = new AbortController();
+    const arming = htx.deadMansSwitch({ timeoutSeconds: 20, refreshMs: 5_000, signal: controller.signal });
+    await advance(100);
+    controller.abort();
+    await expect(arming).rejects.toMatchObject({ name: "HtxAbortError" });
+    await advance(30_000);
     expect(bodies).toHaveLength(1);
   });
 

@@ -162,6 +162,16 @@ describe("cancelAllAfter: input checked before anything is sent", () => {
   });
 });
 
+describe("cancelAllAfter: aborts", () => {
+  it("rejects with HtxAbortError as soon as the signal aborts while HTX has not answered", async () => {
+    const { htx } = clientAnswering(() => new Promise<Response>(() => {}));
+    const controller = new AbortController();
+    const pending = htx.cancelAllAfter(60, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 10);
+    await expect(pending).rejects.toMatchObject({ name: "HtxAbortError" });
+  });
+});
+
 describe("cancelAllAfter: redaction", () => {
   it("never shows the secret, the AccessKeyId or the Signature in an error, even when HTX echoes them", async () => {
     let echo = "";
