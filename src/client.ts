@@ -15,7 +15,7 @@ import type { BatchCancelResult } from "./cancel/outcome.ts";
 import type { CancelAllOpenFilter, CancelAllOpenOptions } from "./kill-switch/options.ts";
 import type { CancelAllOpenResult, KillSwitchSetup } from "./kill-switch/run.ts";
 import type { OpenOrder } from "./listing/open-orders.ts";
-import type { CancelAllAfterResult, SwitchSetup } from "./dead-mans-switch/cancel-all-after.ts";
+import type { CancelAllAfterResult } from "./dead-mans-switch/cancel-all-after.ts";
 import type { DeadMansSwitch } from "./dead-mans-switch/keep-alive.ts";
 import type { DeadMansSwitchOptions } from "./dead-mans-switch/options.ts";
 import { loadOnDemand } from "./core/load-on-demand.ts";
@@ -39,8 +39,6 @@ type KillSwitch = typeof import("./kill-switch/on-demand.ts") & { setup: KillSwi
 
 const loadEngine = loadOnDemand(() => import("./cancel/on-demand.ts"), "The cancel engine's module");
 const loadKillSwitch = loadOnDemand(() => import("./kill-switch/on-demand.ts"), "The kill switch's module");
-/** The dead man's switch's module and this client's setup of it. */
-type SwitchModule = typeof import("./dead-mans-switch/on-demand.ts") & { setup: SwitchSetup };
 const loadSwitch = loadOnDemand(() => import("./dead-mans-switch/on-demand.ts"), "The dead man's switch's module");
 
 /**
@@ -61,8 +59,6 @@ export class HtxClient {
   #built: Engine | undefined;
   /** Set up once per client, so that its spot account is looked up once. */
   #killSwitch: KillSwitch | undefined;
-  /** The dead man's switch, set up once per client (its budget is the client's). */
-  #switch: SwitchModule | undefined;
 
   /**
    * Checks the options and the kind of key at once; loads, builds and sends nothing: the engine
@@ -86,12 +82,6 @@ export class HtxClient {
   async #loadKillSwitch(): Promise<KillSwitch> {
     const [module, { setup }] = await Promise.all([loadKillSwitch(), this.#engine()]);
     return this.#killSwitch ??= { ...module, setup: module.createKillSwitch(setup) };
-  }
-
-  /** The dead man's switch's module and this client's setup of it. */
-  async #loadSwitch(): Promise<SwitchModule> {
-    const [module, { setup }] = await Promise.all([loadSwitch(), this.#engine()]);
-    return this.#switch ??= { ...module, setup: module.createSwitchSetup(setup) };
   }
 
   /**
@@ -184,8 +174,8 @@ export class HtxClient {
    * @throws {HtxApiError} when HTX refused (its v2 `code` as `errCode`, its `message` as `errMsg`).
    */
   async cancelAllAfter(timeoutSeconds: number, options?: { signal?: AbortSignal }): Promise<CancelAllAfterResult> {
-    const module = await this.#loadSwitch();
-    return await module.cancelAllAfter(module.setup, timeoutSeconds, options);
+    // The module awaits the engine: no Promise.all here, so that `import { HtxClient }` stays small.
+    return await (await loadSwitch()).cancelAllAfter(this.#engine(), timeoutSeconds, options);
   }
 
   /**
@@ -205,8 +195,7 @@ export class HtxClient {
    * @throws {HtxError} when the first arming failed (nothing is left running).
    */
   async deadMansSwitch(options?: DeadMansSwitchOptions): Promise<DeadMansSwitch> {
-    const module = await this.#loadSwitch();
-    return await module.deadMansSwitch(module.setup, options);
+    return await (await loadSwitch()).deadMansSwitch(this.#engine(), options);
   }
 
   /** What `JSON.stringify` shows: the host only. */

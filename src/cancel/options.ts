@@ -15,7 +15,12 @@ import {
   type SlidingWindowOptions,
   WINDOW_FIELDS,
 } from "../limits/options.ts";
-import { endpointRateLimit, type LimitedEndpointKey, type RateLimitOption } from "../limits/endpoint-budgets.ts";
+import {
+  ENDPOINT_KEYS,
+  endpointRateLimit,
+  type LimitedEndpointKey,
+  type RateLimitOption,
+} from "../limits/endpoint-budgets.ts";
 import { DEFAULT_BASE_URL } from "../core/endpoints.ts";
 import type { FetchLike } from "./attempt.ts";
 import type { RetryPolicy } from "./engine.ts";
@@ -209,7 +214,7 @@ function limiterChoice(
     );
   }
   checkFields(name, rateLimit, WINDOW_FIELDS, {
-    suggest: [...WINDOW_FIELDS, "batchCancel", "openOrders", "accounts", "cancelAllAfter"],
+    suggest: [...WINDOW_FIELDS, ...ENDPOINT_KEYS],
   });
   const options = rateLimit as SlidingWindowOptions;
   const intervalMs = Number.isFinite(options.intervalMs) ? options.intervalMs! : DEFAULT_INTERVAL_MS;
@@ -266,12 +271,10 @@ export function configureClient(options: HtxClientOptions): ClientConfig {
     throw new HtxInputError(`syncTime must be true or false, got ${describeOption(options.syncTime)}.`);
   }
   const batchCancel = limiterChoice(options.rateLimit, "batchCancel", timeoutMs);
-  const limits = {
-    batchCancel: batchCancel.choice,
-    openOrders: limiterChoice(options.rateLimit, "openOrders", timeoutMs).choice,
-    accounts: limiterChoice(options.rateLimit, "accounts", timeoutMs).choice,
-    cancelAllAfter: limiterChoice(options.rateLimit, "cancelAllAfter", timeoutMs).choice,
-  };
+  // Every endpoint's budget, checked now (batch cancel's twice: its window sets the retry's pause).
+  const limits = Object.fromEntries(
+    ENDPOINT_KEYS.map((key) => [key, limiterChoice(options.rateLimit, key, timeoutMs).choice]),
+  ) as ClientConfig["limits"];
   const hmac = hmacOption(options.hmac);
   const retry = retryPolicy(options.retry, batchCancel.intervalMs);
   return { origin, credentials, hmac, fetch, now, timeoutMs, retry, syncTime: options.syncTime ?? true, limits };
