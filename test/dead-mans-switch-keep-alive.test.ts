@@ -225,6 +225,9 @@ describe("deadMansSwitch: stopping", () => {
     const deadMan = await htx.deadMansSwitch({ timeoutSeconds: 20, refreshMs: 5_000 });
     await expect(deadMan.stop()).rejects.toMatchObject({ name: "HtxNetworkError" });
     expect(sim.cancelAllAfterTrigger(1)).toBeDefined();
+    // A later stop() tries again, and disarms.
+    expect(await deadMan.stop()).toMatchObject({ triggerTime: 0 });
+    expect(sim.cancelAllAfterTrigger(1)).toBeUndefined();
   });
 
   it("[Symbol.asyncDispose] disarms like stop()", async () => {

@@ -35,8 +35,8 @@ export interface DeadMansSwitch {
   /**
    * Stops refreshing and disarms (timeout 0). A refresh already sent is waited for first, so
    * that it cannot arm the switch again after the disarm. Resolves with HTX's answer once HTX
-   * confirmed; rejects with the disarm's error (the switch may then still be armed). Calls after
-   * the first share its promise.
+   * confirmed; rejects with the disarm's error (the switch may then still be armed, and a later
+   * `stop()` tries again). Calls while one is under way share its promise.
    */
   stop(): Promise<CancelAllAfterResult>;
   /** `await using` support: `stop()`. */
@@ -146,9 +146,14 @@ class KeepAlive implements DeadMansSwitch {
     return this.#stopping ??= (async () => {
       // A refresh in flight could land after the disarm and arm the switch again: wait for it.
       await this.#refreshing;
-      const result = await sendCancelAllAfter(this.#setup, 0, this.#never);
-      this.#triggerTime = 0;
-      return result;
+      try {
+        const result = await sendCancelAllAfter(this.#setup, 0, this.#never);
+        this.#triggerTime = 0;
+        return result;
+      } catch (error) {
+        this.#stopping = undefined; // a later stop() tries again
+        throw error;
+      }
     })();
   }
 
