@@ -204,4 +204,13 @@ describe("cancelAllAfter: its own rate-limit budget", () => {
     await htx.cancelAllAfter(60);
     expect(taken).toEqual(["cancelAllAfter"]);
   });
+
+  it("checks rateLimit.cancelAllAfter when the client is made, and suggests it for a misspelling", () => {
+    expect(() => new HtxClient({ ...KEYS, rateLimit: { cancelAllAfter: { limit: 0, intervalMs: 2000 } } })).toThrow(
+      HtxInputError,
+    );
+    expect(() => new HtxClient({ ...KEYS, rateLimit: { cancelAllAftr: false } as never })).toThrow(
+      /did you mean "?cancelAllAfter"?/i,
+    );
+  });
 });
