@@ -6,8 +6,8 @@
  * the Worker stops refreshing and HTX cancels the key's open spot orders (at most 500) at the
  * trigger time: the kill switch that needs no one alive to press it (docs/dead-mans-switch.md).
  *
- * wrangler.toml: `[triggers] crons = ["* * * * *"]` and `BOT_HEALTH_URL` (a var); the key as for
- * the kill switch (Worker secrets, Trade permission).
+ * wrangler.toml: `[triggers] crons = ["* * * * *"]`; `wrangler secret put BOT_HEALTH_URL` (a URL
+ * that may carry a token); the key as for the kill switch (Worker secrets, Trade permission).
  */
 import { type Credentials, HtxClient, HtxError } from "htx-batch-cancel";
 
