@@ -46,6 +46,9 @@ export { classify, type ResultClasses } from "./src/cancel/outcome.ts";
 export type { FailedOutcome } from "./src/core/failed-outcome.ts";
 export { type CancelAllOpenFilter, type CancelAllOpenOptions, DEFAULT_DEADLINE_MS } from "./src/kill-switch/options.ts";
 export type { CancelAllOpenResult } from "./src/kill-switch/run.ts";
+export type { CancelAllAfterResult } from "./src/dead-mans-switch/cancel-all-after.ts";
+export type { DeadMansSwitch, DeadMansSwitchErrorInfo } from "./src/dead-mans-switch/keep-alive.ts";
+export type { DeadMansSwitchOptions } from "./src/dead-mans-switch/options.ts";
 export { HtxAccountError } from "./src/listing/accounts.ts";
 export type { OpenOrder } from "./src/listing/open-orders.ts";
 export {

@@ -17,6 +17,7 @@ import {
   ACCOUNTS_LOOKUP,
   answerMatchers,
   BATCH_CANCEL_PATH,
+  CANCEL_ALL_AFTER_PATH,
   CONSUMER,
   type ContractInteraction,
   INTERACTIONS,
@@ -30,6 +31,8 @@ import {
   SIGNED_QUERY,
   SIGNED_QUERY_ED25519,
   SPOT_ACCOUNT_ID,
+  SWITCH_INTERACTIONS,
+  type SwitchInteraction,
   SYMBOL_REQUIRED_LISTING,
 } from "./interactions.ts";
 
@@ -172,6 +175,45 @@ describe("the listing contract, as the kill switch uses it", () => {
       expect(error).toMatchObject({ errCode: "validation-constraints-required", retryable: false });
       expect((error as HtxError).message).toMatch(/pass the symbols to cancel/);
     });
+  });
+});
+
+/** What the client must make of each answer of the dead man's switch. */
+const SWITCH_EXPECTED: Record<string, (htx: HtxClient, timeoutSeconds: number) => Promise<void>> = {
+  "cancel-all-after-armed": async (htx, timeout) => {
+    const { currentTime, triggerTime } = await htx.cancelAllAfter(timeout);
+    expect(triggerTime - currentTime).toBe(60_000);
+  },
+  "cancel-all-after-disarmed": async (htx, timeout) => {
+    expect((await htx.cancelAllAfter(timeout)).triggerTime).toBe(0);
+  },
+  "cancel-all-after-refused-timeout": async (htx, timeout) => {
+    const error = await htx.cancelAllAfter(timeout).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxApiError);
+    expect(error).toMatchObject({ errCode: "2002", errMsg: "invalid field value", retryable: false });
+  },
+};
+
+describe("the dead man's switch contract, as the client uses it", () => {
+  it.each(SWITCH_INTERACTIONS.map((i) => [i.description, i] as const))("%s", async (_, contract: SwitchInteraction) => {
+    let interaction = pact.addInteraction();
+    for (const [state, params] of contract.given) interaction = interaction.given(state, params);
+    const { fixture } = contract;
+    await interaction
+      .uponReceiving(contract.description)
+      .withRequest(
+        "POST",
+        CANCEL_ALL_AFTER_PATH,
+        (request) =>
+          request.query(SIGNED_QUERY).headers({ "Content-Type": "application/json" }).jsonBody(fixture.request.body),
+      )
+      .willRespondWith(fixture.response.status, (response) =>
+        response
+          .headers({ "Content-Type": jsonContentType(fixture.response.headers["Content-Type"]!) })
+          .jsonBody(contract.answer))
+      .executeTest(async (server) => {
+        await SWITCH_EXPECTED[fixture.name]!(clientOf(server), contract.timeoutSeconds);
+      });
   });
 });
 

@@ -2,7 +2,8 @@
  * The interactions of our contract, built from the recorded fixtures (one source of truth): the
  * provider states and their orders come from each fixture's `replay`, request bodies and answers
  * from its `request` and `response`. Seven batch cancels (six signed with HmacSHA256, one with an
- * Ed25519 key, issue 14) and four listings the kill switch makes (issue 15).
+ * Ed25519 key, issue 14), four listings the kill switch makes (issue 15) and three calls of the
+ * dead man's switch (issue 25).
  */
 import { readFileSync } from "node:fs";
 import { MatchersV3 } from "@pact-foundation/pact";
@@ -250,3 +251,44 @@ export const SYMBOL_REQUIRED_LISTING = listing(
     fields: SYMBOL_REQUIRED_FIELDS,
   },
 );
+
+// ── The dead man's switch ──────────────────────────────────────────────────────────────────────
+
+/** The dead man's switch's endpoint. */
+export const CANCEL_ALL_AFTER_PATH = "/v2/algo-orders/cancel-all-after";
+
+/** HTX's v2 envelope: the code and its message exactly, the times as integers. */
+const SWITCH_FIELDS: FieldRules = { code: "exact", message: "exact" };
+
+/** One call of the switch: its states, the timeout the client is asked for, and the answer. */
+export interface SwitchInteraction {
+  description: string;
+  given: readonly Given[];
+  fixture: Fixture;
+  /** What `cancelAllAfter` is called with: the fixture's request body's `timeout`. */
+  timeoutSeconds: number;
+  /** The fixture's answer as matchers, JSON text ({@link pactJson}). */
+  answer: string;
+}
+
+function switchCall(description: string, name: string, params: { [key: string]: Json } = {}): SwitchInteraction {
+  const fx = fixture(name);
+  const { timeout } = fx.request.body as { timeout: number };
+  const given: Given[] = [[STATES.deadMansSwitch, params]];
+  return {
+    description,
+    given,
+    fixture: fx,
+    timeoutSeconds: timeout,
+    answer: pactJson(answerMatchers(fx.response.body, SWITCH_FIELDS)),
+  };
+}
+
+/** Arm, disarm, and a timeout HTX refuses (an HTX that wants more than the 5 s its docs say). */
+export const SWITCH_INTERACTIONS: SwitchInteraction[] = [
+  switchCall("an arming of the dead man's switch for 60 s", "cancel-all-after-armed"),
+  switchCall("a disarming of the dead man's switch", "cancel-all-after-disarmed"),
+  switchCall("an arming of the dead man's switch with a timeout HTX refuses", "cancel-all-after-refused-timeout", {
+    minimumSeconds: 10,
+  }),
+];

@@ -77,6 +77,11 @@ describe("the simulator honours the committed contract", () => {
     ["answers cancelled ids as numbers", /\$\.data\.success\[0\]/, (answer) => {
       if (Array.isArray(answer.data?.success)) answer.data.success = answer.data.success.map(Number);
     }],
+    ["answers the dead man's switch's trigger time as text", /\$\.data\.triggerTime/, (answer) => {
+      if (answer.code === 200 && typeof answer.data?.triggerTime === "number") {
+        answer.data.triggerTime = String(answer.data.triggerTime);
+      }
+    }],
     ["lists order ids as strings", /\$\.data\[0\]\.id/, (answer) => {
       if (Array.isArray(answer.data)) { for (const entry of answer.data) entry.id = String(entry.id); }
     }],

@@ -4,7 +4,8 @@
  * fast as the rate limit allows, retried where the outcome is unknown or transient, every id
  * accounted for in exactly one of `success`, `failed` or `unresolved`; and `cancelAllOpen`, the
  * kill switch (src/kill-switch/), which lists the open orders (src/listing/) and cancels them
- * through the same engine until none is left.
+ * through the same engine until none is left; and HTX's dead man's switch (src/dead-mans-switch/):
+ * `cancelAllAfter` and the keep-alive `deadMansSwitch`.
  */
 import type { BatchCancelInput } from "./core/input.ts";
 import type { ClientSetup } from "./cancel/build.ts";
@@ -14,6 +15,9 @@ import type { BatchCancelResult } from "./cancel/outcome.ts";
 import type { CancelAllOpenFilter, CancelAllOpenOptions } from "./kill-switch/options.ts";
 import type { CancelAllOpenResult, KillSwitchSetup } from "./kill-switch/run.ts";
 import type { OpenOrder } from "./listing/open-orders.ts";
+import type { CancelAllAfterResult } from "./dead-mans-switch/cancel-all-after.ts";
+import type { DeadMansSwitch } from "./dead-mans-switch/keep-alive.ts";
+import type { DeadMansSwitchOptions } from "./dead-mans-switch/options.ts";
 import { loadOnDemand } from "./core/load-on-demand.ts";
 
 export type { FetchLike } from "./cancel/attempt.ts";
@@ -22,6 +26,9 @@ export type { BatchCancelOptions } from "./cancel/run-options.ts";
 export type { BatchCancelResult, UnresolvedCancel } from "./cancel/outcome.ts";
 export type { CancelAllOpenFilter, CancelAllOpenOptions } from "./kill-switch/options.ts";
 export type { CancelAllOpenResult } from "./kill-switch/run.ts";
+export type { CancelAllAfterResult } from "./dead-mans-switch/cancel-all-after.ts";
+export type { DeadMansSwitch, DeadMansSwitchErrorInfo } from "./dead-mans-switch/keep-alive.ts";
+export type { DeadMansSwitchOptions } from "./dead-mans-switch/options.ts";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -32,6 +39,7 @@ type KillSwitch = typeof import("./kill-switch/on-demand.ts") & { setup: KillSwi
 
 const loadEngine = loadOnDemand(() => import("./cancel/on-demand.ts"), "The cancel engine's module");
 const loadKillSwitch = loadOnDemand(() => import("./kill-switch/on-demand.ts"), "The kill switch's module");
+const loadSwitch = loadOnDemand(() => import("./dead-mans-switch/on-demand.ts"), "The dead man's switch's module");
 
 /**
  * A client for HTX's batch-cancel endpoint.
@@ -147,6 +155,47 @@ export class HtxClient {
   ): Promise<{ accountId: string; orders: OpenOrder[] }> {
     const killSwitch = await this.#loadKillSwitch();
     return await killSwitch.listOpenOrders(killSwitch.setup, filter, options);
+  }
+
+  /**
+   * HTX's dead man's switch, once: arms it for `timeoutSeconds` (HTX cancels the spot orders,
+   * 500 at most, unless called again before the trigger time) or disarms it with `0`. A lost
+   * answer is sent again (arming twice only moves the trigger). See docs/dead-mans-switch.md.
+   *
+   * @example
+   * ```ts
+   * const { triggerTime } = await htx.cancelAllAfter(60);
+   * console.log(`HTX cancels at ${new Date(triggerTime).toISOString()} unless called again`);
+   * await htx.cancelAllAfter(0); // disarm: triggerTime 0
+   * ```
+   * @returns HTX's clock and the trigger time, epoch ms (`triggerTime` 0 when disarmed).
+   * @throws {HtxInputError} for a timeout that is not 0 or a whole number from 5 to 2 147 483,
+   *   before anything is sent.
+   * @throws {HtxApiError} when HTX refused (its v2 `code` as `errCode`, its `message` as `errMsg`).
+   */
+  async cancelAllAfter(timeoutSeconds: number, options?: { signal?: AbortSignal }): Promise<CancelAllAfterResult> {
+    // The module awaits the engine: no Promise.all here, so that `import { HtxClient }` stays small.
+    return await (await loadSwitch()).cancelAllAfter(this.#engine(), timeoutSeconds, options);
+  }
+
+  /**
+   * Keeps HTX's dead man's switch armed: arms it (`timeoutSeconds`, default 60), refreshes it
+   * every `refreshMs` (default 15 000), reports a failed refresh or a lapse through `onError`
+   * and keeps trying; `stop()` (or `await using`) disarms. The refresh timer never keeps a
+   * process alive: when the bot exits, the refreshes stop and HTX cancels. See
+   * docs/dead-mans-switch.md.
+   *
+   * @example
+   * ```ts
+   * const deadMan = await htx.deadMansSwitch({ onError: (error) => console.error(error.message) });
+   * // … trade; if this process dies, HTX cancels the open orders within 60 s …
+   * await deadMan.stop(); // disarmed
+   * ```
+   * @throws {HtxInputError} for a bad option, before anything is sent.
+   * @throws {HtxError} when the first arming failed (nothing is left running).
+   */
+  async deadMansSwitch(options?: DeadMansSwitchOptions): Promise<DeadMansSwitch> {
+    return await (await loadSwitch()).deadMansSwitch(this.#engine(), options);
   }
 
   /** What `JSON.stringify` shows: the host only. */

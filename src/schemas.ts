@@ -37,3 +37,9 @@ export {
   type OpenOrderEntry,
   OpenOrdersAnswerSchema,
 } from "./schemas/listing.ts";
+export {
+  type CancelAllAfterData,
+  CancelAllAfterDataSchema,
+  type CancelAllAfterEnvelope,
+  CancelAllAfterEnvelopeSchema,
+} from "./schemas/cancel-all-after.ts";

@@ -170,6 +170,18 @@ describe("provider states", () => {
     expect((await cancel(provider, ["1"])).json).toMatchObject({ "err-code": "invalid-parameter" });
   });
 
+  it("the dead man's switch: re-signed, armed, in the answer shape and with the shortest timeout asked for", async () => {
+    const provider = createHtxPactProvider();
+    const arm = (timeout: number) =>
+      replay(provider, "POST", `/v2/algo-orders/cancel-all-after?${RECORDED_AUTH}`, { timeout });
+    await given(provider, HTX_PROVIDER_STATES.deadMansSwitch, {});
+    expect((await arm(60)).json).toMatchObject({ code: 200, data: { currentTime: expect.any(Number) } });
+    await teardown(provider, HTX_PROVIDER_STATES.deadMansSwitch);
+    await given(provider, HTX_PROVIDER_STATES.deadMansSwitch, { answer: "array-2021", minimumSeconds: 10 });
+    expect((await arm(5)).json).toEqual({ code: 2002, message: "invalid field value" });
+    expect((await arm(10)).json).toMatchObject({ code: 200, data: [expect.any(String), expect.any(String)] });
+  });
+
   it("a spot account: its id kept exact beyond 2^53, and its state", async () => {
     const provider = createHtxPactProvider();
     await given(provider, HTX_PROVIDER_STATES.spotAccount, { accountId: "9007199254740993", state: "lock" });
@@ -243,6 +255,18 @@ describe("a provider state that cannot be set up fails its interaction and says 
       HTX_PROVIDER_STATES.rateLimited,
       { status: Number.NaN },
       /status must be 200 or 429/,
+    ],
+    [
+      "a dead man's switch answer shape HTX never sent",
+      HTX_PROVIDER_STATES.deadMansSwitch,
+      { answer: "v1" },
+      /params.answer must be "v2" or "array-2021"/,
+    ],
+    [
+      "a shortest timeout that is no whole number",
+      HTX_PROVIDER_STATES.deadMansSwitch,
+      { minimumSeconds: 2.5 },
+      /params.minimumSeconds must be an integer/,
     ],
   ])("%s", async (_, state, params, message) => {
     const provider = createHtxPactProvider();

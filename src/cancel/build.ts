@@ -29,6 +29,8 @@ export interface ClientSetup {
   origin: string;
   /** The kill switch's listing endpoints, each on its own budget; absent where limiting is off. */
   listingLimiters: { openOrders: RateLimiter | undefined; accounts: RateLimiter | undefined };
+  /** The dead man's switch's endpoint, on its own budget; absent where limiting is off. */
+  cancelAllAfterLimiter: RateLimiter | undefined;
 }
 
 /**
@@ -92,5 +94,5 @@ export function buildClient(config: ClientConfig): ClientSetup {
     syncTime: config.syncTime,
   };
   const listingLimiters = { openOrders: limiterOf(limits.openOrders), accounts: limiterOf(limits.accounts) };
-  return { engine, key, origin, listingLimiters };
+  return { engine, key, origin, listingLimiters, cancelAllAfterLimiter: limiterOf(limits.cancelAllAfter) };
 }

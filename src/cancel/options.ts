@@ -15,7 +15,12 @@ import {
   type SlidingWindowOptions,
   WINDOW_FIELDS,
 } from "../limits/options.ts";
-import { endpointRateLimit, type LimitedEndpointKey, type RateLimitOption } from "../limits/endpoint-budgets.ts";
+import {
+  ENDPOINT_KEYS,
+  endpointRateLimit,
+  type LimitedEndpointKey,
+  type RateLimitOption,
+} from "../limits/endpoint-budgets.ts";
 import { DEFAULT_BASE_URL } from "../core/endpoints.ts";
 import type { FetchLike } from "./attempt.ts";
 import type { RetryPolicy } from "./engine.ts";
@@ -58,7 +63,8 @@ export interface HtxClientSettings {
    * `{ limit: 50, intervalMs: 2000 }` by default; a shared {@link RateLimiter}; or `false`. Each
    * endpoint has its own budget: one value sets batch cancel's (the listings of `cancelAllOpen`
    * keep HTX's limits, open orders 50 and accounts 100 per 2 s; `false` turns every limiter off),
-   * `{ batchCancel?, openOrders?, accounts? }` sets each (docs/kill-switch.md).
+   * `{ batchCancel?, openOrders?, accounts?, cancelAllAfter? }` sets each (docs/kill-switch.md;
+   * `cancelAllAfter`, 20 per 2 s by default, is ours: docs/dead-mans-switch.md).
    * A slot is held at least as long as its request can be in flight: `maxHoldMs` defaults to
    * `max(30_000, timeoutMs + intervalMs)` and may not be below `timeoutMs`.
    */
@@ -207,7 +213,9 @@ function limiterChoice(
       `${name}.restore: a client's own window starts empty; pass new SlidingWindowLimiter({ restore, ... }) as ${name}.`,
     );
   }
-  checkFields(name, rateLimit, WINDOW_FIELDS, { suggest: [...WINDOW_FIELDS, "batchCancel", "openOrders", "accounts"] });
+  checkFields(name, rateLimit, WINDOW_FIELDS, {
+    suggest: [...WINDOW_FIELDS, ...ENDPOINT_KEYS],
+  });
   const options = rateLimit as SlidingWindowOptions;
   const intervalMs = Number.isFinite(options.intervalMs) ? options.intervalMs! : DEFAULT_INTERVAL_MS;
   if (options.maxHoldMs !== undefined && !(options.maxHoldMs >= timeoutMs)) {
@@ -263,11 +271,10 @@ export function configureClient(options: HtxClientOptions): ClientConfig {
     throw new HtxInputError(`syncTime must be true or false, got ${describeOption(options.syncTime)}.`);
   }
   const batchCancel = limiterChoice(options.rateLimit, "batchCancel", timeoutMs);
-  const limits = {
-    batchCancel: batchCancel.choice,
-    openOrders: limiterChoice(options.rateLimit, "openOrders", timeoutMs).choice,
-    accounts: limiterChoice(options.rateLimit, "accounts", timeoutMs).choice,
-  };
+  // Every endpoint's budget, checked now (batch cancel's twice: its window sets the retry's pause).
+  const limits = Object.fromEntries(
+    ENDPOINT_KEYS.map((key) => [key, limiterChoice(options.rateLimit, key, timeoutMs).choice]),
+  ) as ClientConfig["limits"];
   const hmac = hmacOption(options.hmac);
   const retry = retryPolicy(options.retry, batchCancel.intervalMs);
   return { origin, credentials, hmac, fetch, now, timeoutMs, retry, syncTime: options.syncTime ?? true, limits };

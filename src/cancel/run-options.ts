@@ -23,7 +23,8 @@ export interface BatchCancelOptions {
   onProgress?: (progress: { done: number; total: number }) => unknown;
 }
 
-function isAbortSignal(value: unknown): value is AbortSignal {
+/** Whether a value is an AbortSignal (one of another realm too). */
+export function isAbortSignal(value: unknown): value is AbortSignal {
   if (typeof value !== "object" || value === null) return false;
   const signal = value as Partial<AbortSignal>;
   return typeof signal.aborted === "boolean" && typeof signal.addEventListener === "function" &&

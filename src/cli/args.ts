@@ -18,6 +18,7 @@ Usage:
   htx-batch-cancel --ids-file FILE [--client-ids] [options]   (FILE "-" reads standard input)
   htx-batch-cancel simulate [--port 8080] [--orders 1000] [--latency-ms 0]
   htx-batch-cancel demo [--orders 2000] [--latency-ms 50] [--deadline-ms 30000]
+  htx-batch-cancel dead-mans-switch --timeout 60 [--refresh 15] | --arm 60 | --disarm   (--help for more)
 
 Credentials come from the environment or a key file only (never a flag's value, which lands in
 shell history): HTX_ACCESS_KEY, and one of HTX_SECRET_KEY (HmacSHA256), HTX_PRIVATE_KEY (Ed25519,

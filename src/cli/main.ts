@@ -148,6 +148,9 @@ function nothingCancelled(error: HtxError): 3 {
 
 /** Runs the command; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "dead-mans-switch") {
+    return await (await import("./dead-mans-switch.ts")).deadMansSwitchCommand(argv.slice(1), streams);
+  }
   try {
     const command = parseCommand(argv);
     switch (command.kind) {

@@ -76,3 +76,17 @@ export function timeLimit(ms: number, caller: AbortSignal | undefined, reason: (
     },
   };
 }
+
+/**
+ * Lets the process exit while `timer` is pending: Node's and Bun's timers have `unref()`, Deno
+ * has `Deno.unrefTimer(id)`; elsewhere (browsers, Workers) nothing keeps a process alive anyway.
+ */
+export function unrefTimer(timer: ReturnType<typeof setTimeout>): void {
+  const handle = timer as unknown as { unref?: () => unknown };
+  if (typeof handle === "object" && handle !== null && typeof handle.unref === "function") {
+    handle.unref();
+    return;
+  }
+  const deno = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno;
+  if (typeof timer === "number" && typeof deno?.unrefTimer === "function") deno.unrefTimer(timer);
+}

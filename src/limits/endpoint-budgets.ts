@@ -32,6 +32,11 @@ export interface EndpointRateLimits {
   openOrders?: EndpointRateLimit;
   /** `GET /v1/account/accounts`; default `{ limit: 100, intervalMs: 2000 }`. */
   accounts?: EndpointRateLimit;
+  /**
+   * `POST /v2/algo-orders/cancel-all-after`, the dead man's switch; default
+   * `{ limit: 20, intervalMs: 2000 }`: HTX documents no limit, so this is ours (docs/dead-mans-switch.md).
+   */
+  cancelAllAfter?: EndpointRateLimit;
 }
 
 /**
@@ -53,23 +58,29 @@ export const DEFAULT_ENDPOINT_LIMITS: Readonly<
   batchCancel: { limit: 50, intervalMs: 2000 },
   openOrders: { limit: 50, intervalMs: 2000 },
   accounts: { limit: 100, intervalMs: 2000 },
+  // HTX documents none: ours, 10 a second, stops a runaway loop and leaves a switch refreshed
+  // every few seconds ample room (docs/dead-mans-switch.md, "Rate limit").
+  cancelAllAfter: { limit: 20, intervalMs: 2000 },
 };
 
-const ENDPOINT_KEYS = new Set<string>(Object.keys(DEFAULT_ENDPOINT_LIMITS));
+/** The endpoints with a budget of their own, by their key in {@link EndpointRateLimits}. */
+export const ENDPOINT_KEYS: readonly LimitedEndpointKey[] = Object.keys(
+  DEFAULT_ENDPOINT_LIMITS,
+) as LimitedEndpointKey[];
 const WINDOW_KEYS = new Set<string>([...WINDOW_FIELDS, "acquire"]);
 
 /** Whether `rateLimit` is the per-endpoint form; a mix of both forms is an input error. */
 function isPerEndpoint(rateLimit: unknown): rateLimit is EndpointRateLimits {
   if (typeof rateLimit !== "object" || rateLimit === null) return false;
   const keys = Object.keys(rateLimit);
-  const perEndpoint = keys.filter((key) => ENDPOINT_KEYS.has(key));
+  const perEndpoint = keys.filter((key) => ENDPOINT_KEYS.includes(key as LimitedEndpointKey));
   if (perEndpoint.length === 0) return false;
-  const other = keys.find((key) => !ENDPOINT_KEYS.has(key));
+  const other = keys.find((key) => !ENDPOINT_KEYS.includes(key as LimitedEndpointKey));
   if (other !== undefined) {
     const hint = WINDOW_KEYS.has(other) ? ` (put it inside rateLimit.${perEndpoint[0]})` : "";
     throw new HtxInputError(
       `rateLimit: "${other}" is not an endpoint${hint}; per-endpoint budgets are ` +
-        `{ batchCancel?, openOrders?, accounts? }, each { limit, intervalMs }, a RateLimiter or false.`,
+        `{ ${ENDPOINT_KEYS.join("?, ")}? }, each { limit, intervalMs }, a RateLimiter or false.`,
     );
   }
   return true;

@@ -1,40 +1,17 @@
 /**
- * Signed GETs of HTX's listing endpoints: every query parameter is signed (Signature V2 signs a
- * GET's whole query, https://huobiapi.github.io/docs/spot/v1/en/#authentication), each call with
- * its own values only; each endpoint takes its slots from its own limiter; answers are retried
- * while the error says it may pass (a GET changes nothing, so asking again is always safe).
+ * Signed GETs of HTX's listing endpoints, through the signed-request transport below
+ * (src/cancel/signed-request.ts): each endpoint on its own budget, retried while the error says
+ * it may pass (a GET changes nothing, so asking again is always safe).
  */
-import { HtxError, type RedactedRequest } from "../core/errors.ts";
-import { HtxAbortError, HtxNetworkError, HtxResponseError, HtxTimeoutError } from "../http/request-errors.ts";
-import type { SigningKey } from "../signing/keys.ts";
-import type { RateLimiter } from "../limits/limiter.ts";
-import { redactCause, redactorFor, redactUrl } from "../core/redact.ts";
-import { type AnswerContext, isResponse, isStaleTimestampError } from "../http/answers.ts";
-import { signQuery } from "../signing/sign.ts";
-import { backoffMs, type CancelEngine } from "../cancel/engine.ts";
-import { signingError } from "../signing/signing-error.ts";
-import { takeSlot } from "../limits/slot.ts";
-import { sleep, withTimeout } from "../core/timers.ts";
+import { type AnswerReader, sendSigned, type SignedRequestSetup } from "../cancel/signed-request.ts";
+
+export type { AnswerReader } from "../cancel/signed-request.ts";
 
 /** The listing endpoints, each with its own budget. */
 export type ListingEndpoint = "openOrders" | "accounts";
 
 /** Everything a listing needs, fixed per client. */
-export interface ListingSetup {
-  /** HTX's origin, e.g. `https://api.huobi.pro`. */
-  origin: string;
-  /** The host signed, exactly as requests go to it (port included). */
-  host: string;
-  /** Signs the pre-signed text (HmacSHA256 or Ed25519): the client's key, imported once. */
-  key: SigningKey;
-  /**
-   * The same fetch, clock, timeout and retry policy as the cancels, and the same AccessKeyId and
-   * key secrets to redact.
-   */
-  engine: Pick<CancelEngine, "fetch" | "clock" | "timeoutMs" | "retry" | "syncTime" | "accessKey" | "secrets">;
-  /** Each endpoint's limiter; absent where limiting is off. */
-  limiters: Record<ListingEndpoint, RateLimiter | undefined>;
-}
+export type ListingSetup = SignedRequestSetup<ListingEndpoint>;
 
 /** One signed GET: the endpoint (for its budget), the path and its business parameters. */
 export interface ListingRequest {
@@ -43,97 +20,9 @@ export interface ListingRequest {
   params: readonly (readonly [string, string])[];
 }
 
-/** Reads an answer into data, or throws a typed error. */
-export type AnswerReader<T> = (response: Response, ctx: AnswerContext) => Promise<T>;
-
-/** The signed URL of one GET at `epochMs`, and its signature (to redact). Per call only. */
-async function signGet(setup: ListingSetup, request: ListingRequest, epochMs: number) {
-  const { key, origin, host } = setup;
-  const target = { method: "GET", origin, host, path: request.path, params: request.params };
-  try {
-    return await signQuery(key, target, setup.engine.accessKey, epochMs);
-  } catch (cause) {
-    throw signingError(cause, key.method, setup.engine.secrets, "the listing", "nothing was sent");
-  }
-}
-
-/** One attempt: a slot, a signature, the request within `timeoutMs`, its answer read. */
-async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: AnswerReader<T>, signal: AbortSignal) {
-  const { engine } = setup;
-  const notSent = () => new HtxAbortError("Aborted before the listing was sent.", { cause: signal.reason });
-  if (signal.aborted) throw notSent();
-  const release = await takeSlot(
-    setup.limiters[request.endpoint],
-    signal,
-    setup.engine.secrets,
-    "the listing was not sent",
-  )
-    .catch((reason: unknown) => {
-      throw signal.aborted ? notSent() : reason;
-    });
-  const controller = new AbortController();
-  // A fetch that ignores its signal is not waited for: an abort (the caller's, or the kill
-  // switch's deadline) ends the listing now.
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      controller.abort(signal.reason);
-      reject(new HtxAbortError("Aborted while listing.", { cause: signal.reason }));
-    };
-  });
-  aborted.catch(() => {});
-  signal.addEventListener("abort", onAbort, { once: true });
-  if (signal.aborted) onAbort();
-  // The slot is held until the request is answered or timed out, even when an abort ends the wait.
-  let inFlight: Promise<unknown> | undefined;
-  try {
-    const { url, signature } = await signGet(setup, request, engine.clock.server(engine.clock.local()));
-    const redacted: RedactedRequest = { method: "GET", url: redactUrl(url) };
-    const secrets = [...engine.secrets, signature];
-    let redact: ((text: string) => string) | undefined;
-    const ctx: AnswerContext = {
-      request: redacted,
-      secrets,
-      get redact() {
-        return (redact ??= redactorFor(secrets));
-      },
-    };
-    const timedOut = () =>
-      new HtxTimeoutError(`HTX did not answer the listing within ${engine.timeoutMs} ms.`, engine.timeoutMs, {
-        request: redacted,
-      });
-    const answered = withTimeout(engine.timeoutMs, controller, timedOut, async () => {
-      let response: unknown;
-      try {
-        response = await engine.fetch(url, { method: "GET", redirect: "manual", signal: controller.signal });
-      } catch (cause) {
-        if (signal.aborted) throw new HtxAbortError("Aborted while listing.", { cause: signal.reason });
-        throw new HtxNetworkError("The listing request failed before an answer arrived.", {
-          request: redacted,
-          cause: redactCause(cause, secrets),
-        });
-      }
-      if (!isResponse(response)) {
-        throw new HtxResponseError("options.fetch resolved to something other than a Response.", {
-          status: 0,
-          bodySnippet: "",
-          retryable: false,
-        }, { request: redacted });
-      }
-      return await read(response, ctx);
-    });
-    inFlight = answered;
-    return await Promise.race([answered, aborted]);
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    if (release && inFlight) inFlight.then(release, release);
-    else release?.();
-  }
-}
-
 /**
- * Sends one signed GET, retrying what may pass on a later try (network, timeouts, 5xx, rate
- * limits, HTX's transient errors) and resyncing the clock once on a stale timestamp.
+ * Sends one signed GET, retrying what may pass on a later try and resyncing the clock once on a
+ * stale timestamp.
  * @throws {HtxError} the last attempt's error; `HtxAbortError` once `signal` aborts.
  */
 export async function signedGet<T>(
@@ -142,29 +31,5 @@ export async function signedGet<T>(
   read: AnswerReader<T>,
   signal: AbortSignal,
 ): Promise<T> {
-  const { clock, retry, syncTime } = setup.engine;
-  let synced = false;
-  for (let attempt = 0;; attempt++) {
-    const generation = clock.generation;
-    try {
-      return await getOnce(setup, request, read, signal);
-    } catch (thrown) {
-      const error = thrown instanceof HtxError ? thrown : new HtxError("The listing failed.", false, {
-        cause: redactCause(thrown, setup.engine.secrets),
-      });
-      if (error instanceof HtxAbortError) throw error;
-      if (isStaleTimestampError(error) && syncTime && !synced) {
-        synced = true;
-        if (!(await clock.sync(generation))) throw error;
-        attempt--; // the resync's retry is not a "retry"
-        continue;
-      }
-      if (!error.retryable || attempt >= retry.limit) throw error;
-      try {
-        await sleep(backoffMs(retry, attempt + 1, error), signal);
-      } catch {
-        throw new HtxAbortError("Aborted while waiting to ask HTX again.", { cause: signal.reason });
-      }
-    }
-  }
+  return await sendSigned(setup, { ...request, noun: "listing" }, read, signal);
 }

@@ -22,7 +22,7 @@ export interface SimulatorContext {
   stats: HtxSimulatorStats;
 }
 
-const ENDPOINTS: SimulatedEndpoint[] = ["batch-cancel", "open-orders", "accounts", "timestamp"];
+const ENDPOINTS: SimulatedEndpoint[] = ["batch-cancel", "open-orders", "accounts", "timestamp", "cancel-all-after"];
 
 /** Counters at zero. */
 export function emptyStats(): HtxSimulatorStats {

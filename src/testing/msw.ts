@@ -130,8 +130,9 @@ export function recordedAnswerHandlers(
   return (options.hosts ?? HTX_HOSTS).map((host) =>
     http[method](`${host}${expected.path}`, async ({ request }) => {
       const checked = await checker.fetch(request.clone());
-      const verdict = checked.status === 200 ? ((await checked.clone().json()) as { status?: string }).status : "";
-      if (verdict !== "ok") return checked;
+      const verdict = checked.status === 200 ? await checked.clone().json() as { status?: string; code?: number } : {};
+      // HTX's v1 envelope says "ok"; its v2 envelope (the dead man's switch) code 200.
+      if (verdict.status !== "ok" && verdict.code !== 200) return checked;
       const differs = await mismatch(request, expected);
       if (differs) return new HttpResponse(`recordedAnswerHandlers: the ${differs}.`, { status: 501 });
       return new HttpResponse(body, { status: response.status, headers: response.headers });

@@ -30,6 +30,8 @@ export interface ResolvedOptions {
   limitErrCode: NonNullable<RateLimitOptions["errCode"]>;
   openOrdersRequired: ReadonlySet<"account-id" | "symbol">;
   defaultClientIp: string;
+  cancelAllAfterAnswer: "v2" | "array-2021";
+  cancelAllAfterMinSeconds: number;
 }
 
 const fail = (message: string): never => {
@@ -128,6 +130,14 @@ function userAccountsOf(options: HtxSimulatorOptions, keys: readonly SimulatedAc
   return options.userAccounts.map((account) => ({ subtype: "", ...account }));
 }
 
+/** The dead man's switch's answer shape. */
+function cancelAllAfterAnswer(shape: HtxSimulatorOptions["cancelAllAfterAnswer"]): "v2" | "array-2021" {
+  if (shape !== undefined && shape !== "v2" && shape !== "array-2021") {
+    fail('cancelAllAfterAnswer must be "v2" or "array-2021".');
+  }
+  return shape ?? "v2";
+}
+
 /** Checks the options and fills in the defaults. */
 export function resolveOptions(options: HtxSimulatorOptions): ResolvedOptions {
   const keys = options.accounts ?? [DEMO_ACCOUNT];
@@ -151,5 +161,10 @@ export function resolveOptions(options: HtxSimulatorOptions): ResolvedOptions {
     limitErrCode: rate.errCode ?? "base-request-exceed-frequency-limit",
     openOrdersRequired: new Set(required),
     defaultClientIp: options.defaultClientIp ?? "127.0.0.1",
+    cancelAllAfterAnswer: cancelAllAfterAnswer(options.cancelAllAfterAnswer),
+    cancelAllAfterMinSeconds: numberOption("cancelAllAfterMinSeconds", options.cancelAllAfterMinSeconds, 5, {
+      min: 1,
+      integer: true,
+    }),
   };
 }

@@ -10,6 +10,7 @@ import { faultName } from "./faults.ts";
 import { resolveOptions } from "./options.ts";
 import { accountsRoute } from "./routes/accounts.ts";
 import { batchCancelRoute } from "./routes/batch-cancel.ts";
+import { armedTrigger, cancelAllAfterRoute, fireDueSwitches } from "./routes/cancel-all-after.ts";
 import { openOrdersRoute } from "./routes/open-orders.ts";
 import type { Route, RouteRequest } from "./routes/route.ts";
 import { timestampRoute } from "./routes/timestamp.ts";
@@ -19,7 +20,13 @@ export { DEMO_ACCOUNT } from "./options.ts";
 export { type FaultRates, faultsByRate } from "./faults.ts";
 export type * from "./types.ts";
 
-const ROUTES: readonly Route[] = [timestampRoute, accountsRoute, openOrdersRoute, batchCancelRoute];
+const ROUTES: readonly Route[] = [
+  timestampRoute,
+  accountsRoute,
+  openOrdersRoute,
+  batchCancelRoute,
+  cancelAllAfterRoute,
+];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,6 +70,7 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
 
   async function handle(request: Request, info: unknown): Promise<Response> {
     const at = ctx.now();
+    fireDueSwitches(ctx); // a dead man's switch whose trigger time passed fires first
     ctx.stats.requests++;
     const fault: HtxFault | undefined = options.faults?.(request, ++n);
     if (fault) bump(ctx.stats.faults, faultName(fault));
@@ -89,8 +97,9 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
     addOrders: (orders) => ctx.store.add(orders),
     placeOrder: (order) => ctx.store.place(order),
     clearOrders: () => ctx.store.clear(),
-    getOrder: (uid, orderId) => ctx.store.get(uid, orderId),
-    openOrders: (uid) => ctx.store.listed(uid).map((o) => ctx.store.get(uid, o.orderId)!),
+    getOrder: (uid, orderId) => (fireDueSwitches(ctx), ctx.store.get(uid, orderId)),
+    openOrders: (uid) => (fireDueSwitches(ctx), ctx.store.listed(uid).map((o) => ctx.store.get(uid, o.orderId)!)),
+    cancelAllAfterTrigger: (uid) => armedTrigger(ctx, uid),
     resetStats() {
       ctx.stats = emptyStats();
     },

@@ -170,10 +170,17 @@ export interface HtxSimulatorOptions {
   openOrdersRequired?: readonly ("account-id" | "symbol")[];
   /** The caller's IP when a call does not say (in-process calls, msw); default `127.0.0.1`. */
   defaultClientIp?: string;
+  /**
+   * The dead man's switch's `data`: `{ currentTime, triggerTime }` in ms (`"v2"`, default, HTX's
+   * current docs) or two strings of seconds (`"array-2021"`, HTX's 2021 announcement).
+   */
+  cancelAllAfterAnswer?: "v2" | "array-2021";
+  /** The dead man's switch's shortest timeout that arms, in s; default 5 (HTX's docs). Raise it to play an HTX that refuses more. */
+  cancelAllAfterMinSeconds?: number;
 }
 
 /** The endpoints the simulator answers. */
-export type SimulatedEndpoint = "batch-cancel" | "open-orders" | "accounts" | "timestamp";
+export type SimulatedEndpoint = "batch-cancel" | "open-orders" | "accounts" | "timestamp" | "cancel-all-after";
 
 /** Counters of one endpoint. */
 export interface EndpointStats {
@@ -244,4 +251,6 @@ export interface HtxSimulator {
   openOrders(uid: number): SimulatedOrder[];
   /** Sets every counter back to zero. */
   resetStats(): void;
+  /** The trigger time (simulator clock, ms) of the UID's armed dead man's switch, or undefined (firing it if due). */
+  cancelAllAfterTrigger(uid: number): number | undefined;
 }

@@ -189,7 +189,24 @@ export async function runSmoke({ lib, assert, baseUrl, ids, ed25519Ids }) {
   assert.ok(inputError instanceof lib.HtxInputError);
   assert.match(inputError.message, /pass order ids as strings/);
 
+  // 4. HTX's dead man's switch (issue 25): armed once with the HMAC key, kept armed and disarmed
+  // with the Ed25519 key (its refresh timer unref'd where the runtime can), a timeout refused.
+  const armed = await htx.cancelAllAfter(60);
+  assert.equal(armed.triggerTime - armed.currentTime, 60_000);
+  assert.equal((await htx.cancelAllAfter(0)).triggerTime, 0);
+  const deadMan = await ed25519.deadMansSwitch({ timeoutSeconds: 30, refreshMs: 10_000 });
+  assert.ok(deadMan.triggerTime > Date.now() - 60_000);
+  assert.equal((await deadMan.stop()).triggerTime, 0);
+  let timeoutError;
+  try {
+    await htx.cancelAllAfter(3);
+  } catch (error) {
+    timeoutError = error;
+  }
+  assert.ok(timeoutError instanceof lib.HtxInputError);
+
   return {
+    deadMansSwitch: "armed, disarmed, kept and stopped (Ed25519), 3 s refused",
     defaultHmac: lib.defaultHmac.name,
     backendsChecked: backends.map((b) => b.name),
     ed25519FormsChecked: Object.keys(ED25519_FORMS),

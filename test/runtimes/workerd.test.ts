@@ -46,6 +46,9 @@ describe("workerd (Cloudflare Workers)", () => {
       expect(outcome.report!.ed25519FormsChecked).toEqual(["pem", "der", "cryptoKey"]);
       expect(outcome.report!.ed25519Submitted).toBe(58);
       expect(sim.stats.batchCancelRequests).toBe(5);
+      expect(outcome.report!.deadMansSwitch).toMatch(/armed, disarmed/);
+      expect(sim.stats.byEndpoint["cancel-all-after"].requests).toBe(4);
+      expect(sim.cancelAllAfterTrigger(1)).toBeUndefined();
       expect(sim.stats.rateLimitViolations).toBe(0);
       expect(sim.stats.rejections).toEqual({});
       console.info(`workerd (compatibility date ${COMPATIBILITY_DATE}): ${JSON.stringify(outcome.report)}`);

@@ -27,6 +27,8 @@ import {
   type HtxEndpoint,
 } from "htx-batch-cancel/cloudflare";
 
+import { scheduledRefresh } from "./dead-mans-switch.ts";
+
 export { HtxRateLimitObject } from "htx-batch-cancel/cloudflare";
 
 export interface Env {
@@ -128,5 +130,9 @@ export default {
       return problem(400, `Body must be JSON: ${body}`);
     }
     return await run(url.pathname, input, env, ctx);
+  },
+  /** The Cron Trigger: keeps HTX's dead man's switch armed while the bot answers (src/dead-mans-switch.ts). */
+  scheduled(_controller: unknown, env: Env, ctx: Context): void {
+    ctx.waitUntil(scheduledRefresh(env));
   },
 };

@@ -48,6 +48,12 @@ export const HTX_PROVIDER_STATES = {
    * the UID's window is used up on every signed endpoint (batch cancel, open orders, accounts).
    */
   rateLimited: "the account's rate limit for the window is used up",
+  /**
+   * `{ orders?, answer?: "v2" | "array-2021", minimumSeconds?: integer ≥ 1 }`: the dead man's
+   * switch answers in the shape named (default `v2`, ms) and refuses timeouts under
+   * `minimumSeconds` (default 5, HTX's docs) with v2 code 2002.
+   */
+  deadMansSwitch: "the dead man's switch is available",
 } as const;
 
 const NAMES = HTX_PROVIDER_STATES;
@@ -92,6 +98,18 @@ function rateLimited(params: Record<string, unknown>, { uid }: { uid: number }):
   return { simulator: { orders: ordersParam(NAMES.rateLimited, params, uid), rateLimit } };
 }
 
+function deadMansSwitch(params: Record<string, unknown>, { uid }: { uid: number }): HtxStateSetup {
+  const { answer = "v2", minimumSeconds = 5 } = params;
+  if (answer !== "v2" && answer !== "array-2021") {
+    invalid(NAMES.deadMansSwitch, `params.answer must be "v2" or "array-2021".`);
+  }
+  if (!Number.isSafeInteger(minimumSeconds) || (minimumSeconds as number) < 1) {
+    invalid(NAMES.deadMansSwitch, `params.minimumSeconds must be an integer of at least 1.`);
+  }
+  const orders = ordersParam(NAMES.deadMansSwitch, params, uid);
+  return { simulator: { orders, cancelAllAfterAnswer: answer, cancelAllAfterMinSeconds: minimumSeconds as number } };
+}
+
 /** A state that only sets up orders, and optionally what the filter signs with. */
 function withOrders(state: string, signing?: HtxStateSetup["signing"]): HtxStateHandler {
   return (params, { uid }) => ({ simulator: { orders: ordersParam(state, params, uid) }, signing });
@@ -105,4 +123,5 @@ export const BUILT_IN_STATE_HANDLERS: Readonly<Record<string, HtxStateHandler>> 
   [NAMES.wrongSecret]: withOrders(NAMES.wrongSecret, { wrongKey: true }),
   [NAMES.unknownKey]: withOrders(NAMES.unknownKey, { accessKey: "an-access-key-htx-does-not-know" }),
   [NAMES.rateLimited]: rateLimited,
+  [NAMES.deadMansSwitch]: deadMansSwitch,
 };

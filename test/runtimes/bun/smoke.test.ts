@@ -16,6 +16,8 @@ test("smoke: vectors (HMAC, Ed25519), 120 ids (HMAC) and 60 (Ed25519) through Bu
     expect(report.defaultHmac).toBe("node:crypto");
     expect(report.backendsChecked).toEqual(["noble", "webcrypto", "node:crypto"]);
     expect(report.ed25519FormsChecked).toEqual(["pem", "der", "cryptoKey"]);
+    expect(sim.cancelAllAfterTrigger(1)).toBeUndefined(); // armed, then disarmed
+    expect(sim.stats.byEndpoint["cancel-all-after"].requests).toBe(4);
     console.log(`bun ${Bun.version}: ${JSON.stringify(report)}`);
   } finally {
     server.stop(true);

@@ -16,6 +16,8 @@ Deno.test("smoke: vectors (HMAC, Ed25519), 120 ids (HMAC) and 60 (Ed25519) throu
     assert.equal(report.defaultHmac, "noble");
     assert.deepEqual(report.backendsChecked, ["noble", "webcrypto", "node:crypto"]);
     assert.deepEqual(report.ed25519FormsChecked, ["pem", "der", "cryptoKey"]);
+    assert.equal(sim.cancelAllAfterTrigger(1), undefined); // armed, then disarmed
+    assert.equal(sim.stats.byEndpoint["cancel-all-after"].requests, 4);
     console.log(`deno ${Deno.version.deno}: ${JSON.stringify(report)}`);
   } finally {
     await server.shutdown();

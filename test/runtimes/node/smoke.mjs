@@ -18,6 +18,8 @@ try {
   assert.deepEqual(sim.stats.rejections, {});
   assert.equal(report.ed25519Submitted, 58);
   assert.deepEqual(report.ed25519FormsChecked, ["pem", "der", "cryptoKey"]);
+  assert.equal(sim.stats.byEndpoint["cancel-all-after"].requests, 4); // armed, disarmed; kept, stopped
+
   console.log(JSON.stringify({ node: process.version, ...report }));
 } finally {
   await served.close();
