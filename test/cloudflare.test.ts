@@ -92,7 +92,7 @@ describe("HtxRateLimitObject and durableObjectLimiter", () => {
     expect(limiter.grants).toEqual({ shared: 51, local: 0 });
   });
 
-  it("releases a slot granted to a caller who aborted meanwhile", async () => {
+  it("ends the long poll of a caller who aborted, and releases a slot granted to it meanwhile", async () => {
     const { ns } = await startObject();
     const limiter = durableObjectLimiter(ns, 1);
     const controller = new AbortController();
@@ -100,7 +100,8 @@ describe("HtxRateLimitObject and durableObjectLimiter", () => {
     controller.abort();
     await expect(call).rejects.toMatchObject({ name: "HtxAbortError" });
     await vi.advanceTimersByTimeAsync(10);
-    expect(ns.calls).toEqual(["/acquire", "/release"]);
+    // The object granted at once, before /forget arrived: the slot goes back.
+    expect(ns.calls).toEqual(["/acquire", "/forget", "/release"]);
   });
 });
 
@@ -228,10 +229,10 @@ describe("durableObjectLimiter when the object fails", () => {
     expect(fallbacks).toEqual([]);
   });
 
-  it("while unreachable, takes a fifth of the budget locally, says so once, and goes back to the object when it answers", async () => {
+  it("with a local share opted in, while unreachable, takes a fifth of the budget locally, says so once, and goes back to the object when it answers", async () => {
     const { ns, link, object } = await flakyObject(() => Promise.reject(new TypeError("Network connection lost.")));
     const fallbacks: unknown[] = [];
-    const limiter = durableObjectLimiter(ns, 1, { onFallback: (error) => fallbacks.push(error) });
+    const limiter = durableObjectLimiter(ns, 1, { fallbackLimit: {}, onFallback: (error) => fallbacks.push(error) });
     const during = acquireMany(limiter, 30);
     await vi.advanceTimersByTimeAsync(1500);
     expect(during.granted).toHaveLength(10); // 10 per 2 s, not 50
@@ -252,7 +253,11 @@ describe("durableObjectLimiter when the object fails", () => {
   it("counts a call with no answer within timeoutMs as failed", async () => {
     const ns = namespace(() => new Promise<Response>(() => {}));
     const fallbacks: unknown[] = [];
-    const limiter = durableObjectLimiter(ns, 1, { timeoutMs: 3000, onFallback: (error) => fallbacks.push(error) });
+    const limiter = durableObjectLimiter(ns, 1, {
+      timeoutMs: 3000,
+      fallbackLimit: {},
+      onFallback: (error) => fallbacks.push(error),
+    });
     const call = limiter.acquire();
     await vi.advanceTimersByTimeAsync(3000 + 1000);
     expect(typeof (await call)).toBe("function");
