@@ -5,67 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HtxInputError, HtxTimeoutError } from "../mod.ts";
-import {
-  durableObjectLimiter,
-  type DurableObjectStateLike,
-  type HtxRateLimitEnv,
-  HtxRateLimitObject,
-  type HtxRateLimitStatus,
-} from "../src/cloudflare.ts";
-
-/** A Durable Object state kept in a Map, shared across "restarts" like real storage; counts writes. */
-function memoryState(store = new Map<string, unknown>()) {
-  const state = {
-    store,
-    puts: 0,
-    storage: {
-      get: <T>(key: string) => Promise.resolve(store.get(key) as T | undefined),
-      put: <T>(key: string, value: T) => {
-        state.puts++;
-        store.set(key, structuredClone(value));
-        return Promise.resolve();
-      },
-    },
-    blockConcurrencyWhile: <T>(callback: () => Promise<T>) => callback(),
-  } satisfies DurableObjectStateLike & Record<string, unknown>;
-  return state;
-}
-
-/** A namespace whose objects answer with `fetch`; records the names asked for and the paths called. */
-function namespace(fetch: (request: Request) => Promise<Response>) {
-  const calls: string[] = [];
-  const names: string[] = [];
-  return {
-    calls,
-    names,
-    idFromName: (name: string) => (names.push(name), name),
-    get: () => ({
-      fetch: (request: Request) => {
-        calls.push(new URL(request.url).pathname);
-        return fetch(request);
-      },
-    }),
-  };
-}
-
-/** A started object (its storage loaded) and a namespace that reaches it. */
-async function startObject(env: HtxRateLimitEnv = {}, state = memoryState()) {
-  const object = new HtxRateLimitObject(state, env);
-  await vi.advanceTimersByTimeAsync(0);
-  return { object, state, ns: namespace((request) => object.fetch(request)) };
-}
-
-async function status(object: HtxRateLimitObject, endpoint = "batch-cancel"): Promise<HtxRateLimitStatus> {
-  const response = await object.fetch(new Request(`https://do/status?endpoint=${endpoint}`));
-  return (await response.json()) as HtxRateLimitStatus;
-}
-
-/** Starts `count` acquires and says how many were granted so far. */
-function acquireMany(limiter: { acquire(signal?: AbortSignal): Promise<unknown> }, count: number) {
-  const granted: unknown[] = [];
-  const calls = Array.from({ length: count }, () => limiter.acquire().then((release) => granted.push(release)));
-  return { granted, calls };
-}
+import { durableObjectLimiter, type HtxRateLimitEnv } from "../src/cloudflare.ts";
+import { acquireMany, memoryState, namespace, startObject, status } from "./cloudflare-fixtures.ts";
 
 describe("HtxRateLimitObject and durableObjectLimiter", () => {
   beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));

@@ -123,6 +123,11 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   #unreported: SlotRecord[] = [];
   /** Callers inside `acquire`; probes stop when there are none. */
   #callers = 0;
+  /**
+   * At most a window's worth of long polls at once: more could not all be granted in the next
+   * window, and each ask again costs a subrequest (N callers polling would cost about N²/100).
+   */
+  readonly #asks: AskGate;
 
   constructor(namespace: DurableObjectNamespaceLike, uid: unknown, options: DurableObjectLimiterOptions) {
     const endpoint = checkedEndpoint(options.endpoint ?? "batch-cancel");
@@ -132,6 +137,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     this.#maxWaitMs = maxWaitMs === Infinity ? Infinity : checkedNumber(OWNER, "maxWaitMs", maxWaitMs, 1);
     this.#fallbackAfterMs = checkedNumber(OWNER, "fallbackAfterMs", options.fallbackAfterMs ?? 1000, 0);
     this.#local = localShare(endpoint, options.fallbackLimit);
+    this.#asks = new AskGate(HTX_ENDPOINT_BUDGETS[endpoint].limit);
     this.#subrequests = subrequestBudget(options.subrequests);
     for (const name of ["waitUntil", "onFallback"] as const) {
       if (options[name] !== undefined && typeof options[name] !== "function") {
@@ -204,7 +210,13 @@ class ObjectLimiter implements DurableObjectRateLimiter {
    * a slot granted anyway is given back at once.
    */
   async #ask(signal: AbortSignal, ticket: SubrequestTicket): Promise<string | undefined> {
-    ticket.call();
+    await this.#asks.take(signal);
+    try {
+      ticket.call();
+    } catch (error) {
+      this.#asks.give();
+      throw error;
+    }
     const waiter = crypto.randomUUID();
     const asking = this.#link.acquire(waiter).then(
       (slot) => (this.#answered(), slot),
@@ -213,7 +225,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
         this.#failed(error);
         return undefined;
       },
-    );
+    ).finally(() => this.#asks.give());
     try {
       return await raced(asking, signal);
     } catch (error) {
@@ -381,4 +393,40 @@ function raced<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/** A first-come, first-served gate of `size` places; a caller whose signal aborts leaves the queue. */
+class AskGate {
+  #free: number;
+  readonly #queue: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  take(signal: AbortSignal): Promise<void> {
+    if (this.#free > 0 && this.#queue.length === 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const enter = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const at = this.#queue.indexOf(enter);
+        if (at >= 0) this.#queue.splice(at, 1);
+        reject(new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason }));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#queue.push(enter);
+    });
+  }
+
+  give(): void {
+    const next = this.#queue.shift();
+    if (next) next();
+    else this.#free++;
+  }
 }
