@@ -3,7 +3,12 @@
  * for its state, and namespaces that reach it, fail, or hang.
  */
 import { vi } from "vitest";
-import { type DurableObjectStateLike, type HtxRateLimitEnv, HtxRateLimitObject, type HtxRateLimitStatus } from "../src/cloudflare.ts";
+import {
+  type DurableObjectStateLike,
+  type HtxRateLimitEnv,
+  HtxRateLimitObject,
+  type HtxRateLimitStatus,
+} from "../src/cloudflare.ts";
 
 /**
  * A Durable Object state kept in a Map, shared across "restarts" like real storage; counts
@@ -71,4 +76,3 @@ export function acquireMany(limiter: { acquire(signal?: AbortSignal): Promise<un
   const calls = Array.from({ length: count }, () => limiter.acquire().then((release) => granted.push(release)));
   return { granted, calls };
 }
-

@@ -87,7 +87,9 @@ describe("one abort listener per call", () => {
   it("5 Workers × 40 callers through an outage: at most one listener on each caller's signal, no MaxListenersExceededWarning", async () => {
     const { object } = await startObject();
     const link = { down: true };
-    const ns = namespace((request) => link.down ? Promise.reject(new TypeError("Network connection lost.")) : object.fetch(request));
+    const ns = namespace((request) =>
+      link.down ? Promise.reject(new TypeError("Network connection lost.")) : object.fetch(request)
+    );
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on("warning", onWarning);
@@ -121,7 +123,9 @@ describe("on its return, the object counts what Workers granted locally", () => 
   it("a Worker reports its local grants before its callers go back: the object grants only the rest of the window", async () => {
     const { object } = await startObject();
     const link = { down: true };
-    const ns = namespace((request) => link.down ? Promise.reject(new TypeError("Network connection lost.")) : object.fetch(request));
+    const ns = namespace((request) =>
+      link.down ? Promise.reject(new TypeError("Network connection lost.")) : object.fetch(request)
+    );
     const limiter = durableObjectLimiter(ns, 1, { fallbackLimit: {}, fallbackAfterMs: 0, onFallback: () => {} });
     const local = acquireMany(limiter, 10);
     await vi.advanceTimersByTimeAsync(50);
@@ -147,7 +151,9 @@ describe("the object's storage per UID × endpoint", () => {
     expect([...state.store.keys()]).toEqual(["slots"]);
     const bytes = serialize(state.store.get("slots")).length;
     const json = JSON.stringify(state.store.get("slots")).length;
-    console.info(`storage per UID × endpoint: one row, 50 answered slots = ${bytes} bytes (V8 serialised), ${json} as JSON`);
+    console.info(
+      `storage per UID × endpoint: one row, 50 answered slots = ${bytes} bytes (V8 serialised), ${json} as JSON`,
+    );
     expect(state.alarm).toBe(1_000_000 + PRUNE_AFTER_MS);
 
     await vi.advanceTimersByTimeAsync(PRUNE_AFTER_MS / 2);

@@ -7,7 +7,7 @@ import { HtxInputError } from "../core/errors.ts";
 import type { HtxEndpoint } from "./budgets.ts";
 import type { SlotRecord } from "../limits/limiter.ts";
 import { type AcquireAnswer, OBJECT_ORIGIN } from "./protocol.ts";
-import { isSubrequestLimit, subrequestLimitError, type SubrequestBudget } from "./subrequests.ts";
+import { isSubrequestLimit, type SubrequestBudget, subrequestLimitError } from "./subrequests.ts";
 
 /** A stub of the object. */
 export interface ObjectStub {

@@ -55,7 +55,7 @@ const cancel = (authorization: string) => (mf: Miniflare) =>
   mf.dispatchFetch("https://kill.example/cancel", {
     method: "POST",
     headers: { authorization, "content-type": "application/json" },
-    body: JSON.stringify({ orderIds: book.ids.slice(next, (next += 2)) }),
+    body: JSON.stringify({ orderIds: book.ids.slice(next, next += 2) }),
   });
 
 afterAll(() => {

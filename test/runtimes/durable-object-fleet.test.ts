@@ -33,9 +33,7 @@ function fleet(count: number): { mf: Miniflare; names: string[] } {
   const mf = new Miniflare({
     workers: [
       worker("limiter", { HTX_LIMITER: "HtxRateLimitObject" }, { HTX_RATE_MAX_HOLD_MS: "5000" }),
-      ...names.map((name) =>
-        worker(name, { HTX_LIMITER: { className: "HtxRateLimitObject", scriptName: "limiter" } })
-      ),
+      ...names.map((name) => worker(name, { HTX_LIMITER: { className: "HtxRateLimitObject", scriptName: "limiter" } })),
     ],
   });
   return { mf, names };
@@ -76,7 +74,12 @@ async function throughAnOutage(workers: number): Promise<OutageRun> {
     const results = await Promise.all(names.map(async (name, i) => {
       const response = await (await mf.getWorker(name)).fetch("http://worker/", {
         method: "POST",
-        body: JSON.stringify({ baseUrl: served.url, ids: ids.slice(i * per, (i + 1) * per), shared: true, timeoutMs: 4000 }),
+        body: JSON.stringify({
+          baseUrl: served.url,
+          ids: ids.slice(i * per, (i + 1) * per),
+          shared: true,
+          timeoutMs: 4000,
+        }),
       });
       return (await response.json()) as { success: string[]; unresolved: unknown[]; grants: { local: number } };
     }));

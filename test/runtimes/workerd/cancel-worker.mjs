@@ -82,8 +82,8 @@ export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     if (request.method === "GET") return await control(url.pathname, url, env);
-    const { baseUrl, ids, shared, timeoutMs, limiter: options = {}, subrequestLimit, signalAfterMs } = await request
-      .json();
+    const { baseUrl, ids, shared, timeoutMs, limiter: options = {}, subrequestLimit, signalAfterMs, lingerMs } =
+      await request.json();
     const counter = subrequestCounter(subrequestLimit);
     const fallbacks = [];
     const rateLimit = shared
@@ -104,6 +104,8 @@ export default {
     });
     const signal = signalAfterMs === undefined ? undefined : AbortSignal.timeout(signalAfterMs);
     const result = await htx.batchCancel({ orderIds: ids }, { signal });
+    // A Worker that goes on with other work after its call: the invocation (and its I/O) lives on.
+    if (lingerMs) await new Promise((resolve) => setTimeout(resolve, lingerMs));
     const unresolved = result.unresolved.map(({ id, mayHaveBeenApplied, error }) => ({
       id,
       mayHaveBeenApplied,
