@@ -28,6 +28,7 @@ export class SubrequestBudget {
   #reserved = 0;
 
   /**
+   * A budget with nothing used yet: make one per invocation.
    * @param limit Subrequests per invocation: 50 on Workers Free, 10,000 on Paid (`CLOUDFLARE_SUBREQUEST_LIMITS`).
    * @throws {HtxInputError} unless a whole number from 1.
    */

@@ -212,6 +212,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   async #ask(signal: AbortSignal, ticket: SubrequestTicket): Promise<string | undefined> {
     await this.#asks.take(signal);
     try {
+      if (signal.aborted) throw new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason });
       ticket.call();
     } catch (error) {
       this.#asks.give();
@@ -390,6 +391,7 @@ function pause(ms: number, outage: Outage, signal: AbortSignal): Promise<void> {
 function raced<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason }));
+    if (signal.aborted) return onAbort(); // aborted while the ask gate let it in
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
