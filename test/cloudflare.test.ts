@@ -33,16 +33,30 @@ describe("HtxRateLimitObject and durableObjectLimiter", () => {
     expect(limiter.grants).toEqual({ shared: 51, local: 0 });
   });
 
-  it("ends the long poll of a caller who aborted, and releases a slot granted to it meanwhile", async () => {
+  it("sends nothing for a caller who aborted before its turn", async () => {
     const { ns } = await startObject();
-    const limiter = durableObjectLimiter(ns, 1);
     const controller = new AbortController();
-    const call = limiter.acquire(controller.signal);
+    const call = durableObjectLimiter(ns, 1).acquire(controller.signal);
     controller.abort();
     await expect(call).rejects.toMatchObject({ name: "HtxAbortError" });
     await vi.advanceTimersByTimeAsync(10);
-    // The object granted at once, before /forget arrived: the slot goes back.
-    expect(ns.calls).toEqual(["/acquire", "/forget", "/release"]);
+    expect(ns.calls).toEqual([]);
+  });
+
+  it("ends the long poll of a caller who aborted while waiting: the object never grants it", async () => {
+    const { ns, object } = await startObject({ HTX_RATE_LIMIT: "1" });
+    const limiter = durableObjectLimiter(ns, 1);
+    const held = await limiter.acquire();
+    const controller = new AbortController();
+    const call = limiter.acquire(controller.signal);
+    await vi.advanceTimersByTimeAsync(300);
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ name: "HtxAbortError" });
+    held(); // the slot frees a window later, with nobody waiting for it
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(ns.calls).toEqual(["/acquire", "/acquire", "/forget", "/release"]);
+    expect(await status(object)).toMatchObject({ busy: 0, inFlight: 0, waiting: 0 });
+    expect(limiter.grants).toEqual({ shared: 1, local: 0 });
   });
 });
 
