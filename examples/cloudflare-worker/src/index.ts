@@ -21,9 +21,9 @@
  *
  * A caller's token is checked before anything else; then the Worker's own settings: a missing
  * secret or a bad var (`HTX_UID`, `HTX_RATE_*`, `HTX_SUBREQUEST_LIMIT`) answers 500 naming the
- * setting, never its secret, and is logged. `HTX_SUBREQUEST_LIMIT` is the plan's subrequests per
- * invocation: 50 (Workers Free, the default) or 10000 (Paid); ids past what it allows are
- * answered unresolved, not sent.
+ * setting, never its secret, and is logged. `HTX_SUBREQUEST_LIMIT` (wrangler.toml) is the plan's
+ * subrequests per invocation: 50 on Workers Free, 10000 on Paid; ids past what it allows are
+ * answered unresolved, not sent, and no slot is left held.
  */
 import { type Credentials, HtxClient, HtxError, HtxInputError } from "htx-batch-cancel";
 import {
@@ -52,7 +52,7 @@ export interface Env extends HtxRateLimitEnv {
   HTX_LIMITER: DurableObjectNamespaceLike;
   /** Optional: another HTX host, e.g. https://api-aws.huobi.pro. */
   HTX_BASE_URL?: string;
-  /** Optional: the plan's subrequests per invocation; default 50 (Workers Free), 10000 on Paid. */
+  /** The plan's subrequests per invocation (wrangler.toml): 50 on Workers Free, 10000 on Paid; unset, not known. */
   HTX_SUBREQUEST_LIMIT?: string;
 }
 
@@ -104,11 +104,12 @@ function budgets(env: Env, ctx: Context): Budgets {
   return { batchCancel: limiter("batch-cancel"), openOrders: limiter("open-orders"), accounts: limiter("accounts") };
 }
 
-function subrequestBudget(value: string | undefined): SubrequestBudget {
-  if (value === undefined) return new SubrequestBudget(CLOUDFLARE_SUBREQUEST_LIMITS.free);
+function subrequestBudget(value: string | undefined): SubrequestBudget | undefined {
+  if (value === undefined) return undefined;
   if (!/^[0-9]{1,9}$/.test(value) || Number(value) < 1) {
     throw new HtxInputError(
-      `HTX_SUBREQUEST_LIMIT must be your plan's subrequests per invocation in digits (50 Free, 10000 Paid).`,
+      `HTX_SUBREQUEST_LIMIT must be your plan's subrequests per invocation in digits ` +
+        `(${CLOUDFLARE_SUBREQUEST_LIMITS.free} Free, ${CLOUDFLARE_SUBREQUEST_LIMITS.paid} Paid).`,
     );
   }
   return new SubrequestBudget(Number(value));
