@@ -76,3 +76,13 @@ export function acquireMany(limiter: { acquire(signal?: AbortSignal): Promise<un
   const calls = Array.from({ length: count }, () => limiter.acquire().then((release) => granted.push(release)));
   return { granted, calls };
 }
+
+/** A started object behind a link that fails (by default as a lost connection) while `link.down` says so. */
+export async function flakyObject(
+  failure: () => Promise<Response> = () => Promise.reject(new TypeError("Network connection lost.")),
+) {
+  const { object } = await startObject();
+  const link = { down: true };
+  const ns = namespace((request) => (link.down ? failure() : object.fetch(request)));
+  return { object, link, ns };
+}

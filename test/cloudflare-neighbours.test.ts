@@ -15,7 +15,7 @@ import {
   SubrequestBudget,
 } from "../src/cloudflare.ts";
 import { PRUNE_AFTER_MS } from "../src/cloudflare/object.ts";
-import { acquireMany, memoryState, namespace, startObject, status } from "./cloudflare-fixtures.ts";
+import { acquireMany, flakyObject, memoryState, namespace, startObject, status } from "./cloudflare-fixtures.ts";
 
 beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
 afterEach(() => vi.useRealTimers());
@@ -85,11 +85,7 @@ describe("failed storage writes while /status answers", () => {
 
 describe("one abort listener per call", () => {
   it("5 Workers × 40 callers through an outage: at most one listener on each caller's signal, no MaxListenersExceededWarning", async () => {
-    const { object } = await startObject();
-    const link = { down: true };
-    const ns = namespace((request) =>
-      link.down ? Promise.reject(new TypeError("Network connection lost.")) : object.fetch(request)
-    );
+    const { link, ns } = await flakyObject();
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on("warning", onWarning);
@@ -121,11 +117,7 @@ describe("one abort listener per call", () => {
 
 describe("on its return, the object counts what Workers granted locally", () => {
   it("a Worker reports its local grants before its callers go back: the object grants only the rest of the window", async () => {
-    const { object } = await startObject();
-    const link = { down: true };
-    const ns = namespace((request) =>
-      link.down ? Promise.reject(new TypeError("Network connection lost.")) : object.fetch(request)
-    );
+    const { object, link, ns } = await flakyObject();
     const limiter = durableObjectLimiter(ns, 1, { fallbackLimit: {}, fallbackAfterMs: 0, onFallback: () => {} });
     const local = acquireMany(limiter, 10);
     await vi.advanceTimersByTimeAsync(50);

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HtxInputError, HtxTimeoutError } from "../mod.ts";
 import { durableObjectLimiter, type HtxRateLimitEnv } from "../src/cloudflare.ts";
-import { acquireMany, memoryState, namespace, startObject, status } from "./cloudflare-fixtures.ts";
+import { acquireMany, flakyObject, memoryState, namespace, startObject, status } from "./cloudflare-fixtures.ts";
 
 describe("HtxRateLimitObject and durableObjectLimiter", () => {
   beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
@@ -161,13 +161,6 @@ describe("durableObjectLimiter when the object fails", () => {
   afterEach(() => vi.useRealTimers());
 
   /** An object behind a link that fails while `down` says so. */
-  async function flakyObject(failure: () => Promise<Response>) {
-    const { object } = await startObject();
-    const link = { down: true };
-    const ns = namespace((request) => (link.down ? failure() : object.fetch(request)));
-    return { object, link, ns };
-  }
-
   it.each([
     ["a lost connection", () => Promise.reject(new TypeError("Network connection lost."))],
     ["an answer 500", () => Promise.resolve(new Response("boom", { status: 500 }))],
