@@ -133,6 +133,37 @@ describe("on its return, the object counts what Workers granted locally", () => 
   });
 });
 
+describe("reports and budgets, counted", () => {
+  it("a report of more slots than the limit counts as the limit, and the row never holds more", async () => {
+    const { object, state } = await startObject();
+    const grants = Array.from({ length: 10_000 }, () => ({ grantedAt: Date.now() - 100, releasedAt: Date.now() - 50 }));
+    const report = new Request("https://do/report?endpoint=batch-cancel", {
+      method: "POST",
+      body: JSON.stringify({ grants }),
+    });
+    expect((await object.fetch(report)).status).toBe(204);
+    expect((await status(object)).busy).toBe(50);
+    expect((state.store.get("slots") as unknown[]).length).toBe(50);
+  });
+
+  it("a slot of the local share counts its HTX request against the invocation's subrequests", async () => {
+    const { ns } = await flakyObject();
+    const budget = new SubrequestBudget(50);
+    const limiter = durableObjectLimiter(ns, 1, {
+      fallbackLimit: {},
+      fallbackAfterMs: 0,
+      subrequests: budget,
+      onFallback: () => {},
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    const call = limiter.acquire();
+    await vi.advanceTimersByTimeAsync(10);
+    await call;
+    // The failed ask, and the HTX request the slot is for; nothing left reserved.
+    expect({ used: budget.used, free: budget.free }).toEqual({ used: 2, free: 48 });
+  });
+});
+
 describe("the object's storage per UID × endpoint", () => {
   it("is one row, of at most the budget's slots; deleted once unused for a day", async () => {
     const state = memoryState();

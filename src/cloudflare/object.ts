@@ -176,7 +176,8 @@ export class HtxRateLimitObject {
           : { grantedAt: Math.min(grantedAt, now), releasedAt: Math.min(releasedAt, now) }
       )
       : [];
-    limiter.occupy(slots);
+    // More than a window's limit says nothing more (and a hostile report must not grow the row).
+    limiter.occupy(slots.slice(-limiter.limit));
     if (!(await this.#persist(limiter))) return storageFails();
     return new Response(null, { status: 204 });
   }

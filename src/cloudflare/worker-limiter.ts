@@ -193,6 +193,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
         }
         const release = await this.#acquireLocal(this.#local, outage, signal);
         if (!release) continue;
+        ticket.sent(); // the HTX request is a subrequest too; the release costs none
         ticket.close();
         return release;
       }
@@ -220,7 +221,12 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     }
     const waiter = crypto.randomUUID();
     const asking = this.#link.acquire(waiter).then(
-      (slot) => (this.#answered(), slot),
+      (slot) => {
+        this.#answered();
+        // The outage ended without a probe (a call under way came back): report what was granted meanwhile.
+        if (this.#unreported.length > 0) void this.#reportLocalGrants().catch(() => {});
+        return slot;
+      },
       (error: unknown) => {
         if (error instanceof HtxError) throw error; // bad settings, or no subrequests left: not an outage
         this.#failed(error);
