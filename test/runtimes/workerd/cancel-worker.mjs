@@ -13,16 +13,22 @@ class ResettableRateLimitObject extends HtxRateLimitObject {
     super(state, env);
     this.state = state;
     this.downUntil = 0;
+    this.outageBegins = new Set();
   }
   fetch(request) {
     const url = new URL(request.url);
     if (url.pathname === "/test-reset") this.state.abort("reset, as by a deploy");
     if (url.pathname === "/test-outage") {
+      // Every call under way fails too (what it was granted is lost with it), as in a real outage.
       this.downUntil = Date.now() + Number(url.searchParams.get("ms"));
+      for (const fail of this.outageBegins) fail();
       return new Response("down");
     }
     if (Date.now() < this.downUntil) return Promise.resolve(new Response("outage", { status: 503 }));
-    return super.fetch(request);
+    let fail;
+    const failed = new Promise((resolve) => (fail = () => resolve(new Response("outage", { status: 503 }))));
+    this.outageBegins.add(fail);
+    return Promise.race([super.fetch(request), failed]).finally(() => this.outageBegins.delete(fail));
   }
 }
 
