@@ -225,6 +225,24 @@ describe("durableObjectLimiter when the object fails", () => {
   });
 });
 
+describe("the object's endpoint, from its name", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it.each([
+    ["htx-uid-1", "batch-cancel", "accounts"],
+    ["htx-uid-1/accounts", "accounts", "batch-cancel"],
+    ["htx-uid-1/open-orders", "open-orders", "accounts"],
+  ])("%s keeps the %s budget and refuses %s without a change", async (name, kept, other) => {
+    const { object } = await startObject({}, memoryState(new Map(), name));
+    const refused = await object.fetch(new Request(`https://do/status?endpoint=${other}`));
+    expect(refused.status).toBe(400);
+    const acquire = await object.fetch(new Request(`https://do/acquire?endpoint=${other}`, { method: "POST" }));
+    expect(acquire.status).toBe(400);
+    expect(await status(object, kept)).toMatchObject({ endpoint: kept, busy: 0 });
+  });
+});
+
 describe("durableObjectLimiter's key and options", () => {
   it("names one object per UID, whatever form the UID takes; each endpoint its own", () => {
     const ns = namespace(() => Promise.reject(new Error("not called")));

@@ -64,10 +64,9 @@ export function objectName(uid: string, endpoint: HtxEndpoint): string {
 export function endpointOfName(name: string): HtxEndpoint | undefined {
   const match = /^htx-uid-[1-9][0-9]{0,19}(?:\/(.+))?$/.exec(name);
   if (!match) return undefined;
-  const endpoint = match[1] ?? "batch-cancel";
+  const endpoint = match[1];
+  if (endpoint === undefined) return "batch-cancel"; // the name earlier versions gave it
   return endpoint !== "batch-cancel" && Object.hasOwn(HTX_ENDPOINT_BUDGETS, endpoint)
     ? endpoint as HtxEndpoint
-    : match[1] === undefined
-    ? "batch-cancel"
     : undefined;
 }
