@@ -33,7 +33,9 @@
  * @module
  */
 export { HTX_ENDPOINT_BUDGETS, type HtxEndpoint } from "./cloudflare/budgets.ts";
-export { type DurableObjectStateLike, type HtxRateLimitEnv, HtxRateLimitObject } from "./cloudflare/object.ts";
+export { type DurableObjectStateLike, HtxRateLimitObject } from "./cloudflare/object.ts";
+export { type HtxRateLimitEnv, htxRateLimitEnvProblem } from "./cloudflare/object-settings.ts";
+export { CLOUDFLARE_SUBREQUEST_LIMITS, SubrequestBudget } from "./cloudflare/subrequests.ts";
 export type { StatusAnswer as HtxRateLimitStatus } from "./cloudflare/protocol.ts";
 export {
   durableObjectLimiter,

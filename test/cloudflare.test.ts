@@ -5,67 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HtxInputError, HtxTimeoutError } from "../mod.ts";
-import {
-  durableObjectLimiter,
-  type DurableObjectStateLike,
-  type HtxRateLimitEnv,
-  HtxRateLimitObject,
-  type HtxRateLimitStatus,
-} from "../src/cloudflare.ts";
-
-/** A Durable Object state kept in a Map, shared across "restarts" like real storage; counts writes. */
-function memoryState(store = new Map<string, unknown>()) {
-  const state = {
-    store,
-    puts: 0,
-    storage: {
-      get: <T>(key: string) => Promise.resolve(store.get(key) as T | undefined),
-      put: <T>(key: string, value: T) => {
-        state.puts++;
-        store.set(key, structuredClone(value));
-        return Promise.resolve();
-      },
-    },
-    blockConcurrencyWhile: <T>(callback: () => Promise<T>) => callback(),
-  } satisfies DurableObjectStateLike & Record<string, unknown>;
-  return state;
-}
-
-/** A namespace whose objects answer with `fetch`; records the names asked for and the paths called. */
-function namespace(fetch: (request: Request) => Promise<Response>) {
-  const calls: string[] = [];
-  const names: string[] = [];
-  return {
-    calls,
-    names,
-    idFromName: (name: string) => (names.push(name), name),
-    get: () => ({
-      fetch: (request: Request) => {
-        calls.push(new URL(request.url).pathname);
-        return fetch(request);
-      },
-    }),
-  };
-}
-
-/** A started object (its storage loaded) and a namespace that reaches it. */
-async function startObject(env: HtxRateLimitEnv = {}, state = memoryState()) {
-  const object = new HtxRateLimitObject(state, env);
-  await vi.advanceTimersByTimeAsync(0);
-  return { object, state, ns: namespace((request) => object.fetch(request)) };
-}
-
-async function status(object: HtxRateLimitObject, endpoint = "batch-cancel"): Promise<HtxRateLimitStatus> {
-  const response = await object.fetch(new Request(`https://do/status?endpoint=${endpoint}`));
-  return (await response.json()) as HtxRateLimitStatus;
-}
-
-/** Starts `count` acquires and says how many were granted so far. */
-function acquireMany(limiter: { acquire(signal?: AbortSignal): Promise<unknown> }, count: number) {
-  const granted: unknown[] = [];
-  const calls = Array.from({ length: count }, () => limiter.acquire().then((release) => granted.push(release)));
-  return { granted, calls };
-}
+import { durableObjectLimiter, type HtxRateLimitEnv } from "../src/cloudflare.ts";
+import { acquireMany, flakyObject, memoryState, namespace, startObject, status } from "./cloudflare-fixtures.ts";
 
 describe("HtxRateLimitObject and durableObjectLimiter", () => {
   beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
@@ -92,15 +33,30 @@ describe("HtxRateLimitObject and durableObjectLimiter", () => {
     expect(limiter.grants).toEqual({ shared: 51, local: 0 });
   });
 
-  it("releases a slot granted to a caller who aborted meanwhile", async () => {
+  it("sends nothing for a caller who aborted before its turn", async () => {
     const { ns } = await startObject();
-    const limiter = durableObjectLimiter(ns, 1);
     const controller = new AbortController();
-    const call = limiter.acquire(controller.signal);
+    const call = durableObjectLimiter(ns, 1).acquire(controller.signal);
     controller.abort();
     await expect(call).rejects.toMatchObject({ name: "HtxAbortError" });
     await vi.advanceTimersByTimeAsync(10);
-    expect(ns.calls).toEqual(["/acquire", "/release"]);
+    expect(ns.calls).toEqual([]);
+  });
+
+  it("ends the long poll of a caller who aborted while waiting: the object never grants it", async () => {
+    const { ns, object } = await startObject({ HTX_RATE_LIMIT: "1" });
+    const limiter = durableObjectLimiter(ns, 1);
+    const held = await limiter.acquire();
+    const controller = new AbortController();
+    const call = limiter.acquire(controller.signal);
+    await vi.advanceTimersByTimeAsync(300);
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ name: "HtxAbortError" });
+    held(); // the slot frees a window later, with nobody waiting for it
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(ns.calls).toEqual(["/acquire", "/acquire", "/forget", "/release"]);
+    expect(await status(object)).toMatchObject({ busy: 0, inFlight: 0, waiting: 0 });
+    expect(limiter.grants).toEqual({ shared: 1, local: 0 });
   });
 });
 
@@ -205,13 +161,6 @@ describe("durableObjectLimiter when the object fails", () => {
   afterEach(() => vi.useRealTimers());
 
   /** An object behind a link that fails while `down` says so. */
-  async function flakyObject(failure: () => Promise<Response>) {
-    const { object } = await startObject();
-    const link = { down: true };
-    const ns = namespace((request) => (link.down ? failure() : object.fetch(request)));
-    return { object, link, ns };
-  }
-
   it.each([
     ["a lost connection", () => Promise.reject(new TypeError("Network connection lost."))],
     ["an answer 500", () => Promise.resolve(new Response("boom", { status: 500 }))],
@@ -228,10 +177,10 @@ describe("durableObjectLimiter when the object fails", () => {
     expect(fallbacks).toEqual([]);
   });
 
-  it("while unreachable, takes a fifth of the budget locally, says so once, and goes back to the object when it answers", async () => {
+  it("with a local share opted in, while unreachable, takes a fifth of the budget locally, says so once, and goes back to the object when it answers", async () => {
     const { ns, link, object } = await flakyObject(() => Promise.reject(new TypeError("Network connection lost.")));
     const fallbacks: unknown[] = [];
-    const limiter = durableObjectLimiter(ns, 1, { onFallback: (error) => fallbacks.push(error) });
+    const limiter = durableObjectLimiter(ns, 1, { fallbackLimit: {}, onFallback: (error) => fallbacks.push(error) });
     const during = acquireMany(limiter, 30);
     await vi.advanceTimersByTimeAsync(1500);
     expect(during.granted).toHaveLength(10); // 10 per 2 s, not 50
@@ -252,7 +201,11 @@ describe("durableObjectLimiter when the object fails", () => {
   it("counts a call with no answer within timeoutMs as failed", async () => {
     const ns = namespace(() => new Promise<Response>(() => {}));
     const fallbacks: unknown[] = [];
-    const limiter = durableObjectLimiter(ns, 1, { timeoutMs: 3000, onFallback: (error) => fallbacks.push(error) });
+    const limiter = durableObjectLimiter(ns, 1, {
+      timeoutMs: 3000,
+      fallbackLimit: {},
+      onFallback: (error) => fallbacks.push(error),
+    });
     const call = limiter.acquire();
     await vi.advanceTimersByTimeAsync(3000 + 1000);
     expect(typeof (await call)).toBe("function");
@@ -269,6 +222,24 @@ describe("durableObjectLimiter when the object fails", () => {
     await vi.advanceTimersByTimeAsync(7000);
     await outcome;
     await expect(call).rejects.toThrow(/No rate-limit slot within maxWaitMs \(5000 ms\)/);
+  });
+});
+
+describe("the object's endpoint, from its name", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it.each([
+    ["htx-uid-1", "batch-cancel", "accounts"],
+    ["htx-uid-1/accounts", "accounts", "batch-cancel"],
+    ["htx-uid-1/open-orders", "open-orders", "accounts"],
+  ])("%s keeps the %s budget and refuses %s without a change", async (name, kept, other) => {
+    const { object } = await startObject({}, memoryState(new Map(), name));
+    const refused = await object.fetch(new Request(`https://do/status?endpoint=${other}`));
+    expect(refused.status).toBe(400);
+    const acquire = await object.fetch(new Request(`https://do/acquire?endpoint=${other}`, { method: "POST" }));
+    expect(acquire.status).toBe(400);
+    expect(await status(object, kept)).toMatchObject({ endpoint: kept, busy: 0 });
   });
 });
 

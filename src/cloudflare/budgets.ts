@@ -55,3 +55,18 @@ export function checkedEndpoint(endpoint: unknown): HtxEndpoint {
 export function objectName(uid: string, endpoint: HtxEndpoint): string {
   return endpoint === "batch-cancel" ? `htx-uid-${uid}` : `htx-uid-${uid}/${endpoint}`;
 }
+
+/**
+ * The endpoint an object guards, read from its name ({@link objectName}'s inverse); undefined for
+ * a name this module never gives. The name is fixed by whoever asked for the object, so a request
+ * can never change which budget an object keeps.
+ */
+export function endpointOfName(name: string): HtxEndpoint | undefined {
+  const match = /^htx-uid-[1-9][0-9]{0,19}(?:\/(.+))?$/.exec(name);
+  if (!match) return undefined;
+  const endpoint = match[1];
+  if (endpoint === undefined) return "batch-cancel"; // the name earlier versions gave it
+  return endpoint !== "batch-cancel" && Object.hasOwn(HTX_ENDPOINT_BUDGETS, endpoint)
+    ? endpoint as HtxEndpoint
+    : undefined;
+}

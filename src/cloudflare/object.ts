@@ -6,41 +6,34 @@
 import { HtxInputError } from "../core/errors.ts";
 import { HtxAbortError } from "../http/request-errors.ts";
 import { type ReleaseSlot, SlidingWindowLimiter, type SlotRecord } from "../limits/limiter.ts";
-import { checkedEndpoint, HTX_ENDPOINT_BUDGETS, type HtxEndpoint } from "./budgets.ts";
+import { checkedEndpoint, endpointOfName, HTX_ENDPOINT_BUDGETS, type HtxEndpoint } from "./budgets.ts";
+import { type HtxRateLimitEnv, type ObjectSettings, settingsFrom } from "./object-settings.ts";
 import { type AcquireAnswer, LONG_POLL_MS, type StatusAnswer } from "./protocol.ts";
+
+export type { HtxRateLimitEnv } from "./object-settings.ts";
 
 /** The part of a Durable Object's state this module uses. */
 export interface DurableObjectStateLike {
+  /** The object's id; workerd gives the name it was asked for by (`idFromName`). */
+  id?: { name?: string };
   /** Durable storage of the object. */
   storage: {
     /** Reads a stored value. */
     get<T>(key: string): Promise<T | undefined>;
     /** Stores a value. */
     put<T>(key: string, value: T): Promise<void>;
+    /** Deletes a stored value (the object's row, once unused for a day). */
+    delete?(key: string): Promise<boolean>;
+    /** Wakes the object (its `alarm()`) at a time. */
+    setAlarm?(scheduledTime: number): Promise<void>;
   };
   /** Runs `callback` before any request reaches the object. */
   blockConcurrencyWhile<T>(callback: () => Promise<T>): Promise<T>;
 }
 
-/**
- * Optional settings of {@link HtxRateLimitObject}, from the `vars` of the Worker that owns the
- * class. They apply to every budget (every endpoint) of the class; bad values are refused.
- */
-export interface HtxRateLimitEnv {
-  /** Requests per window; default: the endpoint's HTX limit (50 for batch cancel). */
-  HTX_RATE_LIMIT?: string | number;
-  /** Window length in ms; default 2000. */
-  HTX_RATE_INTERVAL_MS?: string | number;
-  /**
-   * A slot whose release never comes (its Worker died, or the object restarted while the
-   * request was in flight) is freed this many ms after its grant; default 30_000. Keep it at
-   * least the longest `timeoutMs` of the HtxClients that use the object; lower frees a dead
-   * caller's slots sooner.
-   */
-  HTX_RATE_MAX_HOLD_MS?: string | number;
-}
-
 const SLOTS_KEY = "slots";
+/** A budget's row is deleted once unused this long: an account that stopped cancelling costs nothing. */
+export const PRUNE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 interface PendingRelease {
   release: ReleaseSlot;
@@ -58,58 +51,106 @@ interface PendingRelease {
  */
 export class HtxRateLimitObject {
   readonly #state: DurableObjectStateLike;
-  readonly #settings: { limit?: number; intervalMs?: number; maxHoldMs?: number } | { refused: string };
+  readonly #settings: ObjectSettings | { refused: string };
+  /** The endpoint its name says, if the runtime gives the name; else the first acquire's. */
+  #endpoint: HtxEndpoint | undefined;
   #restored: SlotRecord[] | undefined;
-  #limiter: { endpoint: HtxEndpoint; limiter: SlidingWindowLimiter } | undefined;
+  #limiter: SlidingWindowLimiter | undefined;
   /** Insertion order is grant order, so the expired entries are at the front. */
   readonly #releases = new Map<string, PendingRelease>();
+  /** The long polls under way, by the waiter id the Worker gave: `/forget` ends one ungranted. */
+  readonly #waiters = new Map<string, AbortController>();
+  /** The last write failed: `/status` tries one before it says the object works. */
+  #storageFailed = false;
+  #alarmSet = false;
+  #lastUse = 0;
 
   /** Called by the Workers runtime; loads the busy slots from storage before the first request. */
   constructor(state: DurableObjectStateLike, env: HtxRateLimitEnv = {}) {
     this.#state = state;
     this.#settings = settingsFrom(env);
+    const name = state.id?.name;
+    this.#endpoint = typeof name === "string" ? endpointOfName(name) : undefined;
     void state.blockConcurrencyWhile(async () => {
       this.#restored = await state.storage.get<SlotRecord[]>(SLOTS_KEY);
     });
   }
 
   /**
-   * `POST /acquire?endpoint=…` → `{ slot }`, or `{ retry: true }` after a long poll;
-   * `POST /release?slot=…` → 204; `GET /status?endpoint=…` → {@link StatusAnswer}. Bad settings
-   * are answered with status 500 and `{ refused }`, never with a hang.
+   * `POST /acquire?endpoint=…&waiter=…` → `{ slot }`, or `{ retry: true }` after a long poll;
+   * `POST /forget?waiter=…` ends that long poll ungranted; `POST /report?endpoint=…` counts the
+   * slots a Worker took on its own; `POST /release?slot=…` → 204; `GET /status?endpoint=…` →
+   * {@link StatusAnswer}. Bad settings: status 500 and `{ refused }`; another endpoint's request:
+   * 400 and `{ error }`, nothing changed.
    */
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const route = `${request.method} ${url.pathname}`;
     this.#prune();
+    this.#lastUse = Date.now();
     if (route === "POST /release") return await this.#release(url.searchParams.get("slot") ?? "");
-    if (route !== "POST /acquire" && route !== "GET /status") return new Response("Not found", { status: 404 });
+    if (route === "POST /forget") return this.#forget(url.searchParams.get("waiter") ?? "");
+    if (route !== "POST /acquire" && route !== "GET /status" && route !== "POST /report") {
+      return new Response("Not found", { status: 404 });
+    }
+    const endpoint = url.searchParams.get("endpoint") ?? "batch-cancel";
+    if (this.#endpoint !== undefined && endpoint !== this.#endpoint) {
+      const error = `This object keeps the ${this.#endpoint} budget, not ${endpoint}; nothing changed.`;
+      return Response.json({ error } satisfies AcquireAnswer, { status: 400 });
+    }
     let limiter: SlidingWindowLimiter;
     try {
-      limiter = this.#limiterFor(url.searchParams.get("endpoint") ?? "batch-cancel");
+      limiter = this.#limiterFor(endpoint, route !== "GET /status");
     } catch (error) {
       const refused = error instanceof HtxInputError ? error.message : String(error);
       return Response.json({ refused } satisfies AcquireAnswer, { status: 500 });
     }
-    return route === "GET /status" ? this.#status(limiter) : await this.#acquire(limiter);
+    if (route === "GET /status") return await this.#status(limiter, endpoint);
+    if (route === "POST /report") return await this.#report(limiter, request);
+    return await this.#acquire(limiter, url.searchParams.get("waiter") ?? crypto.randomUUID());
   }
 
-  async #acquire(limiter: SlidingWindowLimiter): Promise<Response> {
+  /** Wakes a day after the first write; deletes the row if nothing used it since. */
+  async alarm(): Promise<void> {
+    this.#alarmSet = false;
+    const stored = this.#limiter?.snapshot() ?? (await this.#state.storage.get<SlotRecord[]>(SLOTS_KEY)) ?? [];
+    const lastUse = Math.max(this.#lastUse, ...stored.map((slot) => Math.max(slot.grantedAt, slot.releasedAt ?? 0)));
+    if (Date.now() - lastUse >= PRUNE_AFTER_MS) {
+      await this.#state.storage.delete?.(SLOTS_KEY);
+      return;
+    }
+    await this.#state.storage.setAlarm?.(lastUse + PRUNE_AFTER_MS);
+    this.#alarmSet = true;
+  }
+
+  async #acquire(limiter: SlidingWindowLimiter, waiter: string): Promise<Response> {
     const stop = new AbortController();
     const timer = setTimeout(() => stop.abort(), LONG_POLL_MS);
+    this.#waiters.set(waiter, stop);
+    let release: ReleaseSlot;
     try {
-      const release = await limiter.acquire(stop.signal);
-      const slot = crypto.randomUUID();
-      this.#releases.set(slot, { release, expiresAt: Date.now() + limiter.maxHoldMs });
-      // Stored before the grant is answered: a restart must find this slot in flight.
-      await this.#persist(limiter);
-      return Response.json({ slot } satisfies AcquireAnswer);
+      release = await limiter.acquire(stop.signal);
     } catch (error) {
       if (error instanceof HtxAbortError) return Response.json({ retry: true } satisfies AcquireAnswer);
       throw error;
     } finally {
       clearTimeout(timer);
+      this.#waiters.delete(waiter);
     }
+    const slot = crypto.randomUUID();
+    this.#releases.set(slot, { release, expiresAt: Date.now() + limiter.maxHoldMs });
+    // Stored before the grant is answered: a restart must find this slot in flight.
+    if (await this.#persist(limiter)) return Response.json({ slot } satisfies AcquireAnswer);
+    // Not granted after all: its window is counted from now, not held for maxHoldMs.
+    this.#releases.delete(slot);
+    release();
+    return storageFails();
+  }
+
+  /** Ends a long poll whose caller has gone, before it is granted a slot nobody would use. */
+  #forget(waiter: string): Response {
+    this.#waiters.get(waiter)?.abort();
+    return new Response(null, { status: 204 });
   }
 
   async #release(slot: string): Promise<Response> {
@@ -118,19 +159,41 @@ export class HtxRateLimitObject {
     if (pending && this.#limiter) {
       this.#releases.delete(slot);
       pending.release();
-      await this.#persist(this.#limiter.limiter);
+      if (!(await this.#persist(this.#limiter))) return storageFails();
     }
     return new Response(null, { status: 204 });
   }
 
-  #status(limiter: SlidingWindowLimiter): Response {
+  /** Slots a Worker granted itself while it could not reach the object: busy here too, before any new grant. */
+  async #report(limiter: SlidingWindowLimiter, request: Request): Promise<Response> {
+    const { grants } = (await request.json().catch(() => ({}))) as { grants?: unknown };
+    const now = Date.now();
+    // Times from another isolate's clock: never later than now, so that no slot is held past its due.
+    const slots = Array.isArray(grants)
+      ? grants.filter(isSlotRecord).map(({ grantedAt, releasedAt }) =>
+        releasedAt === undefined
+          ? { grantedAt: Math.min(grantedAt, now) }
+          : { grantedAt: Math.min(grantedAt, now), releasedAt: Math.min(releasedAt, now) }
+      )
+      : [];
+    // More than a window's limit says nothing more (and a hostile report must not grow the row).
+    limiter.occupy(slots.slice(-limiter.limit));
+    if (!(await this.#persist(limiter))) return storageFails();
+    return new Response(null, { status: 204 });
+  }
+
+  async #status(limiter: SlidingWindowLimiter, endpoint: string): Promise<Response> {
+    // After a failed write, only a write that works says the object works again.
+    if (this.#storageFailed && !(await this.#persist(limiter))) return storageFails();
     const { limit, intervalMs, maxHoldMs } = limiter;
     const answer: StatusAnswer = {
+      endpoint: this.#endpoint ?? endpoint,
       limit,
       intervalMs,
       maxHoldMs,
       busy: limiter.snapshot().length,
       inFlight: this.#releases.size,
+      waiting: this.#waiters.size,
     };
     return Response.json(answer);
   }
@@ -144,59 +207,54 @@ export class HtxRateLimitObject {
     }
   }
 
-  /** The limiter of this object's budget, made at the first request (which names the endpoint). */
-  #limiterFor(name: string): SlidingWindowLimiter {
+  /**
+   * The limiter of this object's budget, made at the first request that may name its endpoint:
+   * the object's name when the runtime gives it, else the first acquire (a status call fixes nothing).
+   */
+  #limiterFor(name: string, fixes: boolean): SlidingWindowLimiter {
     const endpoint = checkedEndpoint(name);
-    if (this.#limiter) {
-      if (this.#limiter.endpoint !== endpoint) {
-        throw new HtxInputError(`This object guards the ${this.#limiter.endpoint} budget, not ${endpoint}.`);
-      }
-      return this.#limiter.limiter;
-    }
+    if (this.#endpoint === undefined && fixes) this.#endpoint = endpoint;
     if ("refused" in this.#settings) throw new HtxInputError(this.#settings.refused);
+    if (this.#limiter) return this.#limiter;
+    const budget = this.#endpoint ?? endpoint;
     const limiter = new SlidingWindowLimiter({
-      ...HTX_ENDPOINT_BUDGETS[endpoint],
+      ...HTX_ENDPOINT_BUDGETS[budget],
       ...this.#settings,
       // Wall-clock time, so that persisted slots mean the same after a restart.
       now: () => Date.now(),
       restore: this.#restored ?? [],
     });
-    this.#limiter = { endpoint, limiter };
+    if (this.#endpoint === undefined) return limiter; // a status call before any acquire: not kept
+    this.#limiter = limiter;
     this.#restored = undefined;
     return limiter;
   }
 
-  #persist(limiter: SlidingWindowLimiter): Promise<void> {
-    return this.#state.storage.put(SLOTS_KEY, limiter.snapshot());
+  /** Stores the busy slots; false (and remembered) when the write fails. */
+  async #persist(limiter: SlidingWindowLimiter): Promise<boolean> {
+    try {
+      await this.#state.storage.put(SLOTS_KEY, limiter.snapshot());
+      this.#storageFailed = false;
+    } catch {
+      this.#storageFailed = true;
+      return false;
+    }
+    if (!this.#alarmSet && this.#state.storage.setAlarm) {
+      this.#alarmSet = true;
+      await this.#state.storage.setAlarm(Date.now() + PRUNE_AFTER_MS).catch(() => (this.#alarmSet = false));
+    }
+    return true;
   }
 }
 
-/** The vars as numbers, or what is wrong with them. */
-function settingsFrom(env: HtxRateLimitEnv): { limit?: number; intervalMs?: number; maxHoldMs?: number } | {
-  refused: string;
-} {
-  const settings: { limit?: number; intervalMs?: number; maxHoldMs?: number } = {};
-  const vars = [
-    ["HTX_RATE_LIMIT", "limit"],
-    ["HTX_RATE_INTERVAL_MS", "intervalMs"],
-    ["HTX_RATE_MAX_HOLD_MS", "maxHoldMs"],
-  ] as const;
-  for (const [name, key] of vars) {
-    const value = env?.[name];
-    if (value === undefined) continue;
-    // Digits only: Number("") is 0 and Number("2s") is NaN, and neither may reach the limiter.
-    if (typeof value === "number" || (typeof value === "string" && /^[0-9]{1,10}$/.test(value))) {
-      settings[key] = Number(value);
-    } else {
-      return {
-        refused: `The var ${name} must be a whole number of digits (e.g. "2000"); got ${JSON.stringify(value)}.`,
-      };
-    }
-  }
-  try {
-    new SlidingWindowLimiter(settings); // the ranges, checked once at start
-  } catch (error) {
-    return { refused: `The vars HTX_RATE_*: ${(error as Error).message}` };
-  }
-  return settings;
+/** Status 503: the object's storage fails, so it grants nothing (the Worker treats it as unreachable). */
+function storageFails(): Response {
+  const error = "The rate-limit object's storage fails; nothing was granted.";
+  return Response.json({ error } satisfies AcquireAnswer, { status: 503 });
+}
+
+function isSlotRecord(value: unknown): value is SlotRecord {
+  const slot = value as SlotRecord;
+  return typeof slot === "object" && slot !== null && Number.isFinite(slot.grantedAt) &&
+    (slot.releasedAt === undefined || Number.isFinite(slot.releasedAt));
 }

@@ -14,14 +14,21 @@ export const LONG_POLL_MS = 2000;
 export interface AcquireAnswer {
   /** The granted slot's id, to pass to `/release`. */
   slot?: string;
-  /** No slot within the long poll: ask again. */
+  /** No slot within the long poll (or the waiter was forgotten): ask again. */
   retry?: boolean;
   /** The object refuses its own settings (bad vars): what to fix. Sent with status 500. */
   refused?: string;
+  /**
+   * The object cannot serve this request: it was asked for another endpoint's budget (status
+   * 400), or its storage fails (status 503). Nothing was granted.
+   */
+  error?: string;
 }
 
 /** The object's answer to `GET /status`. */
 export interface StatusAnswer {
+  /** The endpoint whose budget the object keeps. */
+  endpoint: string;
   /** Requests per window. */
   limit: number;
   /** Window length in ms. */
@@ -32,4 +39,6 @@ export interface StatusAnswer {
   busy: number;
   /** Slots granted whose release has not come, and has not expired. */
   inFlight: number;
+  /** Callers waiting in a long poll. */
+  waiting: number;
 }

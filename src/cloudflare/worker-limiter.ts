@@ -3,13 +3,15 @@
  * of one budget, and keeps cancelling on a conservative local share while the object is
  * unreachable, going back to the object as soon as it answers.
  */
-import { HtxInputError } from "../core/errors.ts";
+import { HtxError, HtxInputError } from "../core/errors.ts";
 import { HtxAbortError, HtxTimeoutError } from "../http/request-errors.ts";
-import { type RateLimiter, type ReleaseSlot, SlidingWindowLimiter } from "../limits/limiter.ts";
+import { type RateLimiter, type ReleaseSlot, SlidingWindowLimiter, type SlotRecord } from "../limits/limiter.ts";
 import { checkedNumber } from "../limits/options.ts";
-import { sleep, timeLimit } from "../core/timers.ts";
+import { timeLimit } from "../core/timers.ts";
 import { checkedEndpoint, HTX_ENDPOINT_BUDGETS, type HtxEndpoint, normalizeUid, objectName } from "./budgets.ts";
-import { type AcquireAnswer, LONG_POLL_MS, OBJECT_ORIGIN } from "./protocol.ts";
+import { LONG_POLL_MS } from "./protocol.ts";
+import { ObjectLink } from "./object-link.ts";
+import { SubrequestBudget, SubrequestTicket } from "./subrequests.ts";
 
 /** The part of a Durable Object namespace binding this module uses. */
 export interface DurableObjectNamespaceLike {
@@ -36,16 +38,29 @@ export interface DurableObjectLimiterOptions {
    */
   fallbackAfterMs?: number;
   /**
-   * The local share used while the object is unreachable; default a fifth of the endpoint's
-   * budget (10 per 2 s for batch cancel), so that a few Workers falling back together stay
-   * within HTX's limit.
+   * A local share to use while the object is unreachable; default none: callers wait for the
+   * object (up to `maxWaitMs`), and the fleet never exceeds the budget. Opting in keeps a kill
+   * switch cancelling through an outage, at a price: each limiter has its own share, so N
+   * limiters falling back together may send N × `limit` per window (keep N × limit within the
+   * budget), and on its return the object counts what they granted (each reports it) before
+   * granting more. `{}` means a fifth of the budget (10 per 2 s for batch cancel).
    */
   fallbackLimit?: { limit?: number; intervalMs?: number };
+  /**
+   * The invocation's subrequest budget: Cloudflare's limit per invocation (Workers Free 50, Paid
+   * 10,000: `CLOUDFLARE_SUBREQUEST_LIMITS`), or one {@link SubrequestBudget} shared by every
+   * limiter of the invocation. The limiter then grants a slot only while its request and its
+   * release can still be sent, and refuses the rest with an error naming the limit (their ids
+   * are unresolved, `mayHaveBeenApplied: false`). Default: not known (a "Too many subrequests"
+   * failure is still reported as that, not as an outage).
+   */
+  subrequests?: number | SubrequestBudget;
   /** Keeps the last releases alive after the Worker's response: pass `(p) => ctx.waitUntil(p)`. */
   waitUntil?: (promise: Promise<unknown>) => void;
   /**
-   * Told once per outage, when the first slot is taken from the local share instead of the
-   * shared budget; default `console.warn`. `grants` counts how many were.
+   * Told once per outage, `fallbackAfterMs` after it began: callers wait (or, with a
+   * `fallbackLimit`, take the local share); default `console.warn`. `grants.local` counts the
+   * local slots.
    */
   onFallback?: (error: unknown) => void;
 }
@@ -66,8 +81,8 @@ interface Outage {
   since: number;
   error: unknown;
   reported: boolean;
-  /** Aborts when the object answers again: callers waiting on the local share go back to it. */
-  over: AbortController;
+  /** Called when the object answers again: callers waiting go back to it. Plain callbacks, not a signal: no listener count. */
+  readonly wakers: Set<() => void>;
 }
 
 /**
@@ -92,59 +107,59 @@ export function durableObjectLimiter(
   return new ObjectLimiter(namespace, uid, options);
 }
 
+const OWNER = "durableObjectLimiter";
+
 class ObjectLimiter implements DurableObjectRateLimiter {
   readonly grants = { shared: 0, local: 0 };
-  /** Made anew after a failed call: Cloudflare documents a stub as possibly broken after an exception. */
-  #stub: { fetch(request: Request): Promise<Response> };
-  readonly #newStub: () => { fetch(request: Request): Promise<Response> };
-  readonly #endpoint: HtxEndpoint;
-  readonly #timeoutMs: number;
+  readonly #link: ObjectLink;
   readonly #maxWaitMs: number;
   readonly #fallbackAfterMs: number;
-  readonly #local: SlidingWindowLimiter;
+  readonly #local: SlidingWindowLimiter | undefined;
+  readonly #subrequests: SubrequestBudget | undefined;
   readonly #waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   readonly #onFallback: (error: unknown) => void;
   #outage: Outage | undefined;
+  /** Slots taken on the local share and not yet reported to the object (wall-clock times). */
+  #unreported: SlotRecord[] = [];
   /** Callers inside `acquire`; probes stop when there are none. */
   #callers = 0;
+  /**
+   * At most a window's worth of long polls at once: more could not all be granted in the next
+   * window, and each ask again costs a subrequest (N callers polling would cost about N²/100).
+   */
+  readonly #asks: AskGate;
 
   constructor(namespace: DurableObjectNamespaceLike, uid: unknown, options: DurableObjectLimiterOptions) {
-    const owner = "durableObjectLimiter";
-    this.#endpoint = checkedEndpoint(options.endpoint ?? "batch-cancel");
-    const id = namespace.idFromName(objectName(normalizeUid(uid), this.#endpoint));
-    this.#newStub = () => namespace.get(id as never);
-    this.#stub = this.#newStub();
-    this.#timeoutMs = checkedNumber(owner, "timeoutMs", options.timeoutMs ?? 5000, LONG_POLL_MS + 1000);
+    const endpoint = checkedEndpoint(options.endpoint ?? "batch-cancel");
+    const id = namespace.idFromName(objectName(normalizeUid(uid), endpoint));
+    const timeoutMs = checkedNumber(OWNER, "timeoutMs", options.timeoutMs ?? 5000, LONG_POLL_MS + 1000);
     const maxWaitMs = options.maxWaitMs ?? Infinity;
-    this.#maxWaitMs = maxWaitMs === Infinity ? Infinity : checkedNumber(owner, "maxWaitMs", maxWaitMs, 1);
-    this.#fallbackAfterMs = checkedNumber(owner, "fallbackAfterMs", options.fallbackAfterMs ?? 1000, 0);
-    const budget = HTX_ENDPOINT_BUDGETS[this.#endpoint];
-    if (options.fallbackLimit !== undefined && (typeof options.fallbackLimit !== "object" || !options.fallbackLimit)) {
-      throw new HtxInputError(`${owner}: fallbackLimit must be an object such as { limit: 10, intervalMs: 2000 }.`);
-    }
-    this.#local = new SlidingWindowLimiter({
-      limit: Math.max(1, Math.floor(budget.limit / 5)),
-      intervalMs: budget.intervalMs,
-      ...options.fallbackLimit,
-    });
+    this.#maxWaitMs = maxWaitMs === Infinity ? Infinity : checkedNumber(OWNER, "maxWaitMs", maxWaitMs, 1);
+    this.#fallbackAfterMs = checkedNumber(OWNER, "fallbackAfterMs", options.fallbackAfterMs ?? 1000, 0);
+    this.#local = localShare(endpoint, options.fallbackLimit);
+    this.#asks = new AskGate(HTX_ENDPOINT_BUDGETS[endpoint].limit);
+    this.#subrequests = subrequestBudget(options.subrequests);
     for (const name of ["waitUntil", "onFallback"] as const) {
       if (options[name] !== undefined && typeof options[name] !== "function") {
-        throw new HtxInputError(`${owner}: ${name} must be a function.`);
+        throw new HtxInputError(`${OWNER}: ${name} must be a function.`);
       }
     }
+    this.#link = new ObjectLink(() => namespace.get(id as never), endpoint, timeoutMs, this.#subrequests);
     this.#waitUntil = options.waitUntil;
     this.#onFallback = options.onFallback ??
       ((error: unknown) =>
         console.warn(
           `htx-batch-cancel: the rate-limit Durable Object is unreachable (${String(error)}); ` +
-            "using a local share of the budget until it answers again.",
+            (this.#local ? "using a local share of the budget" : "callers wait") + " until it answers again.",
         ));
   }
 
+  /** One listener on the caller's signal per call (the time limit's); every wait below uses its signal. */
   async acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
     const wait = timeLimit(this.#maxWaitMs, signal);
     try {
-      return await this.#acquire(wait.signal);
+      if (wait.signal.aborted) throw new HtxAbortError("Aborted before the request was sent.");
+      return await this.#acquire(wait.signal, new SubrequestTicket(this.#subrequests));
     } catch (error) {
       if (!wait.timedOut || signal?.aborted) throw error;
       throw new HtxTimeoutError(
@@ -156,140 +171,270 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     }
   }
 
-  async #acquire(signal: AbortSignal): Promise<ReleaseSlot> {
+  async #acquire(signal: AbortSignal, ticket: SubrequestTicket): Promise<ReleaseSlot> {
     this.#callers++;
     try {
       for (;;) {
         if (signal.aborted) throw new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason });
         const outage = this.#outage;
         if (!outage) {
-          const slot = await this.#ask();
+          const slot = await this.#ask(signal, ticket);
           if (slot === undefined) continue;
           this.grants.shared++;
-          if (!signal.aborted) return this.#releaseOf(slot);
-          this.#releaseOf(slot)(); // granted to a caller who left: give it back at once
-          continue;
+          ticket.sent();
+          return this.#releaseOf(slot, ticket);
         }
         const localAt = outage.since + this.#fallbackAfterMs;
-        if (Date.now() < localAt) {
-          await sleepUnlessWoken(localAt - Date.now(), outage.over.signal, signal); // the object may be back by then
+        if (Date.now() >= localAt) this.#reportFallback(outage);
+        if (Date.now() < localAt || !this.#local) {
+          // Until the object is back (a probe wakes us), or until the local share may be used.
+          await pause(this.#local ? localAt - Date.now() : Infinity, outage, signal);
           continue;
         }
-        const release = await this.#acquireLocal(outage, signal);
-        if (release) return release;
+        const release = await this.#acquireLocal(this.#local, outage, signal);
+        if (!release) continue;
+        ticket.sent(); // the HTX request is a subrequest too; the release costs none
+        ticket.close();
+        return release;
       }
+    } catch (error) {
+      ticket.close();
+      throw error;
     } finally {
       this.#callers--;
     }
   }
 
-  /** One `acquire` call: the slot's id, or undefined when asked to ask again or the call failed. */
-  async #ask(): Promise<string | undefined> {
-    let answer: AcquireAnswer;
+  /**
+   * One `acquire` call, raced against the caller's signal: the slot's id, or undefined when asked
+   * to ask again or the call failed. A caller who leaves has its long poll ended (`/forget`), and
+   * a slot granted anyway is given back at once.
+   */
+  async #ask(signal: AbortSignal, ticket: SubrequestTicket): Promise<string | undefined> {
+    await this.#asks.take(signal);
     try {
-      // Not aborted mid-call: a slot granted to a caller who left would be held for nothing.
-      answer = (await (await this.#call(`/acquire?endpoint=${this.#endpoint}`)).json()) as AcquireAnswer;
+      if (signal.aborted) throw new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason });
+      ticket.call();
     } catch (error) {
-      if (error instanceof HtxInputError) throw error; // the object refuses its settings: loud, not a fallback
-      this.#failed(error);
-      return undefined;
+      this.#asks.give();
+      throw error;
     }
-    this.#answered();
-    return typeof answer.slot === "string" ? answer.slot : undefined;
+    const waiter = crypto.randomUUID();
+    const asking = this.#link.acquire(waiter).then(
+      (slot) => {
+        this.#answered();
+        // The outage ended without a probe (a call under way came back): report what was granted meanwhile.
+        if (this.#unreported.length > 0) void this.#reportLocalGrants().catch(() => {});
+        return slot;
+      },
+      (error: unknown) => {
+        if (error instanceof HtxError) throw error; // bad settings, or no subrequests left: not an outage
+        this.#failed(error);
+        return undefined;
+      },
+    ).finally(() => this.#asks.give());
+    try {
+      return await raced(asking, signal);
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      if (ticket.spare()) this.#link.forget(waiter);
+      ticket.pinRelease();
+      const late = asking.then(
+        (slot) => slot === undefined ? ticket.dropRelease() : this.#releaseOf(slot, ticket)(),
+        () => ticket.dropRelease(),
+      );
+      this.#waitUntil?.(late);
+      throw error;
+    }
   }
 
   /** A call failed: the outage starts (once), and probes look for the object's return. */
   #failed(error: unknown): void {
     if (this.#outage) return; // calls under way when it began fail with it
-    this.#outage = { since: Date.now(), error, reported: false, over: new AbortController() };
+    this.#outage = { since: Date.now(), error, reported: false, wakers: new Set() };
     void this.#probe(this.#outage);
   }
 
   /** The object answered: the shared budget is back for every caller. */
   #answered(): void {
-    this.#outage?.over.abort();
+    const outage = this.#outage;
     this.#outage = undefined;
+    outage?.wakers.forEach((wake) => wake());
   }
 
   /**
    * Asks the object's status with backoff until it answers (the outage ends) or nobody waits
-   * (the next caller asks the object itself). A status call grants nothing, so no slot is lost.
+   * (the next caller asks the object itself). A status call grants nothing, so no slot is lost;
+   * before the callers go back, the object is told of the local grants, so it counts them first.
    */
   async #probe(outage: Outage): Promise<void> {
     for (let delay = FIRST_PROBE_MS; this.#outage === outage; delay = Math.min(MAX_PROBE_MS, delay * 2)) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (this.#outage !== outage) return;
-      if (this.#callers === 0) {
-        this.#outage = undefined;
-        return;
-      }
+      // Nobody waits, or no subrequest is left to probe with: callers ask the object themselves.
+      if (this.#callers === 0 || (this.#subrequests && !this.#subrequests.use(false))) return this.#answered();
       try {
-        await this.#call(`/status?endpoint=${this.#endpoint}`, "GET");
+        await this.#link.status();
+        await this.#reportLocalGrants();
         this.#answered();
       } catch (error) {
-        if (error instanceof HtxInputError) this.#answered(); // reachable; acquire will say what is wrong
+        if (error instanceof HtxError) this.#answered(); // reachable, or out of subrequests: acquire says which
         else outage.error = error;
       }
     }
   }
 
-  /** A slot of the local share, or undefined if the object came back meanwhile. */
-  async #acquireLocal(outage: Outage, signal: AbortSignal): Promise<ReleaseSlot | undefined> {
-    if (!outage.reported) {
-      outage.reported = true;
-      try {
-        this.#onFallback(outage.error);
-      } catch {
-        // A failing report must not stop the cancels.
-      }
-    }
+  /** Sends the local grants of the last outage; kept for the next try if the call fails. */
+  async #reportLocalGrants(): Promise<void> {
+    const grants = this.#unreported;
+    if (grants.length === 0) return;
+    if (this.#subrequests && !this.#subrequests.use(false)) return;
+    this.#unreported = [];
     try {
-      const release = await this.#local.acquire(AbortSignal.any([signal, outage.over.signal]));
-      this.grants.local++;
-      return release;
+      await this.#link.report(grants);
     } catch (error) {
-      if (signal.aborted || !outage.over.signal.aborted) throw error;
-      return undefined;
+      this.#unreported.unshift(...grants);
+      throw error;
     }
   }
 
-  #releaseOf(slot: string): ReleaseSlot {
+  #reportFallback(outage: Outage): void {
+    if (outage.reported) return;
+    outage.reported = true;
+    try {
+      this.#onFallback(outage.error);
+    } catch {
+      // A failing report must not stop the cancels.
+    }
+  }
+
+  /** A slot of the local share, or undefined if the object came back meanwhile. */
+  async #acquireLocal(
+    local: SlidingWindowLimiter,
+    outage: Outage,
+    signal: AbortSignal,
+  ): Promise<ReleaseSlot | undefined> {
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(signal.reason);
+    const wake = () => stop.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    outage.wakers.add(wake);
+    try {
+      const release = await local.acquire(stop.signal);
+      this.grants.local++;
+      const record: SlotRecord = { grantedAt: Date.now() };
+      this.#unreported.push(record);
+      return () => {
+        record.releasedAt ??= Date.now();
+        release();
+      };
+    } catch (error) {
+      if (signal.aborted || this.#outage === outage) throw error;
+      return undefined;
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      outage.wakers.delete(wake);
+    }
+  }
+
+  #releaseOf(slot: string, ticket: SubrequestTicket): ReleaseSlot {
+    let released = false;
     return () => {
-      const done = this.#call(`/release?slot=${encodeURIComponent(slot)}`).then(() => {}, () => {});
+      if (released) return;
+      released = true;
+      ticket.released();
+      const done = this.#link.release(slot);
       this.#waitUntil?.(done);
     };
   }
-
-  /** One call to the object, failed after `timeoutMs`; a `{ refused }` answer becomes an HtxInputError. */
-  async #call(path: string, method = "POST"): Promise<Response> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
-    });
-    try {
-      const request = new Request(`${OBJECT_ORIGIN}${path}`, { method });
-      const stub = this.#stub;
-      const response = await Promise.race([stub.fetch(request), timeout]).catch((error: unknown) => {
-        if (this.#stub === stub) this.#stub = this.#newStub();
-        throw error;
-      });
-      if (response.ok) return response;
-      const refused = ((await response.json().catch(() => ({}))) as AcquireAnswer).refused;
-      if (typeof refused === "string") {
-        throw new HtxInputError(`The rate-limit Durable Object refuses its settings: ${refused}`);
-      }
-      throw new Error(`HTTP ${response.status}`);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 }
 
-/** Resolves after `ms` or when `wake` aborts; rejects with HtxAbortError when `signal` aborts. */
-async function sleepUnlessWoken(ms: number, wake: AbortSignal, signal: AbortSignal): Promise<void> {
-  try {
-    await sleep(ms, signal, wake);
-  } catch {
-    throw new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason });
+/** The local share, if the caller opted in. */
+function localShare(endpoint: HtxEndpoint, fallbackLimit: unknown): SlidingWindowLimiter | undefined {
+  if (fallbackLimit === undefined) return undefined;
+  if (typeof fallbackLimit !== "object" || !fallbackLimit) {
+    throw new HtxInputError(`${OWNER}: fallbackLimit must be an object such as { limit: 10, intervalMs: 2000 }.`);
+  }
+  const budget = HTX_ENDPOINT_BUDGETS[endpoint];
+  return new SlidingWindowLimiter({
+    limit: Math.max(1, Math.floor(budget.limit / 5)),
+    intervalMs: budget.intervalMs,
+    ...fallbackLimit,
+  });
+}
+
+function subrequestBudget(subrequests: unknown): SubrequestBudget | undefined {
+  if (subrequests === undefined || subrequests instanceof SubrequestBudget) return subrequests;
+  if (typeof subrequests === "number") return new SubrequestBudget(subrequests);
+  throw new HtxInputError(
+    `${OWNER}: subrequests must be the invocation's subrequest limit (Workers Free 50, Paid 10,000) or a SubrequestBudget.`,
+  );
+}
+
+/** Resolves after `ms` or when the outage ends; rejects with HtxAbortError when `signal` aborts. */
+function pause(ms: number, outage: Outage, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = ms === Infinity ? undefined : setTimeout(done, Math.max(0, ms));
+    function stop() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      outage.wakers.delete(done);
+    }
+    function done() {
+      stop();
+      resolve();
+    }
+    function onAbort() {
+      stop();
+      reject(new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason }));
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    outage.wakers.add(done);
+  });
+}
+
+/** `promise`, or an HtxAbortError as soon as `signal` aborts (the promise runs on). */
+function raced<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason }));
+    if (signal.aborted) return onAbort(); // aborted while the ask gate let it in
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** A first-come, first-served gate of `size` places; a caller whose signal aborts leaves the queue. */
+class AskGate {
+  #free: number;
+  readonly #queue: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  take(signal: AbortSignal): Promise<void> {
+    if (this.#free > 0 && this.#queue.length === 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const enter = () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const at = this.#queue.indexOf(enter);
+        if (at >= 0) this.#queue.splice(at, 1);
+        reject(new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason }));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#queue.push(enter);
+    });
+  }
+
+  give(): void {
+    const next = this.#queue.shift();
+    if (next) next();
+    else this.#free++;
   }
 }

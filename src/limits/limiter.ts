@@ -74,6 +74,18 @@ export class SlidingWindowLimiter implements RateLimiter {
     return this.#slots.filter((slot) => this.#freeAt(slot) > now).map((slot) => ({ ...slot }));
   }
 
+  /**
+   * Counts slots granted elsewhere as busy (e.g. those a Worker took from its own share while it
+   * could not reach the shared budget), past the limit if need be: nothing more is granted until
+   * enough of them have freed. Same clock and rules as `restore`.
+   */
+  occupy(records: readonly SlotRecord[]): void {
+    for (const { grantedAt, releasedAt } of checkedSlots(records)) {
+      this.#slots.push(releasedAt === undefined ? { grantedAt } : { grantedAt, releasedAt });
+    }
+    this.#schedule();
+  }
+
   acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise<ReleaseSlot>((resolve, reject) => {

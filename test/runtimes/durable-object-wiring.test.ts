@@ -86,6 +86,8 @@ beforeAll(async () => {
           HTX_ACCESS_KEY: DEMO_ACCOUNT.accessKey,
           HTX_SECRET_KEY: DEMO_ACCOUNT.secretKey,
           KILL_SWITCH_TOKEN: TOKEN,
+          // Workers Paid: 2,000 ids are 40 requests, 120 subrequests (docs/cloudflare.md).
+          HTX_SUBREQUEST_LIMIT: "10000",
         },
         durableObjects: durableObjects(owner),
         outboundService,

@@ -18,20 +18,30 @@
  * accounts), with every other Worker bound to the same HtxRateLimitObject, which this Worker
  * owns (wrangler.toml; docs/cloudflare.md). The header `X-Rate-Limit-Budget` says whether every
  * request used the shared budgets.
+ *
+ * A caller's token is checked before anything else; then the Worker's own settings: a missing
+ * secret or a bad var (`HTX_UID`, `HTX_RATE_*`, `HTX_SUBREQUEST_LIMIT`) answers 500 naming the
+ * setting, never its secret, and is logged. `HTX_SUBREQUEST_LIMIT` (wrangler.toml) is the plan's
+ * subrequests per invocation: 50 on Workers Free, 10000 on Paid; ids past what it allows are
+ * answered unresolved, not sent, and no slot is left held.
  */
 import { type Credentials, HtxClient, HtxError, HtxInputError } from "htx-batch-cancel";
 import {
+  CLOUDFLARE_SUBREQUEST_LIMITS,
   durableObjectLimiter,
   type DurableObjectNamespaceLike,
   type DurableObjectRateLimiter,
   type HtxEndpoint,
+  type HtxRateLimitEnv,
+  htxRateLimitEnvProblem,
+  SubrequestBudget,
 } from "htx-batch-cancel/cloudflare";
 
 import { scheduledRefresh } from "./dead-mans-switch.ts";
 
 export { HtxRateLimitObject } from "htx-batch-cancel/cloudflare";
 
-export interface Env {
+export interface Env extends HtxRateLimitEnv {
   HTX_ACCESS_KEY: string;
   /** The HmacSHA256 secret; or set HTX_PRIVATE_KEY instead. */
   HTX_SECRET_KEY?: string;
@@ -44,6 +54,8 @@ export interface Env {
   HTX_LIMITER: DurableObjectNamespaceLike;
   /** Optional: another HTX host, e.g. https://api-aws.huobi.pro. */
   HTX_BASE_URL?: string;
+  /** The plan's subrequests per invocation (wrangler.toml): 50 on Workers Free, 10000 on Paid; unset, not known. */
+  HTX_SUBREQUEST_LIMIT?: string;
 }
 
 interface Context {
@@ -71,11 +83,38 @@ const ROUTES: Record<string, string> = {
   "/cancel-all": '{} or {"symbols": ["btcusdt"], "side": "buy"}',
 };
 
-/** One shared budget per HTX endpoint: listing never spends the cancels' budget. */
-function budgets(env: Env, ctx: Context): Record<"batchCancel" | "openOrders" | "accounts", DurableObjectRateLimiter> {
-  const limiter = (endpoint: HtxEndpoint) =>
-    durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, { endpoint, waitUntil: (p) => ctx.waitUntil(p) });
+type Budgets = Record<"batchCancel" | "openOrders" | "accounts", DurableObjectRateLimiter>;
+
+/**
+ * One shared budget per HTX endpoint (listing never spends the cancels' budget), and one
+ * subrequest budget for the invocation, shared by the three.
+ * @throws {HtxInputError} naming the var when HTX_UID or HTX_SUBREQUEST_LIMIT is bad.
+ */
+function budgets(env: Env, ctx: Context): Budgets {
+  const subrequests = subrequestBudget(env.HTX_SUBREQUEST_LIMIT);
+  const limiter = (endpoint: HtxEndpoint) => {
+    try {
+      return durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, {
+        endpoint,
+        subrequests,
+        waitUntil: (p) => ctx.waitUntil(p),
+      });
+    } catch (error) {
+      throw new HtxInputError(`HTX_UID: ${(error as Error).message}`);
+    }
+  };
   return { batchCancel: limiter("batch-cancel"), openOrders: limiter("open-orders"), accounts: limiter("accounts") };
+}
+
+function subrequestBudget(value: string | undefined): SubrequestBudget | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < 1) {
+    throw new HtxInputError(
+      `HTX_SUBREQUEST_LIMIT must be your plan's subrequests per invocation in digits ` +
+        `(${CLOUDFLARE_SUBREQUEST_LIMITS.free} Free, ${CLOUDFLARE_SUBREQUEST_LIMITS.paid} Paid).`,
+    );
+  }
+  return new SubrequestBudget(Number(value));
 }
 
 /** The API key from the Worker's secrets (checked by `misconfigured` first). */
@@ -85,20 +124,35 @@ function credentials(env: Env): Credentials {
     : { accessKey: env.HTX_ACCESS_KEY, secretKey: env.HTX_SECRET_KEY ?? "" };
 }
 
-/** What is missing from the Worker's settings, if anything: the operator's fault, never the caller's. */
+/** What is wrong with the Worker's settings, if anything: the operator's fault, never the caller's. */
 function misconfigured(env: Env): string | undefined {
-  if (!env.KILL_SWITCH_TOKEN) return "KILL_SWITCH_TOKEN is not set";
   if (!env.HTX_LIMITER || !env.HTX_UID) return "HTX_LIMITER and HTX_UID must be set (wrangler.toml)";
   if (!env.HTX_ACCESS_KEY || !env.HTX_SECRET_KEY === !env.HTX_PRIVATE_KEY) {
     return "Set HTX_ACCESS_KEY and exactly one of HTX_SECRET_KEY and HTX_PRIVATE_KEY (Worker secrets)";
   }
-  return undefined;
+  return htxRateLimitEnvProblem(env);
 }
 
-/** Runs one route's call; bad input is a 400 with the reason. */
+/** A misconfiguration: logged for the operator, and a 500 that names the setting (never a secret's value). */
+function operatorError(message: string): Response {
+  console.error(`htx-kill-switch is misconfigured: ${message}`);
+  return problem(500, `The kill switch is misconfigured: ${message}`);
+}
+
+/** The bearer token of the request; the scheme matched case-insensitively (RFC 9110, section 11.1). */
+function bearerToken(request: Request): string {
+  return /^bearer +(\S+) *$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
+}
+
+/** Runs one route's call; bad input is a 400 with the reason, a bad setting a 500. */
 async function run(path: string, input: unknown, env: Env, ctx: Context): Promise<Response> {
+  let rateLimit: Budgets;
   try {
-    const rateLimit = budgets(env, ctx);
+    rateLimit = budgets(env, ctx);
+  } catch (error) {
+    return operatorError((error as Error).message);
+  }
+  try {
     const htx = new HtxClient({ ...credentials(env), baseUrl: env.HTX_BASE_URL, rateLimit });
     const result = path === "/cancel" ? await htx.batchCancel(input as never) : await htx.cancelAllOpen(input as never);
     const local = Object.values(rateLimit).reduce((sum, limiter) => sum + limiter.grants.local, 0);
@@ -118,10 +172,16 @@ export default {
     const body = ROUTES[url.pathname];
     if (body === undefined) return problem(404, "Not found: POST /cancel or POST /cancel-all");
     if (request.method !== "POST") return problem(405, `Use POST ${url.pathname}`);
+    // The token first: a caller without it learns nothing of the Worker's settings.
+    if (!env.KILL_SWITCH_TOKEN) {
+      console.error("htx-kill-switch is misconfigured: KILL_SWITCH_TOKEN is not set");
+      return problem(401, "Missing or wrong bearer token");
+    }
+    if (!(await sameSecret(bearerToken(request), env.KILL_SWITCH_TOKEN))) {
+      return problem(401, "Missing or wrong bearer token");
+    }
     const fault = misconfigured(env);
-    if (fault) return problem(500, fault);
-    const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
-    if (!(await sameSecret(token, env.KILL_SWITCH_TOKEN))) return problem(401, "Missing or wrong bearer token");
+    if (fault) return operatorError(fault);
 
     let input: unknown;
     try {

@@ -1,0 +1,93 @@
+/**
+ * One Worker's line to the object of one budget: a call with a time limit, a fresh stub after a
+ * failure, and the object's answers turned into what they mean (a grant, ask again, a refusal
+ * to fix, a failure that starts an outage, or the end of the invocation's subrequests).
+ */
+import { HtxInputError } from "../core/errors.ts";
+import type { HtxEndpoint } from "./budgets.ts";
+import type { SlotRecord } from "../limits/limiter.ts";
+import { type AcquireAnswer, OBJECT_ORIGIN } from "./protocol.ts";
+import { isSubrequestLimit, type SubrequestBudget, subrequestLimitError } from "./subrequests.ts";
+
+/** A stub of the object. */
+export interface ObjectStub {
+  fetch(request: Request): Promise<Response>;
+}
+
+/** The calls a limiter makes to its object. */
+export class ObjectLink {
+  /** Made anew after a failed call: Cloudflare documents a stub as possibly broken after an exception. */
+  #stub: ObjectStub;
+  readonly #newStub: () => ObjectStub;
+  readonly #endpoint: HtxEndpoint;
+  readonly #timeoutMs: number;
+  readonly #subrequests: SubrequestBudget | undefined;
+
+  constructor(newStub: () => ObjectStub, endpoint: HtxEndpoint, timeoutMs: number, subrequests?: SubrequestBudget) {
+    this.#newStub = newStub;
+    this.#stub = newStub();
+    this.#endpoint = endpoint;
+    this.#timeoutMs = timeoutMs;
+    this.#subrequests = subrequests;
+  }
+
+  /** One long-polled acquire: the slot's id, or undefined when asked to ask again. Throws when the call fails. */
+  async acquire(waiter: string): Promise<string | undefined> {
+    const response = await this.#call(`/acquire?endpoint=${this.#endpoint}&waiter=${waiter}`);
+    const answer = (await response.json()) as AcquireAnswer;
+    return typeof answer.slot === "string" ? answer.slot : undefined;
+  }
+
+  /** The object's status: resolves when it answers and works. */
+  async status(): Promise<void> {
+    await (await this.#call(`/status?endpoint=${this.#endpoint}`, "GET")).body?.cancel();
+  }
+
+  /** Ends the long poll of a caller that has gone (best effort). */
+  forget(waiter: string): void {
+    void this.#call(`/forget?waiter=${waiter}`).then((r) => r.body?.cancel(), () => {});
+  }
+
+  /** Gives a slot back; never rejects. */
+  release(slot: string): Promise<void> {
+    return this.#call(`/release?slot=${encodeURIComponent(slot)}`).then((r) => void r.body?.cancel(), () => {});
+  }
+
+  /** Tells the object of the slots taken on the local share, so that it counts them before granting more. */
+  async report(grants: readonly SlotRecord[]): Promise<void> {
+    const body = JSON.stringify({ grants });
+    await (await this.#call(`/report?endpoint=${this.#endpoint}`, "POST", body)).body?.cancel();
+  }
+
+  /**
+   * One call to the object, failed after `timeoutMs`. A `{ refused }` answer (bad vars) or a
+   * `{ error }` with status 400 (another endpoint's object) becomes an HtxInputError; running out
+   * of subrequests, the limit's error; anything else not ok, an Error that starts an outage.
+   */
+  async #call(path: string, method = "POST", body?: string): Promise<Response> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+    });
+    try {
+      const request = new Request(`${OBJECT_ORIGIN}${path}`, { method, body });
+      const stub = this.#stub;
+      const response = await Promise.race([stub.fetch(request), timeout]).catch((error: unknown) => {
+        if (isSubrequestLimit(error)) throw subrequestLimitError(this.#subrequests, error);
+        if (this.#stub === stub) this.#stub = this.#newStub();
+        throw error;
+      });
+      if (response.ok) return response;
+      const answer = (await response.json().catch(() => ({}))) as AcquireAnswer;
+      if (typeof answer.refused === "string") {
+        throw new HtxInputError(`The rate-limit Durable Object refuses its settings: ${answer.refused}`);
+      }
+      if (response.status === 400 && typeof answer.error === "string") {
+        throw new HtxInputError(`The rate-limit Durable Object refuses this request: ${answer.error}`);
+      }
+      throw new Error(`HTTP ${response.status}${typeof answer.error === "string" ? `: ${answer.error}` : ""}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
