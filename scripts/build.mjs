@@ -95,11 +95,14 @@ async function importGraph(entries) {
   });
   const graph = new Map();
   for (const [path, input] of Object.entries(metafile.inputs)) {
-    const links = { static: new Set(), dynamic: new Set() };
+    const links = { static: new Set(), dynamic: new Set(), packages: new Set() };
     for (const link of input.imports) {
       // Packages stay imports of the published files; a relative import marked external is
       // one that TypeScript erases (types only).
-      if (link.external) continue;
+      if (link.external) {
+        if (link.kind === "import-statement" && !link.path.startsWith(".")) links.packages.add(link.path);
+        continue;
+      }
       if (link.kind === "import-statement") links.static.add(link.path);
       else if (link.kind === "dynamic-import") links.dynamic.add(link.path);
       else throw new Error(`${path}: a ${link.kind} of ${link.path}; the build handles only ES imports`);
@@ -134,8 +137,26 @@ function planStages(entries, graph) {
     if (owner.has(source)) stages.push({ index: stages.length, root: source, out, modules: new Set() });
     else claim(source, out);
   }
-  for (const path of onDemand) if (!owner.has(path)) claim(path, `chunks/${withoutExtension(path)}`);
+  // Package-free first: a module shared with a stage that imports a package (the answer reader,
+  // valibot) then belongs to the package-free one (the cancel engine), so loading the engine does
+  // not load valibot through the other's barrel.
+  const loadsPackages = (root) => reach(graph, root).some((path) => graph.get(path).packages.size > 0);
+  for (const path of [...onDemand.filter((p) => !loadsPackages(p)), ...onDemand.filter(loadsPackages)]) {
+    if (!owner.has(path)) claim(path, `chunks/${withoutExtension(path)}`);
+  }
   return { stages, owner };
+}
+
+/** Every module `root` imports statically, itself included, whoever owns them. */
+function reach(graph, root) {
+  const seen = new Set();
+  for (const pending = [root]; pending.length > 0;) {
+    const path = pending.pop();
+    if (seen.has(path)) continue;
+    seen.add(path);
+    pending.push(...graph.get(path).static);
+  }
+  return [...seen];
 }
 
 /**

@@ -53,13 +53,17 @@ export class HtxClient {
   #killSwitch: KillSwitch | undefined;
 
   /**
-   * Checks the options and the kind of key at once; loads, builds and sends nothing: the engine
-   * is loaded and the key imported on the first call, or by {@link HtxClient.ready}.
+   * Checks the options and the kind of key at once, and returns; then, without blocking, loads
+   * the engine and prepares the key, so that the first call finds them ready (a failure is
+   * reported by the first call or {@link HtxClient.ready}, never as an unhandled rejection).
+   * Sends nothing.
    * @throws {HtxInputError} for missing credentials, a key of the wrong kind, a bad `baseUrl`,
    *   no `fetch` at all, or any option of the wrong type or out of range.
    */
   constructor(options: HtxClientOptions) {
     this.#config = configureClient(options);
+    // Nothing here holds the process open: module loads and a key import only (docs/performance.md).
+    this.#engine().then((engine) => engine.setup.key.ready()).catch(() => {});
   }
 
   /** The engine's module and this client, built with it. */
@@ -67,7 +71,7 @@ export class HtxClient {
     const module = await loadEngine();
     const config = this.#config;
     this.#setup ??= Promise.resolve().then(() => module.buildClient(config));
-    return this.#built = { ...module, setup: await this.#setup };
+    return this.#built ??= { ...module, setup: await this.#setup };
   }
 
   /** The kill switch's module and this client's setup of it. */
