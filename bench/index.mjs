@@ -11,6 +11,7 @@ import { build } from "esbuild";
 import { bundleSize } from "./bundle-size.mjs";
 import { HtxClient, nativeHmac, nobleHmac, webCryptoHmac } from "../dist/mod.js";
 import { floorClient } from "./floor.mjs";
+import { firstRequestRows } from "./first-request.mjs";
 import { SIGNING_TEXT } from "./hmac-text.mjs";
 import { benchTable, fmt } from "./table.mjs";
 
@@ -168,6 +169,10 @@ for (let i = 0; i < 9; i++) {
 }
 row("first call: batchCancel(2 ids), fresh process, canned answer", "ms", firstCall, "its second call", secondCall);
 rows.at(-1).overBaseline = median(firstCall) - median(secondCall);
+
+// The first request of a fresh process, on Node, Deno and Bun, the CLI's kill-switch dry run, and
+// where the first call's time goes (bench/first-request.mjs, issue 29).
+rows.push(...await firstRequestRows());
 
 // 3. Per-call cost ----------------------------------------------------------------------------
 const cannedBody = JSON.stringify({ status: "ok", data: { success: ["1", "2"], failed: [] } });
