@@ -11,8 +11,8 @@
 // - the first call's phases (bench/first-call-phases.mjs), for docs/performance.md's breakdown.
 // Timestamps: this process's clock at spawn, the server's (here, same clock) at each arrival.
 import { existsSync } from "node:fs";
-import { Worker } from "node:worker_threads";
 import { clock, measurePhases, OK_ANSWER, runChild, startServer } from "./first-call-phases.mjs";
+import { simulatorThread } from "./sim-thread.mjs";
 import { fmt } from "./table.mjs";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -164,15 +164,7 @@ async function cliDryRun(rounds) {
 
 /** A fresh process and client's first batchCancel of 2,000 ids at 50 ms latency, over the floor. */
 async function freshBulk(rounds) {
-  const worker = new Worker(new URL("./sim-worker.mjs", import.meta.url), {
-    workerData: { orders: 2000, latencyMs: 50 },
-  });
-  const ask = (message) =>
-    new Promise((resolve) => {
-      worker.once("message", resolve);
-      worker.postMessage(message);
-    });
-  const { url } = await new Promise((resolve) => worker.once("message", resolve));
+  const { url, ask, terminate } = await simulatorThread({ orders: 2000, latencyMs: 50 });
   const { demoOrders } = await import("../dist/src/testing/mod.js");
   const { ids } = demoOrders({ open: 2000, filled: 0, canceled: 0, unknown: 0 });
   const env = { ...RUNTIME_ENV, HTX_BENCH_URL: url, HTX_BENCH_IDS: ids.join(",") };
@@ -200,7 +192,7 @@ async function freshBulk(rounds) {
     );
     return [{ ...row, spread: `× ${spreadOf(ratios, (x) => x.toFixed(2))}`, overBaseline: undefined }];
   } finally {
-    await worker.terminate();
+    await terminate();
   }
 }
 

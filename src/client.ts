@@ -25,7 +25,7 @@ export type { CancelAllOpenResult } from "./kill-switch/run.ts";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
-/** The engine's module, loaded on the first call, and this client built with it. */
+/** The engine's module, loaded when a client is built, and this client built with it. */
 type Engine = typeof import("./cancel/on-demand.ts") & { setup: ClientSetup };
 /** The kill switch's module and this client's setup of it. */
 type KillSwitch = typeof import("./kill-switch/on-demand.ts") & { setup: KillSwitchSetup };
@@ -45,7 +45,7 @@ const loadKillSwitch = loadOnDemand(() => import("./kill-switch/on-demand.ts"), 
  */
 export class HtxClient {
   readonly #config: ClientConfig;
-  /** Built once, on first use; a key the full reader refuses stays refused. */
+  /** Built once, when the client is built; a key the full reader refuses stays refused. */
   #setup: Promise<ClientSetup> | undefined;
   /** The engine, once built: later calls go straight to it (a call costs tens of µs). */
   #built: Engine | undefined;
@@ -81,14 +81,13 @@ export class HtxClient {
   }
 
   /**
-   * Loads the engine and prepares the signing key now instead of at the first call, and resolves
-   * once the key is usable. It rejects with the key's `HtxInputError` when it never will be: an
-   * Ed25519 key of the right kind whose structure the full reader refuses, a runtime whose Web
-   * Crypto lacks Ed25519, an HMAC backend whose `keyed()` throws. Call it at start-up to fail
-   * there rather than at the first cancel, and so that the first cancel loads only the answer
-   * reader. Without
-   * it, nothing is sent either way: the first cancel rejects with the reader's or the backend's
-   * error, or reports every id unresolved (not applied) when Web Crypto lacks Ed25519. Sends nothing.
+   * Waits for the engine and the signing key the client began preparing when it was built, and
+   * resolves once the key is usable. It rejects with the key's `HtxInputError` when it never will
+   * be: an Ed25519 key of the right kind whose structure the full reader refuses, a runtime whose
+   * Web Crypto lacks Ed25519, an HMAC backend whose `keyed()` throws. Call it at start-up to fail
+   * there rather than at the first cancel. Without it, nothing is sent either way: the first
+   * cancel rejects with the reader's or the backend's error, or reports every id unresolved (not
+   * applied) when Web Crypto lacks Ed25519. Sends nothing.
    *
    * @example
    * ```ts

@@ -2,7 +2,8 @@
  * Reads an HTTP answer of HTX into its checked JSON (valibot) or a typed error whose `retryable`
  * says whether sending the same request again is safe and useful ({@link readJsonAnswer},
  * shared with the listings of src/listing/), and a batch-cancel answer into `{ success, failed }`.
- * Loaded on first use through `loadAnswerReader` (src/http/response.ts).
+ * Loaded on first use through `loadAnswerReader` (src/http/response.ts); the client reads the
+ * common well-formed batch-cancel answer without it (./well-formed-answer.ts), to the same result.
  */
 import * as v from "valibot";
 import { HtxApiError, HtxHttpError, HtxResponseError } from "./request-errors.ts";
