@@ -8,3 +8,5 @@ exchange.markets = {};
 exchange.urls.hostnames.spot = url.host;
 exchange.urls.api.spot = "http://{hostname}";
 await exchange.cancelOrders(["1", "2"]);
+const { user, system } = process.cpuUsage();
+console.log(JSON.stringify({ cpuMs: (user + system) / 1000 }));
