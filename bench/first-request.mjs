@@ -111,7 +111,8 @@ async function coldFirstRequest(rounds) {
         const ccxt = pairedRow(`${name}, ccxt`, ms.ccxt, floorName, ms.floor);
         // The issue's measure: how many times our cost over the floor ccxt's is.
         const ours = rows.find((row) => row.name === name).overBaseline;
-        rows.push({ ...ccxt, target: `≥ 10× ours over the floor (here ${(ccxt.overBaseline / ours).toFixed(1)}×)` });
+        const times = ours > 0 ? `here ${(ccxt.overBaseline / ours).toFixed(1)}×` : "ours within noise of the floor";
+        rows.push({ ...ccxt, target: `≥ 10× ours over the floor (${times})` });
       }
     }
   } finally {
