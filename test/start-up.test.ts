@@ -100,7 +100,7 @@ describe("start-up", () => {
       const htx = new HtxClient({ accessKey: "a", secretKey: "s", rateLimit: false, fetch: async () => new Response(body) });
       const { success } = await htx.batchCancel({ orderIds: ["1"] });
       console.error("SUCCESS " + success);`));
-    const files = [...stderr.matchAll(/^FILE (.*)$/gm)].map((m) => m[1]);
+    const files = [...stderr.matchAll(/^FILE (.*)$/gm)].map((m) => m[1]!);
     expect(stderr).toMatch(/^SUCCESS 1$/m);
     expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/dist\/chunks\/src\/cancel\/on-demand\.js$/)]));
     expect(files.filter((file) => /valibot|schemas|answer-reader/.test(file))).toEqual([]);

@@ -68,7 +68,7 @@ const brokenAnswer = fc.tuple(goodAnswer, fc.nat(), wrong, fc.boolean()).map(([a
       spots.push([entry as Record<string, unknown>, key]);
     }
   }
-  const [target, key] = spots[pick % spots.length];
+  const [target, key] = spots[pick % spots.length]!;
   if (remove && !Array.isArray(target)) delete target[key];
   else target[key] = value;
   return answer;
