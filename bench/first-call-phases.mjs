@@ -4,7 +4,6 @@
 // clock (performance.timeOrigin + performance.now()). Rounds are medians of per-round figures.
 // `node bench/first-call-phases.mjs` prints them; bench/first-call.mjs adds them to the bench.
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
 import { createServer } from "node:http";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -98,9 +97,6 @@ export async function measurePhases(rounds = 11) {
     xs,
   }));
 }
-
-/** The dist/ chunks a fresh process loads, for the phases' names. */
-export const distFiles = () => readdirSync(`${ROOT}dist/chunks`, { recursive: true }).length;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const phases = await measurePhases(Number(process.argv[2] ?? 11));
