@@ -5,12 +5,13 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
-import { Worker } from "node:worker_threads";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { bundleSize } from "./bundle-size.mjs";
 import { HtxClient, nativeHmac, nobleHmac, webCryptoHmac } from "../dist/mod.js";
 import { floorClient } from "./floor.mjs";
+import { firstRequestRows } from "./first-request.mjs";
+import { simulatorThread } from "./sim-thread.mjs";
 import { SIGNING_TEXT } from "./hmac-text.mjs";
 import { benchTable, fmt } from "./table.mjs";
 
@@ -169,6 +170,10 @@ for (let i = 0; i < 9; i++) {
 row("first call: batchCancel(2 ids), fresh process, canned answer", "ms", firstCall, "its second call", secondCall);
 rows.at(-1).overBaseline = median(firstCall) - median(secondCall);
 
+// The first request of a fresh process, on Node, Deno and Bun, the CLI's kill-switch dry run, and
+// where the first call's time goes (bench/first-request.mjs, issue 29).
+rows.push(...await firstRequestRows());
+
 // 3. Per-call cost ----------------------------------------------------------------------------
 const cannedBody = JSON.stringify({ status: "ok", data: { success: ["1", "2"], failed: [] } });
 const canned = async () => new Response(cannedBody, { headers: { "content-type": "application/json" } });
@@ -222,15 +227,7 @@ row(
 // 4. Bulk cancel and 5. memory -------------------------------------------------------------------
 const LATENCY_MS = 50;
 const KEYS = { accessKey: "demo-access-key", secretKey: "demo-secret-key" };
-const worker = new Worker(new URL("./sim-worker.mjs", import.meta.url), {
-  workerData: { orders: 10_000, latencyMs: LATENCY_MS },
-});
-const ask = (message) =>
-  new Promise((resolve) => {
-    worker.once("message", resolve);
-    worker.postMessage(message);
-  });
-const { url } = await new Promise((resolve) => worker.once("message", resolve));
+const { url, ask, terminate } = await simulatorThread({ orders: 10_000, latencyMs: LATENCY_MS });
 const { demoOrders } = await import("../dist/src/testing/mod.js");
 const { createBatchCancelRequest } = await import("../dist/mod.js");
 const { ids } = demoOrders({ open: 10_000, filled: 0, canceled: 0, unknown: 0 });
@@ -314,7 +311,7 @@ for (const count of [2000, 10_000]) {
     ]);
   }
 }
-await worker.terminate();
+await terminate();
 
 // 6. HMAC per runtime (what defaultHmac is chosen by) ---------------------------------------------
 // src/signing/keys.ts for bench/sign-ed25519.mjs: internal, so not in dist/ as a module of its own.

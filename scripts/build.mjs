@@ -7,15 +7,17 @@
  * entries with splitting cuts the shared code into a chunk per combination of entries and
  * `import()`s that use it: `import "htx-batch-cancel"` loaded 13 to 18 files. Here each module
  * belongs to exactly one stage, and each stage is one esbuild run of at most two entries:
- * - stages are claimed in order: the static import graph of ".", then of the other "exports" in
- *   package.json's order, each less what earlier stages own; then, one stage each, the targets
- *   of `import()`s no stage owns yet (the answer reader with valibot, noble, the cancel engine,
- *   the kill switch), so what loads on first use stays out of every entry's static graph. A
- *   module the client loads on first use that another entry imports statically (the signer,
- *   which the Pact kit re-signs with) belongs to that entry's stage, and the engine loads it
- *   through that stage's barrel: `chunks/src/testing/pact.internal.js` holds library code only.
- *   Claiming the client's on-demand stages first was tried: their barrels then made the Worker
- *   and Pact entries load valibot at once, which is worse;
+ * - stages are claimed in order: the static import graph of "."; then, one stage each, the
+ *   targets of its `import()`s that import no package (the cancel engine, which holds the
+ *   signer and the request builder), largest first, so that the first call of a client loads
+ *   one stage, not three barrels of other entries (issue 29); then the other "exports" in
+ *   package.json's order, each less what earlier stages own (the Worker and Pact entries load
+ *   the engine's barrel for the signer and the timers); then the targets of `import()`s no stage
+ *   owns yet, those that import no package first (the answer reader with valibot, noble, the
+ *   kill switch), so what loads on first use stays out of every entry's static graph and a module
+ *   a package-free stage shares with valibot's (the body reader, the refusals) does not load
+ *   valibot with it. The engine's stage was once claimed after the entries: it then loaded the
+ *   Pact, Worker and answer-reader barrels, valibot with the last, before its first request;
  * - a stage whose modules later stages import also builds a generated barrel,
  *   `chunks/<root>.internal.js`, re-exporting them under aliases; a later stage imports them
  *   from that barrel, never from a copy of its own, so `HtxInputError` is one class whichever
@@ -95,11 +97,14 @@ async function importGraph(entries) {
   });
   const graph = new Map();
   for (const [path, input] of Object.entries(metafile.inputs)) {
-    const links = { static: new Set(), dynamic: new Set() };
+    const links = { static: new Set(), dynamic: new Set(), packages: new Set() };
     for (const link of input.imports) {
       // Packages stay imports of the published files; a relative import marked external is
       // one that TypeScript erases (types only).
-      if (link.external) continue;
+      if (link.external) {
+        if (link.kind === "import-statement" && !link.path.startsWith(".")) links.packages.add(link.path);
+        continue;
+      }
       if (link.kind === "import-statement") links.static.add(link.path);
       else if (link.kind === "dynamic-import") links.dynamic.add(link.path);
       else throw new Error(`${path}: a ${link.kind} of ${link.path}; the build handles only ES imports`);
@@ -130,12 +135,37 @@ function planStages(entries, graph) {
     }
     for (const path of stage.modules) onDemand.push(...graph.get(path).dynamic);
   };
-  for (const { source, out } of entries) {
+  const loadsPackages = (root) => reach(graph, root).some((path) => graph.get(path).packages.size > 0);
+  const onDemandStages = (paths) => {
+    for (const path of paths) if (!owner.has(path)) claim(path, `chunks/${withoutExtension(path)}`);
+  };
+  const [index, ...others] = entries;
+  claim(index.source, index.out);
+  // What the package index loads on first use without a package (the cancel engine, and the
+  // signer and request builder it holds), largest first: the first call then loads one stage,
+  // not the barrels of the Worker and Pact entries that claimed its modules before.
+  const bySize = (paths) => paths.map((p) => [p, reach(graph, p).length]).sort((a, b) => b[1] - a[1]).map(([p]) => p);
+  onDemandStages(bySize(onDemand.filter((path) => !loadsPackages(path))));
+  for (const { source, out } of others) {
     if (owner.has(source)) stages.push({ index: stages.length, root: source, out, modules: new Set() });
     else claim(source, out);
   }
-  for (const path of onDemand) if (!owner.has(path)) claim(path, `chunks/${withoutExtension(path)}`);
+  // Package-free first: a module shared with a stage that imports a package (the answer reader,
+  // valibot) then belongs to the package-free one, so loading that one never loads the package.
+  onDemandStages([...onDemand.filter((path) => !loadsPackages(path)), ...onDemand.filter(loadsPackages)]);
   return { stages, owner };
+}
+
+/** Every module `root` imports statically, itself included, whoever owns them. */
+function reach(graph, root) {
+  const seen = new Set();
+  for (const pending = [root]; pending.length > 0;) {
+    const path = pending.pop();
+    if (seen.has(path)) continue;
+    seen.add(path);
+    pending.push(...graph.get(path).static);
+  }
+  return [...seen];
 }
 
 /**

@@ -32,7 +32,7 @@ export type { DeadMansSwitchOptions } from "./dead-mans-switch/options.ts";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
-/** The engine's module, loaded on the first call, and this client built with it. */
+/** The engine's module, loaded when a client is built, and this client built with it. */
 type Engine = typeof import("./cancel/on-demand.ts") & { setup: ClientSetup };
 /** The kill switch's module and this client's setup of it. */
 type KillSwitch = typeof import("./kill-switch/on-demand.ts") & { setup: KillSwitchSetup };
@@ -53,7 +53,7 @@ const loadSwitch = loadOnDemand(() => import("./dead-mans-switch/on-demand.ts"),
  */
 export class HtxClient {
   readonly #config: ClientConfig;
-  /** Built once, on first use; a key the full reader refuses stays refused. */
+  /** Built once, when the client is built; a key the full reader refuses stays refused. */
   #setup: Promise<ClientSetup> | undefined;
   /** The engine, once built: later calls go straight to it (a call costs tens of µs). */
   #built: Engine | undefined;
@@ -61,13 +61,17 @@ export class HtxClient {
   #killSwitch: KillSwitch | undefined;
 
   /**
-   * Checks the options and the kind of key at once; loads, builds and sends nothing: the engine
-   * is loaded and the key imported on the first call, or by {@link HtxClient.ready}.
+   * Checks the options and the kind of key at once, and returns; then, without blocking, loads
+   * the engine and prepares the key, so that the first call finds them ready (a failure is
+   * reported by the first call or {@link HtxClient.ready}, never as an unhandled rejection).
+   * Sends nothing.
    * @throws {HtxInputError} for missing credentials, a key of the wrong kind, a bad `baseUrl`,
    *   no `fetch` at all, or any option of the wrong type or out of range.
    */
   constructor(options: HtxClientOptions) {
     this.#config = configureClient(options);
+    // Nothing here holds the process open: module loads and a key import only (docs/performance.md).
+    this.#engine().then((engine) => engine.setup.key.ready()).catch(() => {});
   }
 
   /** The engine's module and this client, built with it. */
@@ -75,7 +79,7 @@ export class HtxClient {
     const module = await loadEngine();
     const config = this.#config;
     this.#setup ??= Promise.resolve().then(() => module.buildClient(config));
-    return this.#built = { ...module, setup: await this.#setup };
+    return this.#built ??= { ...module, setup: await this.#setup };
   }
 
   /** The kill switch's module and this client's setup of it. */
@@ -85,14 +89,13 @@ export class HtxClient {
   }
 
   /**
-   * Loads the engine and prepares the signing key now instead of at the first call, and resolves
-   * once the key is usable. It rejects with the key's `HtxInputError` when it never will be: an
-   * Ed25519 key of the right kind whose structure the full reader refuses, a runtime whose Web
-   * Crypto lacks Ed25519, an HMAC backend whose `keyed()` throws. Call it at start-up to fail
-   * there rather than at the first cancel, and so that the first cancel loads only the answer
-   * reader. Without
-   * it, nothing is sent either way: the first cancel rejects with the reader's or the backend's
-   * error, or reports every id unresolved (not applied) when Web Crypto lacks Ed25519. Sends nothing.
+   * Waits for the engine and the signing key the client began preparing when it was built, and
+   * resolves once the key is usable. It rejects with the key's `HtxInputError` when it never will
+   * be: an Ed25519 key of the right kind whose structure the full reader refuses, a runtime whose
+   * Web Crypto lacks Ed25519, an HMAC backend whose `keyed()` throws. Call it at start-up to fail
+   * there rather than at the first cancel. Without it, nothing is sent either way: the first
+   * cancel rejects with the reader's or the backend's error, or reports every id unresolved (not
+   * applied) when Web Crypto lacks Ed25519. Sends nothing.
    *
    * @example
    * ```ts

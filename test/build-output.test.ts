@@ -30,7 +30,7 @@ const COMMAND = (pkg.bin as Record<string, string>)["htx-batch-cancel"]!.replace
  */
 const MAX_FILES: Record<string, number> = {
   ".": 2, // the client's core: mod.js and the chunk the other entries share
-  "./cloudflare": 4, // its two + the core's
+  "./cloudflare": 5, // itself + the core's two + the cancel engine's two (its timers and signer)
   "./schemas": 4, // its two + the core's
   "./testing": 4, // its two + the core's
   "./testing/node": 2, // its two
@@ -147,4 +147,18 @@ describe("the published build", () => {
     expect(client.onDemand).toContain("src/http/answer-reader.ts");
     expect(client.eagerPackages).not.toContain("valibot");
   }, 60_000);
+
+  it(
+    "loads the cancel engine with a client's first call as one stage: its two files and the core's barrel, no package",
+    async () => {
+      // The first call loads the engine's module; mod.js and the chunk behind the core's barrel are loaded already.
+      const engine = "dist/chunks/src/cancel/on-demand.js";
+      const core = reach(await builtGraph(ENTRIES["."]!), ENTRIES["."]!, STATIC);
+      const added = [...reach(await builtGraph(engine), engine, STATIC)].filter((path) => !core.has(path));
+      expect(added.filter(isDistFile)).toHaveLength(3);
+      expect(added).toContain("dist/chunks/mod.internal.js");
+      expect(added.filter(isPackage)).toEqual([]);
+    },
+    60_000,
+  );
 });

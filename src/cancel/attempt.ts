@@ -24,7 +24,7 @@ import {
   isResponse,
   isStaleTimestampError,
 } from "../http/answers.ts";
-import { loadAnswerReader } from "../http/response.ts";
+import { readBatchCancelResponse } from "../http/batch-cancel-answer.ts";
 import { takeSlot } from "../limits/slot.ts";
 import { withTimeout } from "../core/timers.ts";
 
@@ -164,8 +164,6 @@ function send(
       setup.timeoutMs,
       { request: context.request },
     );
-  // The answer reader (valibot) loads while the request is in flight, once per process.
-  const reader = loadAnswerReader();
   return withTimeout(setup.timeoutMs, controller, timedOut, async () => {
     let response: unknown;
     try {
@@ -184,25 +182,8 @@ function send(
         { request: context.request },
       );
     }
-    return (await answerReader(reader, response, context)).readBatchCancelAnswer(response, context);
+    return await readBatchCancelResponse(response, context);
   });
-}
-
-/**
- * The loaded answer reader. Failing to load it (a broken install or bundle) leaves the answer
- * unread, so whether the cancel was applied is unknown: a typed error, not whatever the loader threw.
- */
-async function answerReader(reader: ReturnType<typeof loadAnswerReader>, response: Response, context: AnswerContext) {
-  try {
-    return await reader;
-  } catch (cause) {
-    await response.body?.cancel().catch(() => {});
-    throw new HtxResponseError(
-      "HTX answered, but this module's answer reader could not be loaded: whether the cancel was applied is unknown.",
-      { status: response.status, bodySnippet: "", retryable: false },
-      { request: context.request, cause: redactCause(cause, context.secrets ?? []) },
-    );
-  }
 }
 
 /**

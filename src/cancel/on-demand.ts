@@ -1,7 +1,8 @@
 /**
- * What `HtxClient` loads on its first call (or `ready()`): the builder of its key and engine,
- * the engine, the id checks and the result. One dynamic import, so that `import { HtxClient }`
- * loads only the options' checks (bench/bundle-size.mjs, test/size-budget.test.ts).
+ * What `HtxClient` loads as soon as it is built, without blocking its constructor: the builder
+ * of its key and engine, the engine, the id checks and the result. One dynamic import, so that
+ * `import { HtxClient }` loads only the options' checks (bench/bundle-size.mjs,
+ * test/size-budget.test.ts).
  */
 import type { ClientSetup } from "./build.ts";
 import { runCancels } from "./engine.ts";

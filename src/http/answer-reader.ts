@@ -2,30 +2,22 @@
  * Reads an HTTP answer of HTX into its checked JSON (valibot) or a typed error whose `retryable`
  * says whether sending the same request again is safe and useful ({@link readJsonAnswer},
  * shared with the listings of src/listing/), and a batch-cancel answer into `{ success, failed }`.
- * Loaded on first use through `loadAnswerReader` (src/http/response.ts).
+ * Loaded on first use through `loadAnswerReader` (src/http/response.ts); the client reads the
+ * common well-formed batch-cancel answer without it (./well-formed-answer.ts), to the same result.
  */
 import * as v from "valibot";
-import { HtxApiError, HtxHttpError, HtxNetworkError, HtxResponseError } from "./request-errors.ts";
-import { redactCause, REDACTED, redactorFor } from "../core/redact.ts";
-import { ORDER_STATES, type OrderStateName } from "../core/order-states.ts";
+import { HtxApiError, HtxHttpError, HtxResponseError } from "./request-errors.ts";
+import { redactCause, REDACTED } from "../core/redact.ts";
 import {
   BatchCancelOkSchema,
   type ErrorEnvelope,
   ErrorEnvelopeSchema,
-  type FailedEntry,
   TimestampAnswerSchema,
 } from "../schemas/answers.ts";
-import { failedOutcome } from "../core/failed-outcome.ts";
-import {
-  type AnswerContext,
-  type BatchCancelAnswer,
-  type FailedCancel,
-  isRateLimitAnswer,
-  isStaleTimestampAnswer,
-} from "./answers.ts";
+import { type AnswerContext, type BatchCancelAnswer, isRateLimitAnswer, isStaleTimestampAnswer } from "./answers.ts";
+import { bodyText, MAX_BODY_BYTES, redactorOf, unreadable } from "./answer-body.ts";
+import { failedCancel, textRedactor } from "./failed-cancel.ts";
 
-/** The default largest body: no batch-cancel answer comes near it (50 ids make a few KB). */
-const MAX_BODY_BYTES = 1 << 20;
 const SNIPPET_CHARS = 200;
 /** Longer than any credential in its longest encoding (a Signature double percent-encoded). */
 const SNIPPET_SLACK = 256;
@@ -43,30 +35,6 @@ function snippet(body: string, redact: (text: string) => string): string {
   const marker = redacted.lastIndexOf(REDACTED, SNIPPET_CHARS - 1);
   const end = marker >= 0 && marker + REDACTED.length > SNIPPET_CHARS ? marker + REDACTED.length : SNIPPET_CHARS;
   return `${redacted.slice(0, end)}…`;
-}
-
-/** The context's redactor, or one built from its secrets when it brings none. */
-function redactorOf(ctx: AnswerContext): (text: string) => string {
-  return ctx.redact ?? redactorFor(ctx.secrets ?? []);
-}
-
-/** Reads the body as UTF-8 text, refusing more than `maxBytes`. */
-async function readBody(response: Response, maxBytes: number): Promise<string | undefined> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const chunks: string[] = [];
-  let bytes = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return chunks.join("") + decoder.decode();
-    bytes += value.byteLength;
-    if (bytes > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(decoder.decode(value, { stream: true }));
-  }
 }
 
 function httpError(status: number, body: string, ctx: AnswerContext): HtxHttpError {
@@ -109,27 +77,6 @@ export interface JsonAnswerOptions {
   readonly maxBytes?: number;
   /** `err-code`s besides rate limits worth sending again; default `base-system-error` and `timeout`. */
   readonly transientCodes?: ReadonlySet<string>;
-}
-
-/** The body, read whole, or the typed error of a broken stream or an oversized body. */
-async function bodyText(response: Response, ctx: AnswerContext, maxBytes: number): Promise<string> {
-  const { status } = response;
-  let body: string | undefined;
-  try {
-    body = await readBody(response, maxBytes);
-  } catch (cause) {
-    throw new HtxNetworkError(`The connection broke while reading HTX's answer (HTTP ${status}).`, {
-      request: ctx.request,
-      cause: redactCause(cause, ctx.secrets ?? []),
-    });
-  }
-  if (body === undefined) throw unreadable(`HTX's answer is larger than ${maxBytes} bytes.`, status, ctx);
-  return body;
-}
-
-/** An answer that may read right on another try, with no body worth showing. */
-function unreadable(message: string, status: number, ctx: AnswerContext): HtxResponseError {
-  return new HtxResponseError(message, { status, bodySnippet: "", retryable: true }, { request: ctx.request });
 }
 
 /** The JSON of a 2xx body, or a retryable error for an empty, HTML or truncated one. */
@@ -185,8 +132,18 @@ export async function readJsonAnswer<T>(
   schema: v.GenericSchema<unknown, T>,
   options: JsonAnswerOptions,
 ): Promise<T> {
-  const { status } = response;
   const body = await bodyText(response, ctx, options.maxBytes ?? MAX_BODY_BYTES);
+  return readJsonText(response.status, body, ctx, schema, options);
+}
+
+/** {@link readJsonAnswer} of a body already read whole. */
+function readJsonText<T>(
+  status: number,
+  body: string,
+  ctx: AnswerContext,
+  schema: v.GenericSchema<unknown, T>,
+  options: JsonAnswerOptions,
+): T {
   if (status < 200 || status > 299) throw httpError(status, body, ctx);
   const json = parseBody(body, status, ctx, options.parse ?? JSON.parse);
   // The envelope is told apart by `status`, so that the issues point into the right shape.
@@ -200,38 +157,6 @@ export async function readJsonAnswer<T>(
   return parsed.output;
 }
 
-function stateName(code: number): OrderStateName | undefined {
-  return (ORDER_STATES as Record<string, OrderStateName | undefined>)[String(code)];
-}
-
-/** Redacts foreign texts of one answer, each distinct text once: they repeat ("Incorrect order state"). */
-function textRedactor(ctx: AnswerContext): (text: string) => string {
-  const done = new Map<string, string>();
-  let redact: ((text: string) => string) | undefined;
-  return (text) => {
-    let redacted = done.get(text);
-    if (redacted === undefined) done.set(text, redacted = text && (redact ??= redactorOf(ctx))(text));
-    return redacted;
-  };
-}
-
-function failedCancel(entry: FailedEntry, redact: (text: string) => string): FailedCancel {
-  const errMsg = entry["err-msg"] ?? "";
-  const code = entry["order-state"] ?? undefined;
-  const state = code === undefined ? undefined : stateName(code);
-  // One answer alone: no earlier attempt of this call can have closed the order.
-  return {
-    ...(entry["order-id"] ? { orderId: entry["order-id"] } : {}),
-    ...(entry["client-order-id"] ? { clientOrderId: entry["client-order-id"] } : {}),
-    errCode: entry["err-code"],
-    // A foreign text: it may echo the request's credentials.
-    errMsg: redact(errMsg),
-    ...(code === undefined ? {} : { orderState: code }),
-    ...(state ? { state } : {}),
-    outcome: failedOutcome(state, false),
-  };
-}
-
 const BATCH_CANCEL_ANSWER: JsonAnswerOptions = { name: "batch-cancel" };
 
 /**
@@ -242,7 +167,16 @@ export async function readBatchCancelAnswer(
   response: Response,
   ctx: AnswerContext = {},
 ): Promise<BatchCancelAnswer> {
-  const answer = await readJsonAnswer(response, ctx, BatchCancelOkSchema, BATCH_CANCEL_ANSWER);
+  return readBatchCancelText(response.status, await bodyText(response, ctx), ctx);
+}
+
+/**
+ * {@link readBatchCancelAnswer} of a body already read whole: what the client falls back on
+ * when the answer is not the common well-formed one (src/http/batch-cancel-answer.ts).
+ * @throws {HtxHttpError | HtxApiError | HtxResponseError}
+ */
+export function readBatchCancelText(status: number, body: string, ctx: AnswerContext): BatchCancelAnswer {
+  const answer = readJsonText(status, body, ctx, BatchCancelOkSchema, BATCH_CANCEL_ANSWER);
   const redact = textRedactor(ctx);
   return { success: answer.data.success, failed: answer.data.failed.map((entry) => failedCancel(entry, redact)) };
 }

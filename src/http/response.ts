@@ -1,19 +1,17 @@
 /**
  * Reading an HTTP answer of HTX: {@link readBatchCancelAnswer} and the public
  * {@link parseBatchCancelResponse}. The reading itself, with valibot, lives in
- * src/http/answer-reader.ts and is loaded on the first answer (its import starts when the first
- * request is sent, so it overlaps the round trip): a client that is only imported or built does
- * not load valibot. The answer types and predicates live in src/http/answers.ts.
+ * src/http/answer-reader.ts and is loaded on first use: by these, by the listings, and by the
+ * client only for an answer that is not the common well-formed one (./batch-cancel-answer.ts),
+ * so that a client whose answers are well formed never loads valibot. The answer types and
+ * predicates live in src/http/answers.ts.
  */
 import type { AnswerContext, BatchCancelAnswer } from "./answers.ts";
 
 /** The valibot half of answer reading, loaded once, on first use; a failed load is tried again next time. */
 let loading: Promise<typeof import("./answer-reader.ts")> | undefined;
 
-/**
- * Starts loading the answer reader, or returns the load under way. The request path calls it
- * before sending, so the load overlaps the round trip.
- */
+/** Starts loading the answer reader, or returns the load under way. */
 export function loadAnswerReader(): Promise<typeof import("./answer-reader.ts")> {
   const promise = loading ??= import("./answer-reader.ts");
   // Reported to whoever awaits it; a load that failed is started afresh by the next call.

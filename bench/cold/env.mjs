@@ -1,0 +1,9 @@
+// What the cold-start children (bench/first-request.mjs) read from their environment, on Node,
+// Deno and Bun alike.
+export const env = (name) => globalThis.process?.env?.[name] ?? globalThis.Deno?.env.get(name);
+export const KEYS = { accessKey: "demo-access-key", secretKey: "demo-secret-key" };
+/** This process's CPU ms so far, all threads (what a busy shared machine moves less than wall time); NaN where unknown. */
+export const cpuMs = () => {
+  const usage = globalThis.process?.cpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1000 : NaN;
+};

@@ -1,0 +1,56 @@
+/**
+ * Reading the body of an HTTP answer of HTX, without valibot: shared by the full answer reader
+ * (./answer-reader.ts) and the batch-cancel path that reads the common well-formed answer
+ * without it (./batch-cancel-answer.ts).
+ */
+import { HtxNetworkError, HtxResponseError } from "./request-errors.ts";
+import { redactCause, redactorFor } from "../core/redact.ts";
+import type { AnswerContext } from "./answers.ts";
+
+/** The default largest body: no batch-cancel answer comes near it (50 ids make a few KB). */
+export const MAX_BODY_BYTES = 1 << 20;
+
+/** The context's redactor, or one built from its secrets when it brings none. */
+export function redactorOf(ctx: AnswerContext): (text: string) => string {
+  return ctx.redact ?? redactorFor(ctx.secrets ?? []);
+}
+
+/** Reads the body as UTF-8 text, refusing more than `maxBytes`. */
+async function readBody(response: Response, maxBytes: number): Promise<string | undefined> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const chunks: string[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return chunks.join("") + decoder.decode();
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(decoder.decode(value, { stream: true }));
+  }
+}
+
+/** An answer that may read right on another try, with no body worth showing. */
+export function unreadable(message: string, status: number, ctx: AnswerContext): HtxResponseError {
+  return new HtxResponseError(message, { status, bodySnippet: "", retryable: true }, { request: ctx.request });
+}
+
+/** The body, read whole, or the typed error of a broken stream or an oversized body. */
+export async function bodyText(response: Response, ctx: AnswerContext, maxBytes = MAX_BODY_BYTES): Promise<string> {
+  const { status } = response;
+  let body: string | undefined;
+  try {
+    body = await readBody(response, maxBytes);
+  } catch (cause) {
+    throw new HtxNetworkError(`The connection broke while reading HTX's answer (HTTP ${status}).`, {
+      request: ctx.request,
+      cause: redactCause(cause, ctx.secrets ?? []),
+    });
+  }
+  if (body === undefined) throw unreadable(`HTX's answer is larger than ${maxBytes} bytes.`, status, ctx);
+  return body;
+}
