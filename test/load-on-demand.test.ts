@@ -31,8 +31,7 @@ describe("a module loaded on demand", () => {
       const error = await module().then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(HtxInputError);
       expect((error as HtxError).message).toBe(
-        "The test module could not be loaded (reinstall htx-batch-cancel, or keep its chunks in your bundle); " +
-          "nothing was sent.",
+        "The test module could not be loaded (reinstall htx-batch-cancel, or bundle its chunks): nothing sent.",
       );
       expect((error as HtxError).retryable).toBe(false);
       expect(String((error as HtxError).cause)).toContain(cause);

@@ -261,7 +261,7 @@ export function configureClient(options: HtxClientOptions): ClientConfig {
   const ownFetch = optionalFunction<FetchLike>("fetch", options.fetch);
   if (!ownFetch && typeof globalThis.fetch !== "function") {
     throw new HtxInputError(
-      "No fetch is available in this runtime: pass options.fetch (Node 18+, Deno, Bun and Workers have one globally).",
+      "No fetch is available in this runtime: pass options.fetch.",
     );
   }
   const fetch: FetchLike = ownFetch ?? ((url, init) => globalThis.fetch(url, init));

@@ -20,8 +20,7 @@ export function loadOnDemand<M>(load: () => Promise<M>, what: string): () => Pro
       if (loading === attempt) loading = undefined;
       // A failed import names files, never secrets; a fresh copy keeps no foreign object alive.
       throw new HtxInputError(
-        `${what} could not be loaded (reinstall htx-batch-cancel, or keep its chunks in your bundle); ` +
-          "nothing was sent.",
+        `${what} could not be loaded (reinstall htx-batch-cancel, or bundle its chunks): nothing sent.`,
         { cause: cause instanceof Error ? new Error(cause.message) : String(cause) },
       );
     }
