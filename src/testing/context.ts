@@ -22,7 +22,13 @@ export interface SimulatorContext {
   stats: HtxSimulatorStats;
 }
 
-const ENDPOINTS: SimulatedEndpoint[] = ["batch-cancel", "open-orders", "accounts", "timestamp"];
+const ENDPOINTS: SimulatedEndpoint[] = [
+  "batch-cancel",
+  "batch-cancel-open-orders",
+  "open-orders",
+  "accounts",
+  "timestamp",
+];
 
 /** Counters at zero. */
 export function emptyStats(): HtxSimulatorStats {
@@ -34,6 +40,7 @@ export function emptyStats(): HtxSimulatorStats {
     rejections: {},
     rateLimitViolations: 0,
     ordersCanceled: 0,
+    ordersCanceledByCriteria: 0,
     maxRequestsInWindow: 0,
     faults: {},
     byEndpoint: Object.fromEntries(ENDPOINTS.map((name) => [name, endpoint()])) as HtxSimulatorStats["byEndpoint"],

@@ -29,6 +29,8 @@ export interface ResolvedOptions {
   limitStatus: 200 | 429;
   limitErrCode: NonNullable<RateLimitOptions["errCode"]>;
   openOrdersRequired: ReadonlySet<"account-id" | "symbol">;
+  openOrdersPageCap: number;
+  openOrdersIgnoresSymbol: boolean;
   defaultClientIp: string;
 }
 
@@ -54,6 +56,11 @@ function numberOption(
   return value;
 }
 
+function booleanOption(name: string, value: boolean | undefined): boolean {
+  if (value !== undefined && typeof value !== "boolean") fail(`${name} must be true or false; got ${String(value)}.`);
+  return value ?? false;
+}
+
 function resolveWindows(rate: RateLimitOptions): WindowRules {
   const limit = (name: string, value: number | undefined, fallback: number) =>
     numberOption(`rateLimit.${name}`, value, fallback, { integer: true, infinite: true });
@@ -71,6 +78,7 @@ function resolveWindows(rate: RateLimitOptions): WindowRules {
   return {
     limits: {
       "batch-cancel": limit("limit", rate.limit, 50),
+      "batch-cancel-open-orders": limit("batchCancelOpenOrdersLimit", rate.batchCancelOpenOrdersLimit, 50),
       "open-orders": limit("openOrdersLimit", rate.openOrdersLimit, 50),
       "accounts": limit("accountsLimit", rate.accountsLimit, 100),
     },
@@ -150,6 +158,8 @@ export function resolveOptions(options: HtxSimulatorOptions): ResolvedOptions {
     limitStatus: rate.status ?? 200,
     limitErrCode: rate.errCode ?? "base-request-exceed-frequency-limit",
     openOrdersRequired: new Set(required),
+    openOrdersPageCap: numberOption("openOrdersPageCap", options.openOrdersPageCap, 500, { min: 1, integer: true }),
+    openOrdersIgnoresSymbol: booleanOption("openOrdersIgnoresSymbol", options.openOrdersIgnoresSymbol),
     defaultClientIp: options.defaultClientIp ?? "127.0.0.1",
   };
 }

@@ -1,7 +1,7 @@
 /**
  * A fake HTX spot API as a plain fetch handler (web APIs only), so every runtime can serve it
  * and msw can wrap it: a router over small routes (timestamp, accounts, open orders, batch
- * cancel) that share the key ring, accounts, order book and rate windows. It behaves as
+ * cancel, cancel by criteria) that share the key ring, accounts, order book and rate windows. It behaves as
  * docs/htx-notes.md says HTX does; where HTX is undocumented, the module that decides says so
  * and picks the strict reading (docs/testing.md lists them).
  */
@@ -10,6 +10,7 @@ import { faultName } from "./faults.ts";
 import { resolveOptions } from "./options.ts";
 import { accountsRoute } from "./routes/accounts.ts";
 import { batchCancelRoute } from "./routes/batch-cancel.ts";
+import { batchCancelOpenOrdersRoute } from "./routes/batch-cancel-open-orders.ts";
 import { openOrdersRoute } from "./routes/open-orders.ts";
 import type { Route, RouteRequest } from "./routes/route.ts";
 import { timestampRoute } from "./routes/timestamp.ts";
@@ -19,7 +20,13 @@ export { DEMO_ACCOUNT } from "./options.ts";
 export { type FaultRates, faultsByRate } from "./faults.ts";
 export type * from "./types.ts";
 
-const ROUTES: readonly Route[] = [timestampRoute, accountsRoute, openOrdersRoute, batchCancelRoute];
+const ROUTES: readonly Route[] = [
+  timestampRoute,
+  accountsRoute,
+  openOrdersRoute,
+  batchCancelRoute,
+  batchCancelOpenOrdersRoute,
+];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

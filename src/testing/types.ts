@@ -128,6 +128,8 @@ export type WindowAlignment = "sliding" | "epoch" | "first-request" | "random-of
 export interface RateLimitOptions {
   /** Batch-cancel requests per window; default 50 (HTX: 50 per 2 s). `Infinity` for none. */
   limit?: number;
+  /** `POST /v1/order/orders/batchCancelOpenOrders` per window, its own budget; default 50 (HTX: 50 per 2 s). */
+  batchCancelOpenOrdersLimit?: number;
   /** `GET /v1/order/openOrders` per window; default 50. */
   openOrdersLimit?: number;
   /** `GET /v1/account/accounts` per window; default 100. */
@@ -168,12 +170,23 @@ export interface HtxSimulatorOptions {
   cancelSettleMs?: number;
   /** Parameters `GET /v1/order/openOrders` requires (HTX's older docs and SDKs: both); default none (current docs). */
   openOrdersRequired?: readonly ("account-id" | "symbol")[];
+  /**
+   * The most orders one `GET /v1/order/openOrders` page holds, whatever `size` asks (1–500):
+   * an HTX that answers short pages, so that a client which takes a page shorter than `size`
+   * for the last one stops early. Default none (pages hold `size` orders).
+   */
+  openOrdersPageCap?: number;
+  /**
+   * `true`: `GET /v1/order/openOrders` ignores `symbol` and lists every symbol (hypothetical,
+   * issue 24: with `openOrdersPageCap`, a client that trusts the filter misses orders). Default false.
+   */
+  openOrdersIgnoresSymbol?: boolean;
   /** The caller's IP when a call does not say (in-process calls, msw); default `127.0.0.1`. */
   defaultClientIp?: string;
 }
 
 /** The endpoints the simulator answers. */
-export type SimulatedEndpoint = "batch-cancel" | "open-orders" | "accounts" | "timestamp";
+export type SimulatedEndpoint = "batch-cancel" | "batch-cancel-open-orders" | "open-orders" | "accounts" | "timestamp";
 
 /** Counters of one endpoint. */
 export interface EndpointStats {
@@ -202,8 +215,10 @@ export interface HtxSimulatorStats {
   rejections: Record<string, number>;
   /** Batch-cancel requests refused because their UID's window was full. */
   rateLimitViolations: number;
-  /** Cancels accepted (orders moved to cancelling). */
+  /** Cancels accepted (orders moved to cancelling), by id and by criteria. */
   ordersCanceled: number;
+  /** Of those, the ones `POST /v1/order/orders/batchCancelOpenOrders` made. */
+  ordersCanceledByCriteria: number;
   /** Batch cancel: the most requests of one UID that arrived within any span of `intervalMs`. */
   maxRequestsInWindow: number;
   /** Faults injected, by type. */

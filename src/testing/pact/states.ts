@@ -45,7 +45,7 @@ export const HTX_PROVIDER_STATES = {
   unknownKey: "the API key is unknown to HTX",
   /**
    * `{ orders?, status?: 200 | 429, errCode?: "base-request-exceed-frequency-limit" | "invalid-parameter" }`:
-   * the UID's window is used up on every signed endpoint (batch cancel, open orders, accounts).
+   * the UID's window is used up on every signed endpoint (batch cancel, cancel by criteria, open orders, accounts).
    */
   rateLimited: "the account's rate limit for the window is used up",
 } as const;
@@ -88,7 +88,14 @@ function rateLimited(params: Record<string, unknown>, { uid }: { uid: number }):
   if (errCode !== undefined && errCode !== "base-request-exceed-frequency-limit" && errCode !== "invalid-parameter") {
     invalid(NAMES.rateLimited, `params.errCode must be "base-request-exceed-frequency-limit" or "invalid-parameter".`);
   }
-  const rateLimit = { limit: 0, openOrdersLimit: 0, accountsLimit: 0, status, errCode } as const;
+  const rateLimit = {
+    limit: 0,
+    batchCancelOpenOrdersLimit: 0,
+    openOrdersLimit: 0,
+    accountsLimit: 0,
+    status,
+    errCode,
+  } as const;
   return { simulator: { orders: ordersParam(NAMES.rateLimited, params, uid), rateLimit } };
 }
 
