@@ -1,5 +1,6 @@
 /** The simulator's options, checked and with their defaults: a bad one is an `HtxInputError` that says what to pass. */
 import { HtxInputError } from "../core/errors.ts";
+import { nearestName } from "../core/nearest-name.ts";
 import type { WindowRules } from "./limits.ts";
 import type {
   HtxSimulatorOptions,
@@ -37,6 +38,48 @@ export interface ResolvedOptions {
 const fail = (message: string): never => {
   throw new HtxInputError(`createHtxSimulator: ${message}`);
 };
+
+/** Every option name, by type: a name added to the options must be added here. */
+const OPTION_NAMES = Object.keys(
+  {
+    accounts: 1,
+    userAccounts: 1,
+    orders: 1,
+    now: 1,
+    timestampWindowMs: 1,
+    rateLimit: 1,
+    faults: 1,
+    cancelSettleMs: 1,
+    openOrdersRequired: 1,
+    openOrdersPageCap: 1,
+    openOrdersIgnoresSymbol: 1,
+    defaultClientIp: 1,
+  } satisfies Record<keyof HtxSimulatorOptions, 1>,
+);
+
+const RATE_LIMIT_NAMES = Object.keys(
+  {
+    limit: 1,
+    batchCancelOpenOrdersLimit: 1,
+    openOrdersLimit: 1,
+    accountsLimit: 1,
+    intervalMs: 1,
+    alignment: 1,
+    offsetMs: 1,
+    refuseEarly: 1,
+    expireHeader: 1,
+    status: 1,
+    errCode: 1,
+  } satisfies Record<keyof RateLimitOptions, 1>,
+);
+
+/** Refuses a misspelt option, which would otherwise be ignored (an `openOrderPageCap` would cap nothing). */
+function checkNames(where: string, value: object, known: readonly string[]): void {
+  const unknown = Object.keys(value).find((name) => !known.includes(name));
+  if (unknown === undefined) return;
+  const near = nearestName(unknown, known);
+  fail(`${where} has no field ${JSON.stringify(unknown.slice(0, 40))}${near ? ` (did you mean "${near}"?)` : ""}.`);
+}
 
 /** A number option: finite and at least `min` (or `Infinity` where allowed), an integer if told. */
 function numberOption(
@@ -138,6 +181,11 @@ function userAccountsOf(options: HtxSimulatorOptions, keys: readonly SimulatedAc
 
 /** Checks the options and fills in the defaults. */
 export function resolveOptions(options: HtxSimulatorOptions): ResolvedOptions {
+  checkNames("options", options, OPTION_NAMES);
+  checkNames("options.rateLimit", options.rateLimit ?? {}, RATE_LIMIT_NAMES);
+  if (options.faults !== undefined && typeof options.faults !== "function") {
+    fail("faults must be a function (request, n, target) => HtxFault | undefined, e.g. faultsFor([...]).");
+  }
   const keys = options.accounts ?? [DEMO_ACCOUNT];
   checkKeys(keys);
   const rate = options.rateLimit ?? {};

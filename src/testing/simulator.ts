@@ -14,10 +14,10 @@ import { batchCancelOpenOrdersRoute } from "./routes/batch-cancel-open-orders.ts
 import { openOrdersRoute } from "./routes/open-orders.ts";
 import type { Route, RouteRequest } from "./routes/route.ts";
 import { timestampRoute } from "./routes/timestamp.ts";
-import type { CallerInfo, HtxFault, HtxSimulator, HtxSimulatorOptions } from "./types.ts";
+import type { CallerInfo, FaultTarget, HtxFault, HtxSimulator, HtxSimulatorOptions } from "./types.ts";
 
 export { DEMO_ACCOUNT } from "./options.ts";
-export { type FaultRates, faultsByRate } from "./faults.ts";
+export { type FaultRates, faultsByRate, faultsFor } from "./faults.ts";
 export type * from "./types.ts";
 
 const ROUTES: readonly Route[] = [
@@ -27,8 +27,6 @@ const ROUTES: readonly Route[] = [
   batchCancelRoute,
   batchCancelOpenOrdersRoute,
 ];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The caller's IP: from `clientIp` (our Node adapter, msw, a test), Deno's `remoteAddr`, or
@@ -43,14 +41,44 @@ function callerIp(request: Request, info: unknown, fallback: string): string {
   return fallback;
 }
 
-function route(ctx: SimulatorContext, req: RouteRequest): Promise<Response> {
-  const found = ROUTES.find((r) => r.path === req.url.pathname && r.method === req.request.method);
+/** The route of a request: its method and path. */
+function routeOf(request: Request, url: URL): Route | undefined {
+  return ROUTES.find((r) => r.path === url.pathname && r.method === request.method);
+}
+
+/** What a fault plan is told of a request: its endpoint and, for a listing, its symbol and page. */
+function faultTarget(ctx: SimulatorContext, found: Route | undefined, url: URL): FaultTarget {
+  const endpoint = found?.endpoint;
+  if (endpoint !== "open-orders") return { endpoint };
+  const uid = ctx.ring.keys.get(url.searchParams.get("AccessKeyId") ?? "")?.uid;
+  const symbol = url.searchParams.get("symbol") || undefined;
+  return { endpoint, symbol, page: ctx.pages.pageOf(uid, url.searchParams) };
+}
+
+function route(ctx: SimulatorContext, found: Route | undefined, req: RouteRequest): Promise<Response> {
   if (!found) {
     bump(ctx.stats.byErrCode, "http-405");
     return Promise.resolve(new Response("Method Not Allowed", { status: 405 }));
   }
   ctx.stats.byEndpoint[found.endpoint].requests++;
   return found.handle(ctx, req);
+}
+
+/** Waits `ms` (forever when Infinity), or rejects with the signal's reason when it aborts, as fetch does. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    function done() {
+      signal.removeEventListener("abort", aborted);
+      resolve();
+    }
+    function aborted() {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    signal.addEventListener("abort", aborted, { once: true });
+  });
 }
 
 /**
@@ -71,14 +99,17 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
   async function handle(request: Request, info: unknown): Promise<Response> {
     const at = ctx.now();
     ctx.stats.requests++;
-    const fault: HtxFault | undefined = options.faults?.(request, ++n);
+    const url = new URL(request.url);
+    const found = routeOf(request, url);
+    const target = faultTarget(ctx, found, url);
+    const fault: HtxFault | undefined = options.faults?.(request, ++n, target);
     if (fault) bump(ctx.stats.faults, faultName(fault));
     const clientIp = callerIp(request, info, resolved.defaultClientIp);
-    const answer = route(ctx, { request, url: new URL(request.url), at, clientIp, fault });
-    if (fault?.type === "latency") {
+    const answer = route(ctx, found, { request, url, at, clientIp, fault, target });
+    if (fault?.type === "latency" || fault?.type === "hang") {
       // Settle first (errors included), so a late answer never changes when the request counted.
       await answer.catch(() => {});
-      await sleep(fault.ms);
+      await pause(fault.type === "hang" ? Infinity : fault.ms, request.signal);
     }
     return answer;
   }

@@ -37,6 +37,14 @@ export type CancelOutcome =
   | { kind: "refused"; errCode: string; errMsg: string }
   | { kind: "wrong-state"; state: OrderStateName };
 
+/** The accounts orders live in. */
+export interface OrderAccounts {
+  /** The account an order gets when none is given. */
+  defaultOf(uid: number): string;
+  /** The UID's account ids: an order in another account is a mistake in the set-up. */
+  idsOf(uid: number): readonly string[];
+}
+
 /** The order book of every UID. */
 export class OrderStore {
   readonly #orders = new Map<string, StoredOrder>(); // `${uid}:${orderId}`
@@ -46,12 +54,12 @@ export class OrderStore {
   /**
    * @param now The simulator's clock.
    * @param settleMs How long an accepted cancel stays `cancelling`.
-   * @param spotAccountOf The account id an order gets when none is given.
+   * @param accounts The accounts orders live in.
    */
   constructor(
     private readonly now: () => number,
     private readonly settleMs: number,
-    private readonly spotAccountOf: (uid: number) => string,
+    private readonly accounts: OrderAccounts,
   ) {}
 
   /** Adds or replaces orders; refuses malformed ones with an {@link HtxInputError}. */
@@ -125,6 +133,17 @@ export class OrderStore {
     return out.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
   }
 
+  /** An order in an account its UID does not have would never be listed by that account's id. */
+  #checkAccount(order: SimulatedOrder, where: string): void {
+    if (order.accountId === undefined) return;
+    const ids = this.accounts.idsOf(order.uid);
+    if (ids.includes(order.accountId)) return;
+    throw new HtxInputError(
+      `createHtxSimulator: ${where}.accountId ${order.accountId} is not an account of UID ${order.uid} ` +
+        `(its accounts: ${ids.join(", ") || "none"}); add it to userAccounts.`,
+    );
+  }
+
   #takeRefusal(order: StoredOrder): CancelOutcome | undefined {
     const refuse = order.refuse;
     if (!refuse || refuse.times === 0) return undefined;
@@ -145,6 +164,7 @@ export class OrderStore {
 
   #complete(order: SimulatedOrder, where: string): StoredOrder {
     checkOrder(order, where);
+    this.#checkAccount(order, where);
     const createdAt = order.createdAt ?? this.now();
     return {
       symbol: "btcusdt",
@@ -152,7 +172,7 @@ export class OrderStore {
       price: "1",
       amount: "1",
       filledAmount: "0",
-      accountId: this.spotAccountOf(order.uid),
+      accountId: this.accounts.defaultOf(order.uid),
       ...order,
       createdAt,
       ...(LISTED.has(order.state) ? {} : { finalAt: order.finalAt ?? createdAt }),

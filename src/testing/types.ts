@@ -100,8 +100,10 @@ export interface SimulatedOrder {
 
 /** What the simulator can do to a request instead of, or besides, answering it. */
 export type HtxFault =
-  /** A slow answer: counted and applied on arrival, answered this many ms later. */
+  /** A slow answer: counted and applied on arrival, answered this many ms later (sooner rejected if the request's signal aborts, as fetch does). */
   | { type: "latency"; ms: number }
+  /** No answer at all: counted and applied on arrival; the fetch settles only when the request's signal aborts. */
+  | { type: "hang" }
   /** Break the connection, before or after the request is applied (outcome unknown to the client). */
   | { type: "drop"; after: boolean }
   /** An HTML page with this status (403 Cloudflare, 502/503 edge, 200 maintenance); nothing applied. */
@@ -110,11 +112,48 @@ export type HtxFault =
   | { type: "truncated-json" }
   /** HTTP 200 with an empty body; nothing applied. */
   | { type: "empty" }
+  /** `{"status":"ok","data":null}`; nothing applied. */
+  | { type: "null-data" }
   /** An error envelope with this code (e.g. `base-system-error`); nothing applied. */
-  | { type: "envelope"; errCode: string; errMsg: string };
+  | { type: "envelope"; errCode: string; errMsg: string }
+  /**
+   * A listing page (`GET /v1/order/openOrders`) whose order at `index` (default 0) has `field`
+   * set to `value` as written (e.g. `price: null`, `amount: 1.5`, `"created-at": "1630633835224"`),
+   * or removed when `value` is absent. A page without that order, and every other endpoint,
+   * answer as usual.
+   */
+  | { type: "order-field"; field: string; value?: string | number | boolean | null; index?: number };
+
+/** What the simulator knows of a request when it asks a {@link FaultPlan}: which endpoint, which listing page. */
+export interface FaultTarget {
+  /** The endpoint the request is for; undefined for a path the simulator does not answer. */
+  endpoint: SimulatedEndpoint | undefined;
+  /** `GET /v1/order/openOrders`: its `symbol` parameter, if any. */
+  symbol?: string;
+  /**
+   * `GET /v1/order/openOrders`: which page of a listing it asks for: 1 without `from`, k + 1
+   * when `from` is the last id of page k of the same listing (same UID and filter) as served.
+   * Undefined when `from` is no served page's last id. A retried page keeps its number.
+   */
+  page?: number;
+}
 
 /** Chooses a fault for the n-th request (1-based), or none. */
-export type FaultPlan = (request: Request, n: number) => HtxFault | undefined;
+export type FaultPlan = (request: Request, n: number, target: FaultTarget) => HtxFault | undefined;
+
+/** One rule of {@link faultsFor}: a fault, the requests it hits, how often. */
+export interface FaultRule {
+  /** What to do to a matching request. */
+  fault: HtxFault;
+  /** Only requests to this endpoint; default any. */
+  endpoint?: SimulatedEndpoint;
+  /** Only listings of this symbol (`GET /v1/order/openOrders?symbol=…`). */
+  symbol?: string;
+  /** Only this page of a listing (see {@link FaultTarget.page}). */
+  page?: number;
+  /** How many matching requests it hits, then none; default every one. */
+  times?: number;
+}
 
 /**
  * Where each rate-limit window starts. HTX's alignment is undocumented: `sliding` (the

@@ -8,7 +8,7 @@
 import { jsonAnswer, JsonDigits } from "../answers.ts";
 import type { Refusal } from "../auth.ts";
 import { refuse, type SimulatorContext } from "../context.ts";
-import { answerWithFault } from "../faults.ts";
+import { answerWithFault, withOrderField } from "../faults.ts";
 import type { FullOrder, StoredOrder } from "../store.ts";
 import {
   isRefused,
@@ -110,8 +110,9 @@ export const openOrdersRoute: Route = {
     const listing = readListing(ctx, caller.key.uid, businessParams(caller.params));
     if ("reason" in listing) return refuse(ctx, listing, rate);
     return answerWithFault(ctx, req.fault, rate, () => {
-      const data = page(ctx.store.listed(caller.key.uid), listing).map(listed);
-      return jsonAnswer({ status: "ok", data }, rate);
+      const orders = page(ctx.store.listed(caller.key.uid), listing);
+      ctx.pages.served(caller.key.uid, req.url.searchParams, req.target.page, orders.at(-1)?.orderId);
+      return jsonAnswer({ status: "ok", data: withOrderField(orders.map(listed), req.fault) }, rate);
     });
   },
 };

@@ -6,7 +6,7 @@ import { htmlAnswer, MSG, type RateHeaders } from "../answers.ts";
 import { authenticate, type Caller, checkAccess, isRefusal } from "../auth.ts";
 import { bump, rateLimited, refuse, type SimulatorContext } from "../context.ts";
 import type { LimitedEndpoint } from "../limits.ts";
-import type { HtxFault, KeyPermission, SimulatedEndpoint } from "../types.ts";
+import type { FaultTarget, HtxFault, KeyPermission, SimulatedEndpoint } from "../types.ts";
 
 /** One request, as the router hands it to a route. */
 export interface RouteRequest {
@@ -17,6 +17,8 @@ export interface RouteRequest {
   /** The caller's IP (see `CallerInfo`). */
   clientIp: string;
   fault: HtxFault | undefined;
+  /** What the fault plan was told of the request (its listing page, …). */
+  target: FaultTarget;
 }
 
 /** A method and path, and how the simulator answers them. */
