@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  type CancelAllOpenFilter,
+  type CancelAllOpenOptions,
   type CancelAllOpenResult,
   HtxAbortError,
   HtxAccountError,
@@ -38,6 +40,18 @@ function openOrders(count: number, symbols = ["btcusdt"], first = 5_000_000_000n
   }));
 }
 
+/**
+ * A client whose kill switch cancels by id only (`sweep: false` unless a test says otherwise):
+ * these tests pin what the cancels by id do; the sweep has its own (test/kill-switch/*.test.ts).
+ */
+function byIdOnly(htx: HtxClient): HtxClient {
+  const cancelAllOpen = htx.cancelAllOpen.bind(htx);
+  return Object.assign(htx, {
+    cancelAllOpen: (filter?: CancelAllOpenFilter, options?: CancelAllOpenOptions) =>
+      cancelAllOpen(filter, { sweep: false, ...options }),
+  });
+}
+
 /** A simulator with the test key, and a client on it whose requests are recorded. */
 function setup(simOptions: HtxSimulatorOptions = {}, clientOptions: Partial<HtxClientOptions> = {}) {
   const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], ...simOptions });
@@ -45,7 +59,7 @@ function setup(simOptions: HtxSimulatorOptions = {}, clientOptions: Partial<HtxC
   const htx = new HtxClient(
     { ...KEYS, baseUrl: BASE_URL, fetch: recorded.fetch, ...clientOptions } as HtxClientOptions,
   );
-  return { sim, htx, requests: recorded.requests };
+  return { sim, htx: byIdOnly(htx), requests: recorded.requests };
 }
 
 const openIds = (sim: HtxSimulator) => sim.openOrders(1).map((o) => o.orderId);

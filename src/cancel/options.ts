@@ -267,6 +267,7 @@ export function configureClient(options: HtxClientOptions): ClientConfig {
     batchCancel: batchCancel.choice,
     openOrders: limiterChoice(options.rateLimit, "openOrders", timeoutMs).choice,
     accounts: limiterChoice(options.rateLimit, "accounts", timeoutMs).choice,
+    batchCancelOpenOrders: limiterChoice(options.rateLimit, "batchCancelOpenOrders", timeoutMs).choice,
   };
   const hmac = hmacOption(options.hmac);
   const retry = retryPolicy(options.retry, batchCancel.intervalMs);

@@ -1,7 +1,7 @@
 /**
  * One rate-limit budget per HTX endpoint. HTX counts each endpoint's requests on their own, per
  * UID (https://huobiapi.github.io/docs/spot/v1/en/#rate-limiting-rule): batch cancel 50, open
- * orders 50, accounts 100 per 2 s. So listing never spends the cancels' budget, nor the other
+ * orders 50, accounts 100, batch cancel by criteria 50 per 2 s. So listing never spends the cancels' budget, nor the other
  * way round, and each can be shared with other processes on its own (e.g. one Durable Object
  * per endpoint: `durableObjectLimiter(ns, uid, { endpoint })`).
  */
@@ -32,6 +32,8 @@ export interface EndpointRateLimits {
   openOrders?: EndpointRateLimit;
   /** `GET /v1/account/accounts`; default `{ limit: 100, intervalMs: 2000 }`. */
   accounts?: EndpointRateLimit;
+  /** `POST /v1/order/orders/batchCancelOpenOrders` (the kill switch's sweep); default `{ limit: 50, intervalMs: 2000 }`. */
+  batchCancelOpenOrders?: EndpointRateLimit;
 }
 
 /**
@@ -53,6 +55,7 @@ export const DEFAULT_ENDPOINT_LIMITS: Readonly<
   batchCancel: { limit: 50, intervalMs: 2000 },
   openOrders: { limit: 50, intervalMs: 2000 },
   accounts: { limit: 100, intervalMs: 2000 },
+  batchCancelOpenOrders: { limit: 50, intervalMs: 2000 },
 };
 
 const ENDPOINT_KEYS = new Set<string>(Object.keys(DEFAULT_ENDPOINT_LIMITS));
@@ -69,7 +72,7 @@ function isPerEndpoint(rateLimit: unknown): rateLimit is EndpointRateLimits {
     const hint = WINDOW_KEYS.has(other) ? ` (put it inside rateLimit.${perEndpoint[0]})` : "";
     throw new HtxInputError(
       `rateLimit: "${other}" is not an endpoint${hint}; per-endpoint budgets are ` +
-        `{ batchCancel?, openOrders?, accounts? }, each { limit, intervalMs }, a RateLimiter or false.`,
+        `{ batchCancel?, openOrders?, accounts?, batchCancelOpenOrders? }, each { limit, intervalMs }, a RateLimiter or false.`,
     );
   }
   return true;

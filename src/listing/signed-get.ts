@@ -16,8 +16,8 @@ import { signingError } from "../signing/signing-error.ts";
 import { takeSlot } from "../limits/slot.ts";
 import { sleep, withTimeout } from "../core/timers.ts";
 
-/** The listing endpoints, each with its own budget. */
-export type ListingEndpoint = "openOrders" | "accounts";
+/** The endpoints the kill switch calls besides batch cancel, each with its own budget. */
+export type ListingEndpoint = "openOrders" | "accounts" | "batchCancelOpenOrders";
 
 /** Everything a listing needs, fixed per client. */
 export interface ListingSetup {
@@ -36,20 +36,40 @@ export interface ListingSetup {
   limiters: Record<ListingEndpoint, RateLimiter | undefined>;
 }
 
-/** One signed GET: the endpoint (for its budget), the path and its business parameters. */
+/**
+ * One signed request: the endpoint (for its budget), the path and its business parameters (a
+ * GET), or its JSON body (a POST: Signature V2 then signs only the auth parameters).
+ */
 export interface ListingRequest {
   endpoint: ListingEndpoint;
   path: string;
   params: readonly (readonly [string, string])[];
+  /** A POST's JSON body; absent for a GET. */
+  body?: string;
 }
 
 /** Reads an answer into data, or throws a typed error. */
 export type AnswerReader<T> = (response: Response, ctx: AnswerContext) => Promise<T>;
 
+const JSON_HEADERS = { "Content-Type": "application/json" };
+const methodOf = (request: ListingRequest) => request.body === undefined ? "GET" : "POST";
+
+/** A promise that rejects with `HtxAbortError` when `signal` aborts, and a function to stop listening. */
+export function abortRace(signal: AbortSignal, message: string): { promise: Promise<never>; stop: () => void } {
+  let onAbort = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new HtxAbortError(message, { cause: signal.reason }));
+  });
+  promise.catch(() => {});
+  signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  return { promise, stop: () => signal.removeEventListener("abort", onAbort) };
+}
+
 /** The signed URL of one GET at `epochMs`, and its signature (to redact). Per call only. */
 async function signGet(setup: ListingSetup, request: ListingRequest, epochMs: number) {
   const { key, origin, host } = setup;
-  const target = { method: "GET", origin, host, path: request.path, params: request.params };
+  const target = { method: methodOf(request), origin, host, path: request.path, params: request.params };
   try {
     return await signQuery(key, target, setup.engine.accessKey, epochMs);
   } catch (cause) {
@@ -87,8 +107,12 @@ async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: An
   // The slot is held until the request is answered or timed out, even when an abort ends the wait.
   let inFlight: Promise<unknown> | undefined;
   try {
-    const { url, signature } = await signGet(setup, request, engine.clock.server(engine.clock.local()));
-    const redacted: RedactedRequest = { method: "GET", url: redactUrl(url) };
+    // Signing races the abort too: an HMAC backend that never settles cannot hold the call.
+    const signed = signGet(setup, request, engine.clock.server(engine.clock.local()));
+    signed.catch(() => {});
+    const { url, signature } = await Promise.race([signed, aborted]);
+    const method = methodOf(request);
+    const redacted: RedactedRequest = { method, url: redactUrl(url) };
     const secrets = [...engine.secrets, signature];
     let redact: ((text: string) => string) | undefined;
     const ctx: AnswerContext = {
@@ -105,7 +129,8 @@ async function getOnce<T>(setup: ListingSetup, request: ListingRequest, read: An
     const answered = withTimeout(engine.timeoutMs, controller, timedOut, async () => {
       let response: unknown;
       try {
-        response = await engine.fetch(url, { method: "GET", redirect: "manual", signal: controller.signal });
+        const body = request.body === undefined ? {} : { body: request.body, headers: JSON_HEADERS };
+        response = await engine.fetch(url, { method, redirect: "manual", signal: controller.signal, ...body });
       } catch (cause) {
         if (signal.aborted) throw new HtxAbortError("Aborted while listing.", { cause: signal.reason });
         throw new HtxNetworkError("The listing request failed before an answer arrived.", {
@@ -155,7 +180,13 @@ export async function signedGet<T>(
       if (error instanceof HtxAbortError) throw error;
       if (isStaleTimestampError(error) && syncTime && !synced) {
         synced = true;
-        if (!(await clock.sync(generation))) throw error;
+        // The resync races the abort: a timestamp endpoint that hangs cannot hold the call.
+        const race = abortRace(signal, "Aborted while reading HTX's clock.");
+        try {
+          if (!(await Promise.race([clock.sync(generation), race.promise]))) throw error;
+        } finally {
+          race.stop();
+        }
         attempt--; // the resync's retry is not a "retry"
         continue;
       }
