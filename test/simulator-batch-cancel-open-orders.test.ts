@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createHtxSimulator, type HtxSimulatorOptions, type SimulatedOrder } from "../src/testing/mod.ts";
+import { fixture } from "./helpers.ts";
 import {
   answer,
   BATCH_CANCEL,
@@ -192,5 +193,14 @@ describe("simulator: the budget of batchCancelOpenOrders", () => {
     const sim = simOf([], { rateLimit: { batchCancelOpenOrdersLimit: 1 } });
     expect((await sweep(sim, {})).body.status).toBe("ok");
     expect((await sweep(sim, {})).body.status).toBe("error");
+  });
+});
+
+describe("simulator and the docs' example of batchCancelOpenOrders", () => {
+  it("answers the docs' example exactly when three orders match and size is 2", async () => {
+    const fx = fixture("batch-cancel-open-orders-more");
+    const sim = simOf((fx.replay.orders ?? []).map((o) => ({ uid: 1, ...o })));
+    const { body } = await sweep(sim, fx.request.body);
+    expect(body).toEqual(fx.response.body);
   });
 });
