@@ -1,7 +1,9 @@
 /**
  * Consumer side: the real HtxClient against the Pact mock server on 127.0.0.1, one interaction
  * per answer shape: `batchCancel` for the batch cancels, `listOpenOrders` (the kill switch's
- * listing, without its cancels) for the account lookup and the open-order listings. The
+ * listing, without its cancels) for the account lookup and the open-order listings, and the
+ * kill switch's sweep request (`POST /v1/order/orders/batchCancelOpenOrders`, signed by the
+ * client's `signUrl`, its body as the sweep builds it) for the cancels by criteria. The
  * generated pact must equal the committed one in contracts/pacts/ (`npm run pact:update`
  * rewrites it after a deliberate change).
  */
@@ -10,12 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PactV4 } from "@pact-foundation/pact";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type BatchCancelResult, HtxApiError, HtxClient, type HtxError } from "../mod.ts";
+import { type BatchCancelResult, HtxApiError, HtxClient, type HtxError, signUrl } from "../mod.ts";
 import { TEST_KEY } from "../test/fixtures-ed25519/vectors.ts";
 import { KEYS } from "../test/helpers.ts";
 import {
   ACCOUNTS_LOOKUP,
   answerMatchers,
+  BATCH_CANCEL_OPEN_ORDERS_PATH,
   BATCH_CANCEL_PATH,
   CONSUMER,
   type ContractInteraction,
@@ -30,6 +33,9 @@ import {
   SIGNED_QUERY,
   SIGNED_QUERY_ED25519,
   SPOT_ACCOUNT_ID,
+  SWEEP,
+  SWEEP_UNKNOWN_ACCOUNT,
+  type SweepInteraction,
   SYMBOL_REQUIRED_LISTING,
 } from "./interactions.ts";
 
@@ -172,6 +178,46 @@ describe("the listing contract, as the kill switch uses it", () => {
       expect(error).toMatchObject({ errCode: "validation-constraints-required", retryable: false });
       expect((error as HtxError).message).toMatch(/pass the symbols to cancel/);
     });
+  });
+});
+
+/**
+ * The sweep's request, built as the kill switch builds it: a POST signed with the client's own
+ * `signUrl` (the five auth parameters in the query, nothing else), the criteria as a JSON body.
+ */
+async function sendSweep(server: { url: string }, body: SweepInteraction["body"]): Promise<Response> {
+  const url = await signUrl({
+    method: "POST",
+    url: `${server.url}${BATCH_CANCEL_OPEN_ORDERS_PATH}`,
+    accessKey: KEYS.accessKey,
+    secretKey: KEYS.secretKey,
+    timestamp: Date.now(),
+  });
+  return fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+describe("the cancel-by-criteria contract, as the kill switch's sweep sends it", () => {
+  it.each([SWEEP, SWEEP_UNKNOWN_ACCOUNT].map((i) => [i.description, i] as const))("%s", async (_, contract) => {
+    let interaction = pact.addInteraction();
+    for (const [state, params] of contract.given) interaction = interaction.given(state, params);
+    await interaction
+      .uponReceiving(contract.description)
+      .withRequest(
+        "POST",
+        BATCH_CANCEL_OPEN_ORDERS_PATH,
+        (request) =>
+          request.query(SIGNED_QUERY).headers({ "Content-Type": "application/json" }).jsonBody(contract.body),
+      )
+      .willRespondWith(
+        contract.status,
+        (response) =>
+          response.headers({ "Content-Type": jsonContentType(contract.contentType) }).jsonBody(contract.answer),
+      )
+      .executeTest(async (server) => {
+        const answer = await sendSweep(server, contract.body);
+        expect(answer.status).toBe(contract.status);
+        expect(await answer.json()).toEqual(contract.recorded);
+      });
   });
 });
 

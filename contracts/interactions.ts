@@ -2,7 +2,8 @@
  * The interactions of our contract, built from the recorded fixtures (one source of truth): the
  * provider states and their orders come from each fixture's `replay`, request bodies and answers
  * from its `request` and `response`. Seven batch cancels (six signed with HmacSHA256, one with an
- * Ed25519 key, issue 14) and four listings the kill switch makes (issue 15).
+ * Ed25519 key, issue 14), four listings the kill switch makes (issue 15) and two cancels by
+ * criteria, its sweep (issue 24).
  */
 import { readFileSync } from "node:fs";
 import { MatchersV3 } from "@pact-foundation/pact";
@@ -249,4 +250,56 @@ export const SYMBOL_REQUIRED_LISTING = listing(
     query: { "account-id": SPOT_ACCOUNT_ID, size: "500" },
     fields: SYMBOL_REQUIRED_FIELDS,
   },
+);
+
+// ── Cancels by criteria (the kill switch's sweep) ──────────────────────────────────────────────
+
+/** The cancel-by-criteria endpoint. */
+export const BATCH_CANCEL_OPEN_ORDERS_PATH = "/v1/order/orders/batchCancelOpenOrders";
+
+/** One cancel by criteria: its states, the JSON body sent (pinned exactly), and the answer. */
+export interface SweepInteraction {
+  description: string;
+  given: readonly Given[];
+  /** The body as the kill switch sends it: `account-id` a string, `size` a JSON integer. */
+  body: { [key: string]: Json };
+  status: number;
+  contentType: string;
+  /** The fixture's answer as matchers, JSON text: counts and `next-id` JSON integers. */
+  answer: string;
+  /** The answer the fixture recorded, for the consumer's check. */
+  recorded: unknown;
+}
+
+function sweepOf(description: string, name: string, given: readonly Given[]): SweepInteraction {
+  const fx = fixture(name);
+  return {
+    description,
+    given,
+    body: fx.request.body as SweepInteraction["body"],
+    status: fx.response.status,
+    contentType: fx.response.headers["Content-Type"]!,
+    answer: pactJson(answerMatchers(fx.response.body)),
+    recorded: fx.response.body,
+  };
+}
+
+/** The fixture's orders in the spot account, as the "open orders exist in this account" state takes them. */
+function accountOrdersOf(name: string): Given {
+  const orders = JSON.parse(JSON.stringify(fixture(name).replay.orders ?? [])) as Json[];
+  return [STATES.accountOrders, { accountId: SPOT_ACCOUNT_ID, orders }];
+}
+
+/** The sweep of two symbols, every matching open order cancelled: counts, `next-id` -1. */
+export const SWEEP = sweepOf(
+  "a cancel by criteria of every open order of two symbols",
+  "batch-cancel-open-orders",
+  [accountOrdersOf("batch-cancel-open-orders")],
+);
+
+/** A sweep naming an account that is not the user's: `account-account-id-inexistent`. */
+export const SWEEP_UNKNOWN_ACCOUNT = sweepOf(
+  "a cancel by criteria naming an account that is not the user's",
+  "error-account-inexistent",
+  [[STATES.accountOrders, { accountId: SPOT_ACCOUNT_ID, orders: [] }]],
 );
