@@ -145,7 +145,7 @@ describe("cancelAllOpen: the whole book", () => {
       }
       return sim.fetch(request);
     });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: { limit: 0 } });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: { limit: 0 } }));
     const first = await Promise.allSettled([htx.listOpenOrders(), htx.listOpenOrders()]);
     expect(first.map((settled) => settled.status)).toEqual(["rejected", "rejected"]);
     expect(accountLookups).toBe(1);
@@ -163,7 +163,7 @@ describe("cancelAllOpen: the whole book", () => {
       }
       return sim.fetch(request);
     });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch }));
     const [aborted, other] = await Promise.allSettled([
       htx.listOpenOrders(undefined, { signal: stop.signal }),
       htx.listOpenOrders(),
@@ -214,7 +214,7 @@ describe("cancelAllOpen: filters", () => {
       }));
     const fetch = (url: string, init: RequestInit) =>
       new URL(url).pathname === "/v1/order/openOrders" ? Promise.resolve(wholeBook()) : sim.fetch(url, init);
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch }));
     const result = await htx.cancelAllOpen({ symbols: ["ethusdt"], side: "sell" });
     expect(result.orders.map((o) => [o.symbol, o.type])).toEqual([
       ["ethusdt", "sell-limit"],
@@ -398,9 +398,12 @@ describe("cancelAllOpen: refusals, faults, the deadline and abort", () => {
     });
     expect(result.confirmedEmpty).toBe(false);
     expect(result.deadlineReached).toBe(false);
+    // Cancels go out as pages arrive: the abort comes while the listing still pages, so only
+    // the orders listed by then are seen; each is accounted for, none sent after the abort.
     const { success, unresolved } = breakdown(result);
+    const seen = result.orders.length;
     expect(success).toBeGreaterThan(0);
-    expect(unresolved).toEqual({ "HtxAbortError:not-applied": 3000 - success });
+    expect(unresolved).toEqual({ "HtxAbortError:not-applied": seen - success });
     expect(result.stillOpen.map((o) => o.id).sort()).toEqual(result.unresolved.map((u) => u.id).sort());
     expect(openIds(sim)).toHaveLength(3000 - success);
   });
@@ -473,7 +476,7 @@ describe("cancelAllOpen: ids, budgets, progress and secrets", () => {
       },
     });
     expect(breakdown(result)).toEqual({ success: 120, failed: {}, unresolved: {} });
-    expect(seen.at(-1)).toEqual({ done: 120, total: 120 });
+    expect(seen.at(-1)).toMatchObject({ done: 120, total: 120 });
     expect(seen.map((p) => p.done)).toEqual([...seen.map((p) => p.done)].sort((a, b) => a - b));
   });
 
@@ -483,7 +486,8 @@ describe("cancelAllOpen: ids, budgets, progress and secrets", () => {
       faults: (request) =>
         new URL(request.url).pathname === "/v1/order/openOrders" ? { type: "html", status: 403 } : undefined,
     }, { retry: 0 });
-    const error = await htx.cancelAllOpen().catch((e: unknown) => e);
+    // A 403 page may pass on a later try: listings are asked again until the deadline.
+    const error = await htx.cancelAllOpen(undefined, { deadlineMs: 300 }).catch((e: unknown) => e);
     expect(leaks(everyRendering(error), signaturesOf(requests))).toEqual([]);
     const result = await setup({ orders: openOrders(60) }).htx.cancelAllOpen();
     expect(leaks(everyRendering(result))).toEqual([]);
@@ -515,10 +519,11 @@ const ECHOING_LISTINGS: [string, (secret: string) => (request: Request) => Respo
 describe("listing errors never show the key's own secrets", () => {
   it.each(ECHOING_LISTINGS)("with an HMAC secret, when %s echoes it", async (_, echo) => {
     const stub = recordingFetch(echo(KEYS.secretKey));
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: 0 });
-    const error = await htx.cancelAllOpen({ accountId: "10000001" }).catch((e: unknown) => e);
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: 0 }));
+    // Listings that may pass later are asked again until the deadline; the error says why they failed.
+    const error = await htx.cancelAllOpen({ accountId: "10000001" }, { deadlineMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HtxError);
-    expect(stub.requests).toHaveLength(1);
+    expect(stub.requests.length).toBeGreaterThanOrEqual(1);
     expect(leaks(everyRendering(error), signaturesOf(stub.requests))).toEqual([]);
   });
 
@@ -540,7 +545,7 @@ describe("listing errors never show the key's own secrets", () => {
   it("nor when a listing's rate limiter throws a text holding the secret", async () => {
     const stub = recordingFetch(() => Response.json({ status: "ok", data: [] }));
     const limiter: RateLimiter = { acquire: () => Promise.reject(new Error(`store down: ${KEYS.secretKey}`)) };
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: limiter } });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: limiter } }));
     const error = await htx.listOpenOrders({ accountId: "10000001" }).catch((e: unknown) => e);
     expect((error as HtxError).message).toMatch(/acquire\(\) failed; the listing was not sent/);
     expect(stub.requests).toEqual([]);
@@ -559,7 +564,7 @@ describe("listings and the caller's signal", () => {
         return Promise.resolve();
       },
     };
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: late } });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: late } }));
     const error = await htx.listOpenOrders({ accountId: "10000001" }, { signal: controller.signal }).catch((e) => e);
     expect(error).toBeInstanceOf(HtxAbortError);
     expect(stub.requests).toEqual([]);
@@ -653,7 +658,7 @@ describe("cancelAllOpen: HTX ignoring the listing's filter", () => {
     // The 500 newest open orders are buys of btcusdt; the 3 matching ones are older.
     const others = openOrders(500, ["btcusdt"], 2_000n).map((o) => ({ ...o, type: "buy-limit" }));
     const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: [...matching, ...others] });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim).fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim).fetch }));
     const result = await htx.cancelAllOpen(filter);
     expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
     expect(result.confirmedEmpty).toBe(true);
@@ -664,7 +669,7 @@ describe("cancelAllOpen: HTX ignoring the listing's filter", () => {
     const sells = openOrders(3, ["btcusdt"], 1_000n).map((o) => ({ ...o, type: "sell-limit" }));
     const buys = openOrders(500, ["btcusdt"], 2_000n).map((o) => ({ ...o, type: "buy-limit" }));
     const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: [...sells, ...buys] });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim, { repeat: true }).fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim, { repeat: true }).fetch }));
     const error = await htx.cancelAllOpen({ side: "sell" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HtxError);
     expect((error as Error).message).toMatch(/ignored the listing's filter .* could not be listed/);
@@ -692,7 +697,7 @@ describe("cancelAllOpen: the deadline bounds the listings too", () => {
         ? new Promise<Response>(() => {})
         : sim.fetch(request)
     );
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, timeoutMs: 1000, retry: 0 });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, timeoutMs: 1000, retry: 0 }));
     const result = await htx.cancelAllOpen(undefined, { deadlineMs: 500 });
     expect(breakdown(result)).toEqual({ success: 2, failed: {}, unresolved: {} });
     expect(result).toMatchObject({ deadlineReached: true, confirmedEmpty: false });
@@ -705,7 +710,7 @@ describe("cancelAllOpen: the deadline bounds the listings too", () => {
 describe("cancelAllOpen: a key HTX refuses", () => {
   it("stops at the first cancel refused for the key (no Trade permission), reporting it once", async () => {
     const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS, permissions: ["read"] }], orders: openOrders(120) });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: sim.fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: sim.fetch }));
     const result = await htx.cancelAllOpen(undefined, { deadlineMs: 3000 });
     expect(breakdown(result)).toEqual({
       success: 0,
@@ -733,7 +738,7 @@ describe("cancelAllOpen: what may still be open, and what this call may have don
         ? Response.json({ status: "error", "err-code": "api-signature-not-valid", "err-msg": "Incorrect Access key" })
         : sim.fetch(request)
     );
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch }));
     const result = await htx.cancelAllOpen();
     expect(breakdown(result)).toEqual({ success: 1, failed: { "order-disabled:may-be-open": 1 }, unresolved: {} });
     expect(result.confirmedEmpty).toBe(false);
@@ -762,13 +767,15 @@ describe("cancelAllOpen: what may still be open, and what this call may have don
       }
       return cancels <= 3 ? refusal("base-record-invalid") : refusal("order-orderstate-error", 10);
     });
-    const htx = new HtxClient({
-      ...KEYS,
-      baseUrl: BASE_URL,
-      fetch: stub.fetch,
-      timeoutMs: 300,
-      retry: { limit: 2, baseDelayMs: 10, maxDelayMs: 20 },
-    });
+    const htx = byIdOnly(
+      new HtxClient({
+        ...KEYS,
+        baseUrl: BASE_URL,
+        fetch: stub.fetch,
+        timeoutMs: 300,
+        retry: { limit: 2, baseDelayMs: 10, maxDelayMs: 20 },
+      }),
+    );
     const result = await htx.cancelAllOpen(undefined, { deadlineMs: 1500 });
     expect(breakdown(result)).toEqual({
       success: 0,
@@ -787,7 +794,7 @@ describe("cancelAllOpen: what may still be open, and what this call may have don
       cancels++;
       return Response.json({ status: "ok", data: { success: await idsOf(request), failed: [] } });
     });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch }));
     const result = await htx.cancelAllOpen(undefined, { deadlineMs: 700 });
     expect(breakdown(result)).toEqual({ success: 1, failed: {}, unresolved: {} });
     expect(cancels).toBeGreaterThan(1);

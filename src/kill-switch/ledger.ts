@@ -99,8 +99,8 @@ export class Ledger {
         if (open) this.#acceptedYetOpen.add(order.id);
         else this.#acceptedYetOpen.delete(order.id);
       }
-      // Never asked yet (even `cancelling`: HTX's refusal says what it is), or listed open.
-      if (outcome === undefined || open) ids.push(order.id);
+      // Listed open, or not known closed (even `cancelling`: HTX's refusal says what it is).
+      if (open || !this.isClosedOrAccepted(order.id)) ids.push(order.id);
     }
     return ids;
   }

@@ -4,7 +4,7 @@
  * complete listings prove is written to the ledger (orders no longer listed are closed).
  */
 import { HtxError } from "../core/errors.ts";
-import { HtxResponseError } from "../http/request-errors.ts";
+import { HtxAbortError, HtxResponseError } from "../http/request-errors.ts";
 import { isKeyRefusal } from "../cancel/attempt.ts";
 import {
   isDefinitive,
@@ -75,7 +75,10 @@ async function roundScope(ctx: RoundContext, scope: ListingScope, signal: AbortS
     ctx.onPage();
   };
   const listing = await listScope(ctx.listing, ctx.query, scope, onPage, signal, { persist: ctx.queue !== undefined });
-  if (listing.error) {
+  // A listing cut short by the deadline or an abort is no error of HTX's (the orders it showed
+  // are kept); the final listing running out of its own time is reported.
+  const cutShort = ctx.queue !== undefined && listing.error instanceof HtxAbortError && signal.aborted;
+  if (listing.error && !cutShort) {
     result.errors.push(listing.error);
     if (!isDefinitive(listing.error)) result.definitive = false;
   }

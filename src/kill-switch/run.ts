@@ -59,10 +59,16 @@ export interface CancelAllOpenResult extends BatchCancelResult {
 const FIRST_PAUSE_MS = 100;
 const MAX_PAUSE_MS = 1000;
 
+type TimeLimit = ReturnType<typeof timeLimit>;
+
 /** The call's moving parts. */
 interface Run {
   ctx: RoundContext & { queue: CancelQueue };
-  stop: ReturnType<typeof timeLimit>;
+  stop: TimeLimit;
+  /** Aborts at the deadline, the caller's abort, or a refused key. */
+  halt: AbortController;
+  /** When cancels still out are given up on: `timeoutMs` after the deadline or the caller's abort. */
+  abandon: AbortSignal;
   listingErrors: HtxError[];
   listings: number;
   /** Orders the sweep said it cancelled, over every round. */
@@ -71,13 +77,35 @@ interface Run {
 }
 
 /** The accounts to list: the filter's, or every working spot account (rejecting as the deadline's). */
-async function accountsOf(setup: KillSwitchSetup, filter: ValidFilter, signal: AbortSignal, deadline: () => HtxError) {
+async function accountsOf(setup: KillSwitchSetup, filter: ValidFilter, stop: TimeLimit, deadline: () => HtxError) {
   if (filter.accountId !== undefined) return [filter.accountId];
   try {
-    return await setup.spotAccount.ids(signal);
+    return await setup.spotAccount.ids(stop.signal);
   } catch (error) {
-    throw signal.aborted && error instanceof HtxAbortError ? deadline() : error;
+    throw stop.timedOut ? deadline() : error;
   }
+}
+
+/**
+ * A signal that aborts `timeoutMs` after the deadline, or `timeoutMs` after the caller's abort:
+ * cancels in flight get that long to settle before they are abandoned (reported unresolved).
+ */
+function abandonAfter(deadlineMs: number, timeoutMs: number, caller: AbortSignal | undefined) {
+  const limit = timeLimit(deadlineMs + timeoutMs, undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => (timer = setTimeout(() => limit.dispose() ?? controller.abort(), timeoutMs));
+  const controller = new AbortController();
+  limit.signal.addEventListener("abort", () => controller.abort(), { once: true });
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose() {
+      limit.dispose();
+      clearTimeout(timer);
+      caller?.removeEventListener("abort", onAbort);
+    },
+  };
 }
 
 /**
@@ -100,14 +128,16 @@ export async function runKillSwitch(
       { cause },
     );
   const stop = timeLimit(deadlineMs, caller, () => new HtxError(`cancelAllOpen's deadline passed.`, false));
-  const abandon = timeLimit(deadlineMs + setup.engine.timeoutMs, caller);
+  const abandon = abandonAfter(deadlineMs, setup.engine.timeoutMs, caller);
   try {
-    const accountIds = await accountsOf(setup, filter, stop.signal, deadlinePassed);
+    const accountIds = await accountsOf(setup, filter, stop, deadlinePassed);
     const run = startRun(setup, filter, options, accountIds, stop);
-    const confirmed = await rounds(run, stop.signal);
+    run.abandon = abandon.signal;
+    const confirmed = await rounds(run, run.halt.signal);
     if (confirmed) return finish(run, accountIds, { stillOpen: [], confirmedEmpty: true, deadlineReached: false });
     await run.ctx.queue.settled(abandon.signal);
-    if (run.ctx.ledger.seen === 0 && run.listings > 0 && !caller?.aborted) {
+    if (run.ctx.ledger.seen === 0 && run.listings > 0) {
+      if (caller?.aborted) throw new HtxAbortError("Aborted before any open order was listed.", { cause: caller.reason });
       const refused = run.listingErrors.find((e) => e instanceof HtxError && !e.retryable);
       if (stop.timedOut || !refused) throw deadlinePassed(run.listingErrors.at(-1));
       throw refused;
@@ -131,7 +161,11 @@ function startRun(
   const query: OpenOrdersQuery = filter;
   let pages = 0, swept = 0;
   const progress = () => report(onProgress, { done: ledger.settled(), total: ledger.seen, pages, swept });
-  const queue = new CancelQueue(setup.engine, ledger, stop.signal, progress, () => {});
+  // Stops sending and listing at the deadline, the caller's abort, or HTX refusing the key.
+  const halt = new AbortController();
+  stop.signal.addEventListener("abort", () => halt.abort(stop.signal.reason), { once: true });
+  if (stop.signal.aborted) halt.abort(stop.signal.reason);
+  const queue = new CancelQueue(setup.engine, ledger, halt.signal, progress, (error) => halt.abort(error));
   const ctx = {
     listing: setup.listing,
     query,
@@ -144,7 +178,7 @@ function startRun(
       progress();
     },
   };
-  const run: Run = { ctx, stop, listingErrors: [], listings: 0, swept: 0 };
+  const run: Run = { ctx, stop, halt, abandon: stop.signal, listingErrors: [], listings: 0, swept: 0 };
   run.onSwept = (n) => {
     run.swept += n;
     swept = run.swept;
@@ -176,7 +210,7 @@ async function rounds(run: Run, signal: AbortSignal): Promise<boolean> {
     run.listingErrors.push(...round.errors);
     run.onSwept?.(round.swept);
     run.ctx.queue.send(run.ctx.ledger.unresolvedIds());
-    await run.ctx.queue.settled(signal);
+    await run.ctx.queue.settled(run.abandon);
     const sent = run.ctx.queue.takeSent();
     const refused = run.ctx.queue.refusedForKey ?? keyRefusal(round);
     if (refused) {

@@ -93,7 +93,7 @@ function pageParams(query: OpenOrdersQuery, scope: ListingScope, from: string | 
 
 /** Whether a failed page is worth asking again, when persisting: not for a refused key or HTX's definitive no. */
 export function isDefinitive(error: HtxError): boolean {
-  return error instanceof HtxAbortError || isKeyRefusal(error) ||
+  return error instanceof HtxAbortError || isKeyRefusal(error) || UNPAGEABLE.has(error) ||
     (error instanceof HtxApiError && !error.retryable && error.httpStatus < 500);
 }
 
@@ -118,13 +118,18 @@ async function fetchPage(
   }
 }
 
+/** Errors no later listing will mend: HTX's paging itself cannot reach the orders. */
+const UNPAGEABLE = new WeakSet<HtxError>();
+
 /** Why a paging whose pages repeated after orders outside the filter is not complete. */
 function unpageableError(): HtxError {
-  return new HtxError(
+  const error = new HtxError(
     "HTX ignored the listing's filter (it returned orders of other symbols, sides or accounts) and repeated a " +
       "page instead of paging on: the orders beyond that page could not be listed.",
     false,
   );
+  UNPAGEABLE.add(error);
+  return error;
 }
 
 /**
@@ -163,8 +168,11 @@ async function pageScope(
     }
     onPage(page);
     if (entries.length === 0 || entries.length < honoured) return { complete: true, pages };
+    // A page of nothing new: HTX ignored `from`. Complete, unless a full page hid matching
+    // orders behind orders outside the filter.
     if (fresh === 0 || lastId === undefined) {
-      return foreign ? { complete: false, error: unpageableError(), pages } : { complete: true, pages };
+      const hidden = foreign && entries.length >= PAGE_SIZE;
+      return hidden ? { complete: false, error: unpageableError(), pages } : { complete: true, pages };
     }
     honoured = Math.max(honoured, entries.length);
     from = lastId;
