@@ -10,7 +10,7 @@ import { ACCOUNTS, answer, BATCH_CANCEL_OPEN_ORDERS, signed } from "./simulator-
 const STATE = HTX_PROVIDER_STATES.accountOrders;
 
 /** Sets up a state as Pact does; the status the filter answers. */
-function given(provider: HtxPactProvider, params: unknown): Promise<number> {
+function given(provider: HtxPactProvider, params: unknown, state: string = STATE): Promise<number> {
   return new Promise((resolve) => {
     let status = 200;
     const res = {
@@ -20,7 +20,7 @@ function given(provider: HtxPactProvider, params: unknown): Promise<number> {
       },
       json: () => resolve(status),
     };
-    const body = { state: STATE, action: "setup", params };
+    const body = { state, action: "setup", params };
     provider.requestFilter("http://127.0.0.1:8123")(
       { method: "POST", url: "/_pactSetup", body },
       res,
@@ -52,6 +52,15 @@ describe(`the Pact kit's state "${STATE}"`, () => {
       signed({ path: BATCH_CANCEL_OPEN_ORDERS, body: { "account-id": "10000001", size: 100 } }),
     );
     expect(swept.body).toEqual({ status: "ok", data: { "success-count": 1, "failed-count": 0, "next-id": -1 } });
+  });
+
+  it("is refused like every signed endpoint when the rate limit is used up", async () => {
+    const provider = createHtxPactProvider();
+    await given(provider, { accountId: "10000001", orders: [{ orderId: "5", state: "submitted" }] });
+    await given(provider, {}, HTX_PROVIDER_STATES.rateLimited);
+    const swept = await answer(provider.simulator, signed({ path: BATCH_CANCEL_OPEN_ORDERS, body: { size: 100 } }));
+    expect(swept.body["err-code"]).toBe("base-request-exceed-frequency-limit");
+    expect(provider.simulator.getOrder(1, "5")?.state).toBe("submitted");
   });
 
   it.each([
