@@ -47,7 +47,7 @@ async function pages(sim: Sim, symbol: string, size: number, most = 10) {
 describe("simulator: faults aimed at a symbol and a page", () => {
   it("tells the fault plan each listing's endpoint, symbol and page, a retried page keeping its number", async () => {
     const seen: FaultTarget[] = [];
-    const sim = simOf({ faults: (_, __, target) => void seen.push(target) });
+    const sim = simOf({ faults: (_, __, target) => void seen.push(target!) });
     await pages(sim, "ethusdt", 2);
     await list(sim, { symbol: "ethusdt", size: "2", from: "203", direct: "next" }); // page 2 again
     await list(sim, { symbol: "ethusdt", size: "2", from: "202", direct: "next" }); // no page ended at 202

@@ -5,35 +5,20 @@
  */
 import { describe, expect, it } from "vitest";
 import { createHtxPactProvider, HTX_PROVIDER_STATES, type HtxPactProvider } from "../src/testing/pact.ts";
+import { given } from "./pact-proxy.ts";
 import { ACCOUNTS, answer, BATCH_CANCEL_OPEN_ORDERS, signed } from "./simulator-requests.ts";
 
 const STATE = HTX_PROVIDER_STATES.accountOrders;
 
-/** Sets up a state as Pact does; the status the filter answers. */
-function given(provider: HtxPactProvider, params: unknown, state: string = STATE): Promise<number> {
-  return new Promise((resolve) => {
-    let status = 200;
-    const res = {
-      status(code: number) {
-        status = code;
-        return res;
-      },
-      json: () => resolve(status),
-    };
-    const body = { state, action: "setup", params };
-    provider.requestFilter("http://127.0.0.1:8123")(
-      { method: "POST", url: "/_pactSetup", body },
-      res,
-      () => resolve(0),
-    );
-  });
-}
+/** Sets up a state as Pact's proxy does; the status the filter answers. */
+const setUp = async (provider: HtxPactProvider, params: unknown, state: string = STATE) =>
+  (await given(provider, state, params)).status;
 
 describe(`the Pact kit's state "${STATE}"`, () => {
   it("sets up two spot accounts, a locked one first, each with its own orders", async () => {
     const provider = createHtxPactProvider();
-    expect(await given(provider, { accountId: "7", state: "lock" })).toBe(200);
-    expect(await given(provider, { accountId: "9007199254740993", orders: [{ orderId: "5", state: "submitted" }] }))
+    expect(await setUp(provider, { accountId: "7", state: "lock" })).toBe(200);
+    expect(await setUp(provider, { accountId: "9007199254740993", orders: [{ orderId: "5", state: "submitted" }] }))
       .toBe(200);
     const sim = provider.simulator;
     const accounts = await answer(sim, signed({ method: "GET", path: ACCOUNTS }));
@@ -46,7 +31,7 @@ describe(`the Pact kit's state "${STATE}"`, () => {
 
   it("gives a cancel by criteria of that account the orders to cancel", async () => {
     const provider = createHtxPactProvider();
-    await given(provider, { accountId: "10000001", orders: [{ orderId: "5", state: "submitted" }] });
+    await setUp(provider, { accountId: "10000001", orders: [{ orderId: "5", state: "submitted" }] });
     const swept = await answer(
       provider.simulator,
       signed({ path: BATCH_CANCEL_OPEN_ORDERS, body: { "account-id": "10000001", size: 100 } }),
@@ -56,8 +41,8 @@ describe(`the Pact kit's state "${STATE}"`, () => {
 
   it("is refused like every signed endpoint when the rate limit is used up", async () => {
     const provider = createHtxPactProvider();
-    await given(provider, { accountId: "10000001", orders: [{ orderId: "5", state: "submitted" }] });
-    await given(provider, {}, HTX_PROVIDER_STATES.rateLimited);
+    await setUp(provider, { accountId: "10000001", orders: [{ orderId: "5", state: "submitted" }] });
+    await setUp(provider, {}, HTX_PROVIDER_STATES.rateLimited);
     const swept = await answer(provider.simulator, signed({ path: BATCH_CANCEL_OPEN_ORDERS, body: { size: 100 } }));
     expect(swept.body["err-code"]).toBe("base-request-exceed-frequency-limit");
     expect(provider.simulator.getOrder(1, "5")?.state).toBe("submitted");
@@ -70,7 +55,7 @@ describe(`the Pact kit's state "${STATE}"`, () => {
     ["an account type that is not a name", { accountId: "7", type: 1 }, /params\.type must be/],
   ])("fails its interaction on %s, saying why", async (_, params, message) => {
     const provider = createHtxPactProvider();
-    expect(await given(provider, params)).toBe(500);
+    expect(await setUp(provider, params)).toBe(500);
     expect(provider.stateFailures).toEqual([expect.stringMatching(message)]);
   });
 });

@@ -72,7 +72,7 @@ export function withOrderField<T extends Record<string, unknown>>(orders: T[], f
  */
 export function faultsFor(rules: readonly FaultRule[]): FaultPlan {
   const left = rules.map((rule) => rule.times ?? Infinity);
-  return (_request, _n, target) => {
+  return (_request, _n, target = { endpoint: undefined }) => {
     const i = rules.findIndex((rule, k) =>
       left[k]! > 0 &&
       (rule.endpoint === undefined || rule.endpoint === target.endpoint) &&

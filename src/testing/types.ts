@@ -138,8 +138,11 @@ export interface FaultTarget {
   page?: number;
 }
 
-/** Chooses a fault for the n-th request (1-based), or none. */
-export type FaultPlan = (request: Request, n: number, target: FaultTarget) => HtxFault | undefined;
+/**
+ * Chooses a fault for the n-th request (1-based), or none. The simulator always passes
+ * `target`; it is optional so that a plan can be called on its own with a request and a count.
+ */
+export type FaultPlan = (request: Request, n: number, target?: FaultTarget) => HtxFault | undefined;
 
 /** One rule of {@link faultsFor}: a fault, the requests it hits, how often. */
 export interface FaultRule {
