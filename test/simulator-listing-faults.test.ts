@@ -148,6 +148,15 @@ describe("simulator: slow and hanging pages", () => {
     expect(sim.stats.faults).toEqual({ hang: 1 });
   });
 
+  it("never sees a request whose signal aborted before it was sent, as fetch never sends one", async () => {
+    const sim = simOf();
+    const request = await signed({ path: BATCH_CANCEL, timestamp: T0, body: { "order-ids": ["100"] } });
+    const aborted = new Request(request, { signal: AbortSignal.abort(new Error("too late")) });
+    await expect(sim.fetch(aborted)).rejects.toThrow("too late");
+    expect(sim.getOrder(1, "100")?.state).toBe("submitted");
+    expect(sim.stats.requests).toBe(0);
+  });
+
   it("ends a slow answer early when the request's signal aborts, as fetch does", async () => {
     const sim = simOf({ faults: () => ({ type: "latency", ms: 600_000 }) });
     const controller = new AbortController();

@@ -97,6 +97,8 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
   let n = 0;
 
   async function handle(request: Request, info: unknown): Promise<Response> {
+    // fetch never sends a request whose signal has already aborted: neither does HTX see it.
+    if (request.signal.aborted) throw request.signal.reason;
     const at = ctx.now();
     ctx.stats.requests++;
     const url = new URL(request.url);
