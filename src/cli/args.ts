@@ -33,6 +33,7 @@ Options:
                           needed where HTX requires a symbol to list open orders
   --side buy|sell         with --all-open: only buy or only sell orders
   --deadline-ms N         with --all-open: stop cancelling after N ms, then list once more (default 30000)
+  --no-sweep              with --all-open: cancel listed ids only, no batchCancelOpenOrders sweep
   --order-ids LIST        comma-separated order ids
   --client-order-ids LIST comma-separated client order ids
   --ids-file FILE         one id per line; blank lines and lines starting with # are skipped
@@ -77,7 +78,7 @@ export type Command =
   | { kind: "version" }
   | { kind: "simulate"; port: number; orders: number; latencyMs: number }
   | { kind: "demo"; orders: number; latencyMs: number }
-  | ({ kind: "cancel-all"; symbols?: string[]; side?: string; deadlineMs?: number } & SendFlags)
+  | ({ kind: "cancel-all"; symbols?: string[]; side?: string; deadlineMs?: number; sweep: boolean } & SendFlags)
   | ({
     kind: "cancel";
     ids: { orderIds: string[] } | { clientOrderIds: string[] } | { file: string; client: boolean };
@@ -111,6 +112,7 @@ const OPTIONS = {
   symbols: { type: "string" },
   side: { type: "string" },
   "deadline-ms": { type: "string" },
+  "no-sweep": { type: "boolean", default: false },
   "order-ids": { type: "string" },
   "client-order-ids": { type: "string" },
   "ids-file": { type: "string" },
@@ -182,6 +184,7 @@ export function parseCommand(argv: string[]): Command {
     };
   }
   if (v["all-open"]) return cancelAllCommand(v);
+  if (v["no-sweep"]) throw new UsageError("--no-sweep goes with --all-open.");
   for (const flag of ["symbols", "side", "deadline-ms"] as const) {
     if (v[flag] !== undefined) throw new UsageError(`--${flag} goes with --all-open.`);
   }
@@ -238,6 +241,7 @@ function cancelAllCommand(v: Values): Command {
     symbols,
     side: v.side,
     deadlineMs: v["deadline-ms"] === undefined ? undefined : wholeNumber("deadline-ms", v["deadline-ms"], 0, 1),
+    sweep: !v["no-sweep"],
     ...sendFlags(v),
   };
 }

@@ -61,10 +61,7 @@ export class CancelQueue {
     this.ledger.record(outcomes);
     for (const outcome of outcomes.values()) {
       const last = outcome.kind === "unresolved" ? outcome.errors.at(-1) : undefined;
-      if (last && isKeyRefusal(last) && !this.refusedForKey) {
-        this.refusedForKey = last;
-        this.onKeyRefused(last);
-      }
+      if (last && isKeyRefusal(last) && !this.refusedForKey) this.onKeyRefused(last);
     }
   }
 

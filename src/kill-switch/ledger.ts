@@ -145,7 +145,7 @@ export class Ledger {
   record(outcomes: ReadonlyMap<string, IdOutcome>): void {
     for (const [id, outcome] of outcomes) {
       if (outcome.kind !== "success" && outcome.mayHaveBeenApplied) this.#mayHaveApplied.add(id);
-      const applied = this.#mayHaveApplied.has(id) || this.#swept.has(this.#scopes.get(id) ?? "");
+      const applied = this.#mayHaveApplied.has(id);
       const earlier = this.#outcomes.get(id);
       // A listing already showed it closed: a later lost answer does not make it open again.
       if (earlier?.kind === "failed" && earlier.failed.errCode === ABSENT_CODE && outcome.kind !== "success") continue;
@@ -183,10 +183,23 @@ export class Ledger {
     return this.orders.filter((order) => !this.isClosedOrAccepted(order.id) || this.#acceptedYetOpen.has(order.id));
   }
 
-  /** Every order seen, in the three lists of `batchCancel`; one never asked about is unresolved with `notSent`. */
+  /**
+   * Every order seen, in the three lists of `batchCancel`; one never asked about is unresolved
+   * with `notSent`. An order found closed in a scope a sweep of this call cancelled in (known
+   * only once its answers are in) is closed possibly by this call.
+   */
   result(notSent: HtxError): BatchCancelResult {
     for (const id of this.#orders.keys()) {
-      if (!this.#outcomes.has(id)) this.#outcomes.set(id, { kind: "unresolved", errors: [notSent], mayHaveBeenApplied: false });
+      const outcome = this.#outcomes.get(id);
+      if (!outcome) {
+        this.#outcomes.set(id, { kind: "unresolved", errors: [notSent], mayHaveBeenApplied: false });
+      } else if (outcome.kind === "failed" && this.#swept.has(this.#scopes.get(id)!)) {
+        const upgraded = mergeOutcome(undefined, outcome, true);
+        if (upgraded.kind === "failed" && outcome.failed.errCode === ABSENT_CODE) {
+          upgraded.failed = { ...outcome.failed, outcome: "closed-possibly-by-this-call" };
+        }
+        this.#outcomes.set(id, upgraded);
+      }
     }
     return buildResult([...this.#orders.keys()], this.#outcomes);
   }

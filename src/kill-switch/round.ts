@@ -31,6 +31,8 @@ export interface RoundContext {
   queue?: CancelQueue;
   /** Called after each page (progress). */
   onPage: () => void;
+  /** Called when HTX refuses a sweep for the key: the kill switch stops. */
+  onKeyRefused: (error: HtxError) => void;
 }
 
 /** What a round found and did. */
@@ -93,7 +95,8 @@ export async function runRound(ctx: RoundContext, signal: AbortSignal): Promise<
   await Promise.all([
     ...ctx.scopes.map((scope) => roundScope(ctx, scope, signal, result)),
     ...sweeps.map(async (group) => {
-      const tally = await sweepGroup(ctx.listing, group, ctx.query.side, signal, () => ctx.ledger.swept(groupScopes(group)));
+      const onApplied = () => ctx.ledger.swept(groupScopes(group));
+      const tally = await sweepGroup(ctx.listing, group, ctx.query.side, signal, onApplied, ctx.onKeyRefused);
       result.swept += tally.cancelled;
       result.sweepRequests += tally.requests;
       result.errors.push(...tally.errors);

@@ -165,7 +165,11 @@ function startRun(
   const halt = new AbortController();
   stop.signal.addEventListener("abort", () => halt.abort(stop.signal.reason), { once: true });
   if (stop.signal.aborted) halt.abort(stop.signal.reason);
-  const queue = new CancelQueue(setup.engine, ledger, halt.signal, progress, (error) => halt.abort(error));
+  const onKeyRefused = (error: HtxError) => {
+    queue.refusedForKey ??= error;
+    halt.abort(error);
+  };
+  const queue = new CancelQueue(setup.engine, ledger, halt.signal, progress, onKeyRefused);
   const ctx = {
     listing: setup.listing,
     query,
@@ -173,6 +177,7 @@ function startRun(
     groups: sweep ? sweepGroups(accountIds, query) : [],
     ledger,
     queue,
+    onKeyRefused,
     onPage: () => {
       pages++;
       progress();

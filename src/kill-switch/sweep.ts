@@ -8,6 +8,8 @@
  */
 import * as v from "valibot";
 import type { HtxError } from "../core/errors.ts";
+import { isKeyRefusal, mayHaveBeenApplied } from "../cancel/attempt.ts";
+import { HtxAbortError } from "../http/request-errors.ts";
 import { readListingAnswer } from "../listing/answer.ts";
 import type { ListingScope, OpenOrdersQuery } from "../listing/open-orders.ts";
 import { type ListingSetup, signedGet } from "../listing/signed-get.ts";
@@ -77,28 +79,34 @@ async function sweepOnce(setup: ListingSetup, group: SweepGroup, side: string | 
 
 /**
  * Sweeps one group until HTX says none is left (`next-id` −1, or nothing cancelled), a call
- * fails, or `signal` aborts. `onSent` is told before each call (the ledger marks the scopes).
+ * fails, or `signal` aborts. `onApplied` is told when a call cancelled orders, or may have (its
+ * answer was lost): the ledger then calls orders of the group's scopes found closed "possibly by
+ * this call".
  */
 export async function sweepGroup(
   setup: ListingSetup,
   group: SweepGroup,
   side: string | undefined,
   signal: AbortSignal,
-  onSent: () => void,
+  onApplied: () => void,
+  onRefused: (error: HtxError) => void,
 ): Promise<SweepTally> {
   const tally: SweepTally = { cancelled: 0, requests: 0, errors: [] };
   let more = true;
   const sweeper = async () => {
     while (more && !signal.aborted) {
-      onSent();
       tally.requests++;
       try {
         const once = await sweepOnce(setup, group, side, signal);
+        if (once.cancelled > 0) onApplied();
         tally.cancelled += once.cancelled;
         if (!once.more) more = false;
       } catch (error) {
         if (!signal.aborted) tally.errors.push(error as HtxError);
+        if (mayHaveBeenApplied({ error: error as HtxError, sent: !(error instanceof HtxAbortError) })) onApplied();
         more = false;
+        // A refused key stops the kill switch at once (src/kill-switch/round.ts).
+        if (isKeyRefusal(error as HtxError)) onRefused(error as HtxError);
       }
     }
   };
