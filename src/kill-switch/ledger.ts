@@ -134,10 +134,16 @@ export class Ledger {
     }
   }
 
-  /** Ids whose cancel got no usable answer and that no listing has shown closed since: sent again. */
-  unresolvedIds(): string[] {
+  /**
+   * Ids whose cancel got no usable answer, in scopes the last round could not list in full:
+   * sent again, so that HTX's answer says what became of them. In a scope listed in full, the
+   * listing already said it (listed: sent again from the page; absent: closed).
+   */
+  unresolvedIds(completed: ReadonlySet<string>): string[] {
     const ids: string[] = [];
-    for (const [id, outcome] of this.#outcomes) if (outcome.kind === "unresolved") ids.push(id);
+    for (const [id, outcome] of this.#outcomes) {
+      if (outcome.kind === "unresolved" && !completed.has(this.#scopes.get(id)!)) ids.push(id);
+    }
     return ids;
   }
 

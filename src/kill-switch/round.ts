@@ -16,7 +16,7 @@ import {
 } from "../listing/open-orders.ts";
 import type { ListingSetup } from "../listing/signed-get.ts";
 import type { CancelQueue } from "./cancel-queue.ts";
-import type { Ledger } from "./ledger.ts";
+import { type Ledger, scopeKey } from "./ledger.ts";
 import { groupScopes, type SweepGroup, sweepGroup } from "./sweep.ts";
 
 /** What a round works with, fixed per call. */
@@ -45,6 +45,8 @@ export interface RoundResult {
   errors: HtxError[];
   /** Every scope that failed, failed with HTX's definitive no (no retry would help). */
   definitive: boolean;
+  /** The keys of the scopes listed in full. */
+  completed: Set<string>;
   /** Orders the sweep said it cancelled, and its requests. */
   swept: number;
   sweepRequests: number;
@@ -84,13 +86,23 @@ async function roundScope(ctx: RoundContext, scope: ListingScope, signal: AbortS
     result.errors.push(listing.error);
     if (!isDefinitive(listing.error)) result.definitive = false;
   }
-  if (listing.complete && unreadable === 0) ctx.ledger.completed(scope, listed);
-  else result.complete = false;
+  if (listing.complete && unreadable === 0) {
+    ctx.ledger.completed(scope, listed);
+    result.completed.add(scopeKey(scope));
+  } else result.complete = false;
 }
 
 /** Runs one round; never throws. */
 export async function runRound(ctx: RoundContext, signal: AbortSignal): Promise<RoundResult> {
-  const result: RoundResult = { complete: true, listed: [], errors: [], definitive: true, swept: 0, sweepRequests: 0 };
+  const result: RoundResult = {
+    complete: true,
+    listed: [],
+    errors: [],
+    definitive: true,
+    completed: new Set(),
+    swept: 0,
+    sweepRequests: 0,
+  };
   const sweeps = ctx.queue ? ctx.groups : [];
   await Promise.all([
     ...ctx.scopes.map((scope) => roundScope(ctx, scope, signal, result)),

@@ -214,7 +214,7 @@ async function rounds(run: Run, signal: AbortSignal): Promise<boolean> {
     run.listings++;
     run.listingErrors.push(...round.errors);
     run.onSwept?.(round.swept);
-    run.ctx.queue.send(run.ctx.ledger.unresolvedIds());
+    run.ctx.queue.send(run.ctx.ledger.unresolvedIds(round.completed));
     await run.ctx.queue.settled(run.abandon);
     const sent = run.ctx.queue.takeSent();
     const refused = run.ctx.queue.refusedForKey ?? keyRefusal(round);
