@@ -48,6 +48,8 @@ export interface OrderAccounts {
 /** The order book of every UID. */
 export class OrderStore {
   readonly #orders = new Map<string, StoredOrder>(); // `${uid}:${orderId}`
+  /** Each UID's orders sorted by id, built on first use after a change: listings sort once, not per page. */
+  readonly #sortedByUid = new Map<number, StoredOrder[]>();
   readonly #byClientId = new Map<string, StoredOrder>(); // `${uid}:${clientOrderId}`
   #maxRank = 0n;
 
@@ -67,6 +69,7 @@ export class OrderStore {
     const full = orders.map((order, i) => this.#complete(order, `orders[${i}]`));
     for (const order of full) {
       this.#orders.set(`${order.uid}:${order.orderId}`, order);
+      this.#sortedByUid.delete(order.uid);
       if (order.clientOrderId) this.#byClientId.set(`${order.uid}:${order.clientOrderId}`, order);
       if (order.rank > this.#maxRank) this.#maxRank = order.rank;
     }
@@ -82,6 +85,7 @@ export class OrderStore {
   /** Removes every order. */
   clear(): void {
     this.#orders.clear();
+    this.#sortedByUid.clear();
     this.#byClientId.clear();
   }
 
@@ -126,11 +130,17 @@ export class OrderStore {
 
   /** The UID's orders a listing shows now (open or `cancelling`), oldest first. */
   listed(uid: number): StoredOrder[] {
-    const out: StoredOrder[] = [];
-    for (const order of this.#orders.values()) {
-      if (order.uid === uid && LISTED.has(this.#settle(order).state)) out.push(order);
+    return this.#sortedOf(uid).filter((order) => LISTED.has(this.#settle(order).state));
+  }
+
+  #sortedOf(uid: number): StoredOrder[] {
+    let sorted = this.#sortedByUid.get(uid);
+    if (!sorted) {
+      sorted = [...this.#orders.values()].filter((order) => order.uid === uid);
+      sorted.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+      this.#sortedByUid.set(uid, sorted);
     }
-    return out.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+    return sorted;
   }
 
   /** An order in an account its UID does not have would never be listed by that account's id. */
