@@ -401,7 +401,7 @@ describe("cancelAllOpen: refusals, faults, the deadline and abort", () => {
     const { success, unresolved } = breakdown(result);
     const seen = result.orders.length;
     expect(success).toBeGreaterThan(0);
-    expect(unresolved).toEqual({ "HtxAbortError:not-applied": seen - success });
+    expect(unresolved).toEqual(seen > success ? { "HtxAbortError:not-applied": seen - success } : {});
     expect(result.stillOpen.map((o) => o.id).sort()).toEqual(result.unresolved.map((u) => u.id).sort());
     expect(openIds(sim)).toHaveLength(3000 - success);
   });

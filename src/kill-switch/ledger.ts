@@ -53,6 +53,11 @@ export class Ledger {
   readonly #acceptedYetOpen = new Set<string>();
   /** Scopes a sweep of this call may have cancelled orders in. */
   readonly #swept = new Set<string>();
+  /** Each order's place in its scope's listing order (newest first, as HTX lists). */
+  readonly #rank = new Map<string, number>();
+  readonly #perScope = new Map<string, number>();
+  /** Orders a sweep over exactly one scope said it cancelled, per scope. */
+  readonly #sweptCount = new Map<string, number>();
 
   /** Orders seen, each as first listed, in first-seen order. */
   get orders(): OpenOrder[] {
@@ -64,9 +69,25 @@ export class Ledger {
     return this.#orders.size;
   }
 
-  /** Marks scopes a sweep request was sent for (its cancels carry no ids). */
-  swept(scopes: readonly ListingScope[]): void {
+  /**
+   * Marks scopes a sweep cancelled (`cancelled` orders), or may have, in (its counts carry no ids).
+   * A sweep over one scope also counts, for {@link likelySwept}.
+   */
+  swept(scopes: readonly ListingScope[], cancelled: number): void {
     for (const scope of scopes) this.#swept.add(scopeKey(scope));
+    if (scopes.length !== 1) return;
+    const key = scopeKey(scopes[0]!);
+    this.#sweptCount.set(key, (this.#sweptCount.get(key) ?? 0) + cancelled);
+  }
+
+  /**
+   * Whether the sweep has likely cancelled the order already: it cancels newest first, as HTX
+   * lists (docs/htx-notes.md), so the first orders listed in its scope, as many as it counted. Only
+   * a guess to spare requests: an order it guessed wrong is listed again, and cancelled then.
+   */
+  likelySwept(id: string): boolean {
+    const scope = this.#scopes.get(id);
+    return scope !== undefined && (this.#rank.get(id) ?? Infinity) < (this.#sweptCount.get(scope) ?? 0);
   }
 
   /** Marks ids as sent in a cancel request. */
@@ -92,6 +113,9 @@ export class Ledger {
       if (!this.#orders.has(order.id)) {
         this.#orders.set(order.id, order);
         this.#scopes.set(order.id, key);
+        const rank = this.#perScope.get(key) ?? 0;
+        this.#rank.set(order.id, rank);
+        this.#perScope.set(key, rank + 1);
       }
       const outcome = this.#outcomes.get(order.id);
       const open = OPEN_STATES.has(order.state);
@@ -99,8 +123,10 @@ export class Ledger {
         if (open) this.#acceptedYetOpen.add(order.id);
         else this.#acceptedYetOpen.delete(order.id);
       }
-      // Listed open, or not known closed (even `cancelling`: HTX's refusal says what it is).
-      if (open || !this.isClosedOrAccepted(order.id)) ids.push(order.id);
+      // Listed open, or not known closed (even `cancelling`: HTX's refusal says what it is),
+      // except `cancelling` where a sweep of this call cancelled: waited for, not asked about.
+      const sweptCancelling = outcome === undefined && this.#swept.has(this.#scopes.get(order.id)!);
+      if (open || (!this.isClosedOrAccepted(order.id) && !sweptCancelling)) ids.push(order.id);
     }
     return ids;
   }

@@ -107,7 +107,7 @@ export async function runRound(ctx: RoundContext, signal: AbortSignal): Promise<
   await Promise.all([
     ...ctx.scopes.map((scope) => roundScope(ctx, scope, signal, result)),
     ...sweeps.map(async (group) => {
-      const onApplied = () => ctx.ledger.swept(groupScopes(group));
+      const onApplied = (cancelled: number) => ctx.ledger.swept(groupScopes(group), cancelled);
       const tally = await sweepGroup(ctx.listing, group, ctx.query.side, signal, onApplied, ctx.onKeyRefused);
       result.swept += tally.cancelled;
       result.sweepRequests += tally.requests;

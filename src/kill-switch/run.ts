@@ -276,7 +276,9 @@ function finish(
   summary: Pick<CancelAllOpenResult, "stillOpen" | "confirmedEmpty" | "deadlineReached">,
 ): CancelAllOpenResult {
   const { ledger, queue } = run.ctx;
-  const notSent = new HtxAbortError("First listed after cancelAllOpen's deadline had passed: no cancel was sent for it.");
+  const notSent = new HtxAbortError(
+    "No cancel was sent for it: first listed after cancelAllOpen's deadline or abort, or only ever listed cancelling.",
+  );
   return {
     ...ledger.result(notSent),
     orders: ledger.orders,

@@ -88,7 +88,7 @@ export async function sweepGroup(
   group: SweepGroup,
   side: string | undefined,
   signal: AbortSignal,
-  onApplied: () => void,
+  onApplied: (cancelled: number) => void,
   onRefused: (error: HtxError) => void,
 ): Promise<SweepTally> {
   const tally: SweepTally = { cancelled: 0, requests: 0, errors: [] };
@@ -98,12 +98,12 @@ export async function sweepGroup(
       tally.requests++;
       try {
         const once = await sweepOnce(setup, group, side, signal);
-        if (once.cancelled > 0) onApplied();
+        if (once.cancelled > 0) onApplied(once.cancelled);
         tally.cancelled += once.cancelled;
         if (!once.more) more = false;
       } catch (error) {
         if (!signal.aborted) tally.errors.push(error as HtxError);
-        if (mayHaveBeenApplied({ error: error as HtxError, sent: !(error instanceof HtxAbortError) })) onApplied();
+        if (mayHaveBeenApplied({ error: error as HtxError, sent: !(error instanceof HtxAbortError) })) onApplied(0);
         more = false;
         // A refused key stops the kill switch at once (src/kill-switch/round.ts).
         if (isKeyRefusal(error as HtxError)) onRefused(error as HtxError);
