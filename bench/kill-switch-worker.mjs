@@ -10,7 +10,8 @@ const book = () =>
     ...order,
     symbol: SYMBOLS[i % SYMBOLS.length],
   }));
-const fresh = () => createHtxSimulator({ orders: book(), faults: () => ({ type: "latency", ms: workerData.latencyMs }) });
+const fresh = () =>
+  createHtxSimulator({ orders: book(), faults: () => ({ type: "latency", ms: workerData.latencyMs }) });
 let sim = fresh();
 const served = await serveHandler((request) => sim.fetch(request));
 parentPort.postMessage({ url: served.url });

@@ -65,7 +65,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = [];
   const row = (name, unit, samples, baseline, baselineSamples, target) => {
     const median = [...samples].sort((a, b) => a - b)[samples.length >> 1];
-    rows.push({ name, unit, median: Math.round(median), samples: samples.map(Math.round), baseline, ratio: median / baselineSamples[0], target });
+    rows.push({
+      name,
+      unit,
+      median: Math.round(median),
+      samples: samples.map(Math.round),
+      baseline,
+      ratio: median / baselineSamples[0],
+      target,
+    });
   };
   const { violations } = await killSwitchRows(row);
   console.log(JSON.stringify({ rows, violations }, null, 2));

@@ -543,7 +543,9 @@ describe("listing errors never show the key's own secrets", () => {
   it("nor when a listing's rate limiter throws a text holding the secret", async () => {
     const stub = recordingFetch(() => Response.json({ status: "ok", data: [] }));
     const limiter: RateLimiter = { acquire: () => Promise.reject(new Error(`store down: ${KEYS.secretKey}`)) };
-    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: limiter } }));
+    const htx = byIdOnly(
+      new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: limiter } }),
+    );
     const error = await htx.listOpenOrders({ accountId: "10000001" }).catch((e: unknown) => e);
     expect((error as HtxError).message).toMatch(/acquire\(\) failed; the listing was not sent/);
     expect(stub.requests).toEqual([]);
@@ -562,7 +564,9 @@ describe("listings and the caller's signal", () => {
         return Promise.resolve();
       },
     };
-    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: late } }));
+    const htx = byIdOnly(
+      new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: late } }),
+    );
     const error = await htx.listOpenOrders({ accountId: "10000001" }, { signal: controller.signal }).catch((e) => e);
     expect(error).toBeInstanceOf(HtxAbortError);
     expect(stub.requests).toEqual([]);
@@ -667,7 +671,9 @@ describe("cancelAllOpen: HTX ignoring the listing's filter", () => {
     const sells = openOrders(3, ["btcusdt"], 1_000n).map((o) => ({ ...o, type: "sell-limit" }));
     const buys = openOrders(500, ["btcusdt"], 2_000n).map((o) => ({ ...o, type: "buy-limit" }));
     const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: [...sells, ...buys] });
-    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim, { repeat: true }).fetch }));
+    const htx = byIdOnly(
+      new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim, { repeat: true }).fetch }),
+    );
     const error = await htx.cancelAllOpen({ side: "sell" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HtxError);
     expect((error as Error).message).toMatch(/ignored the listing's filter .* could not be listed/);

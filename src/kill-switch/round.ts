@@ -3,13 +3,13 @@
  * orders sent to the cancel engine as the page arrives, the sweep beside them; then what the
  * complete listings prove is written to the ledger (orders no longer listed are closed).
  */
-import { HtxError } from "../core/errors.ts";
+import type { HtxError } from "../core/errors.ts";
 import { HtxAbortError, HtxResponseError } from "../http/request-errors.ts";
 import { isKeyRefusal } from "../cancel/attempt.ts";
 import {
   isDefinitive,
-  listScope,
   type ListingScope,
+  listScope,
   type OpenOrder,
   type OpenOrdersQuery,
   type Page,

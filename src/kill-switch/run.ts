@@ -137,7 +137,9 @@ export async function runKillSwitch(
     if (confirmed) return finish(run, accountIds, { stillOpen: [], confirmedEmpty: true, deadlineReached: false });
     await run.ctx.queue.settled(abandon.signal);
     if (run.ctx.ledger.seen === 0 && run.listings > 0) {
-      if (caller?.aborted) throw new HtxAbortError("Aborted before any open order was listed.", { cause: caller.reason });
+      if (caller?.aborted) {
+        throw new HtxAbortError("Aborted before any open order was listed.", { cause: caller.reason });
+      }
       const refused = run.listingErrors.find((e) => e instanceof HtxError && !e.retryable);
       if (stop.timedOut || !refused) throw deadlinePassed(run.listingErrors.at(-1));
       throw refused;
@@ -250,7 +252,11 @@ async function finalListing(
   const limit = timeLimit(
     timeoutMs,
     caller,
-    () => new HtxError(`The final listing did not finish within its time (the client's timeoutMs, ${timeoutMs} ms).`, false),
+    () =>
+      new HtxError(
+        `The final listing did not finish within its time (the client's timeoutMs, ${timeoutMs} ms).`,
+        false,
+      ),
   );
   let final: RoundResult;
   try {

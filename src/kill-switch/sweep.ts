@@ -71,7 +71,12 @@ async function sweepOnce(setup: ListingSetup, group: SweepGroup, side: string | 
   const body: Record<string, string | number> = { "account-id": group.accountId, size: SWEEP_SIZE };
   if (group.symbols) body.symbol = group.symbols.join(",");
   if (side !== undefined) body.side = side;
-  const request = { endpoint: "batchCancelOpenOrders" as const, path: SWEEP_PATH, params: [], body: JSON.stringify(body) };
+  const request = {
+    endpoint: "batchCancelOpenOrders" as const,
+    path: SWEEP_PATH,
+    params: [],
+    body: JSON.stringify(body),
+  };
   const answer = await signedGet(setup, request, (r, ctx) => readListingAnswer(r, ctx, SWEEP_ANSWER), signal);
   const nextId = Number(answer.data["next-id"] ?? -1);
   return { cancelled: answer.data["success-count"], more: nextId !== -1 && answer.data["success-count"] > 0 };

@@ -63,7 +63,10 @@ export function validateFilter(filter: unknown): ValidFilter {
   }
   checkFields("cancelAllOpen's filter", filter, FILTER_FIELDS);
   const { symbols, side, accountId, clientOrderIdPrefix } = filter as CancelAllOpenFilter;
-  if (clientOrderIdPrefix !== undefined && !(typeof clientOrderIdPrefix === "string" && CLIENT_ID_PREFIX.test(clientOrderIdPrefix))) {
+  if (
+    clientOrderIdPrefix !== undefined &&
+    !(typeof clientOrderIdPrefix === "string" && CLIENT_ID_PREFIX.test(clientOrderIdPrefix))
+  ) {
     throw new HtxInputError(
       `filter.clientOrderIdPrefix must be 1 to 64 of A-Z, a-z, 0-9, _ and - (as client order ids are), got ${
         shown(clientOrderIdPrefix)

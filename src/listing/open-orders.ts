@@ -13,7 +13,7 @@ import { isKeyRefusal } from "../cancel/attempt.ts";
 import { backoffMs } from "../cancel/engine.ts";
 import { sleep } from "../core/timers.ts";
 import { type ListingAnswer, readListingAnswer } from "./answer.ts";
-import { type OpenOrder, readOrderEntry, type ReadOrder, type UnreadableEntry } from "./order-entry.ts";
+import { type OpenOrder, type ReadOrder, readOrderEntry, type UnreadableEntry } from "./order-entry.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
 
 export type { OpenOrder, UnreadableEntry } from "./order-entry.ts";

@@ -6,24 +6,21 @@
 import { describe, expect, it } from "vitest";
 import { HtxError } from "../../mod.ts";
 import { breakdown, fixture } from "../helpers.ts";
-import {
-  after,
-  BATCH_CANCEL,
-  fakeHtx,
-  htmlPage,
-  never,
-  OPEN_ORDERS,
-  openOrders,
-  SWEEP,
-} from "./fake-htx.ts";
+import { after, BATCH_CANCEL, fakeHtx, htmlPage, never, OPEN_ORDERS, openOrders, SWEEP } from "./fake-htx.ts";
 
 const byId = { sweep: false } as const;
 const ids = (orders: { id: string }[]) => orders.map((o) => o.id).sort();
 
 describe("the kill switch cancels while it lists", () => {
   it("cancels page 1's orders while page 2 hangs", async () => {
-    const htx = fakeHtx({ orders: openOrders(1000) }, ({ path, from }) => (path === OPEN_ORDERS && from ? never() : undefined));
-    const result = await htx.client({ timeoutMs: 500, retry: 0 }).cancelAllOpen(undefined, { ...byId, deadlineMs: 1500 });
+    const htx = fakeHtx(
+      { orders: openOrders(1000) },
+      ({ path, from }) => (path === OPEN_ORDERS && from ? never() : undefined),
+    );
+    const result = await htx.client({ timeoutMs: 500, retry: 0 }).cancelAllOpen(undefined, {
+      ...byId,
+      deadlineMs: 1500,
+    });
     expect(breakdown(result).success).toBe(500);
     expect(htx.sim.openOrders(1)).toHaveLength(500);
     expect(result.confirmedEmpty).toBe(false);
@@ -31,8 +28,11 @@ describe("the kill switch cancels while it lists", () => {
 
   it("sends the first cancel before the second page is answered (within one round trip of the first page)", async () => {
     // A page after the first answers 100 ms late; the first cancel must not wait for it.
-    const slow = fakeHtx({ orders: openOrders(1500) }, ({ path, from, request }) =>
-      path === OPEN_ORDERS && from ? after(100).then(() => slow.sim.fetch(request)) : undefined);
+    const slow = fakeHtx(
+      { orders: openOrders(1500) },
+      ({ path, from, request }) =>
+        path === OPEN_ORDERS && from ? after(100).then(() => slow.sim.fetch(request)) : undefined,
+    );
     await slow.client().cancelAllOpen(undefined, byId);
     const firstCancel = slow.wire.findIndex((e) => e.kind === "sent" && e.path === BATCH_CANCEL);
     const secondPage = slow.wire.findIndex((e) => e.kind === "answered" && e.path === OPEN_ORDERS && e.n === 1);
@@ -60,8 +60,10 @@ describe("one bad symbol, page or field never stops the others", () => {
 
   it("keeps listing the other symbols while one answers 503, and lists it once it recovers", async () => {
     let failures = 0;
-    const htx = fakeHtx({ orders: openOrders(60, ["btcusdt", "ethusdt", "xrpusdt"]) }, ({ path, symbol }) =>
-      path === OPEN_ORDERS && symbol === "btcusdt" && failures++ < 6 ? htmlPage(503) : undefined);
+    const htx = fakeHtx(
+      { orders: openOrders(60, ["btcusdt", "ethusdt", "xrpusdt"]) },
+      ({ path, symbol }) => path === OPEN_ORDERS && symbol === "btcusdt" && failures++ < 6 ? htmlPage(503) : undefined,
+    );
     const client = htx.client({ retry: { limit: 1, baseDelayMs: 10, maxDelayMs: 40 } });
     const result = await client.cancelAllOpen({ symbols: ["btcusdt", "ethusdt", "xrpusdt"] }, byId);
     expect(breakdown(result)).toEqual({ success: 60, failed: {}, unresolved: {} });
@@ -118,7 +120,10 @@ describe("one bad symbol, page or field never stops the others", () => {
     ["a page with data null", () => Response.json({ status: "ok", data: null })],
     ["a Cloudflare 403 page", () => htmlPage(403)],
   ])("asks again after %s and cancels the orders", async (_, bad) => {
-    const htx = fakeHtx({ orders: openOrders(50) }, ({ path, n }) => (path === OPEN_ORDERS && n < 2 ? bad() : undefined));
+    const htx = fakeHtx(
+      { orders: openOrders(50) },
+      ({ path, n }) => (path === OPEN_ORDERS && n < 2 ? bad() : undefined),
+    );
     const result = await htx.client({ retry: 0 }).cancelAllOpen(undefined, { ...byId, deadlineMs: 5000 });
     expect(breakdown(result)).toEqual({ success: 50, failed: {}, unresolved: {} });
     expect(result.confirmedEmpty).toBe(true);
@@ -128,9 +133,14 @@ describe("one bad symbol, page or field never stops the others", () => {
 describe("never drop what was seen", () => {
   it("keeps the orders a listing cut short by the deadline showed, in orders and stillOpen", async () => {
     // Cancels never answer: the orders stay open; the second page hangs past the deadline.
-    const htx = fakeHtx({ orders: openOrders(700) }, ({ path, from }) =>
-      (path === OPEN_ORDERS && from) || path === BATCH_CANCEL ? never() : undefined);
-    const result = await htx.client({ timeoutMs: 200, retry: 0 }).cancelAllOpen(undefined, { ...byId, deadlineMs: 400 });
+    const htx = fakeHtx(
+      { orders: openOrders(700) },
+      ({ path, from }) => (path === OPEN_ORDERS && from) || path === BATCH_CANCEL ? never() : undefined,
+    );
+    const result = await htx.client({ timeoutMs: 200, retry: 0 }).cancelAllOpen(undefined, {
+      ...byId,
+      deadlineMs: 400,
+    });
     expect(result.orders).toHaveLength(500);
     expect(ids(result.stillOpen)).toEqual(ids(result.orders));
     expect(result.confirmedEmpty).toBe(false);
@@ -185,8 +195,10 @@ describe("accounts", () => {
 
   it("names a spot account in a state it does not know", async () => {
     const userAccounts = [{ uid: 1, id: "100", type: "spot", state: "frozen" }];
-    const fake = fakeHtx({}, ({ path }) =>
-      path === "/v1/account/accounts" ? Response.json({ status: "ok", data: userAccounts }) : undefined);
+    const fake = fakeHtx(
+      {},
+      ({ path }) => path === "/v1/account/accounts" ? Response.json({ status: "ok", data: userAccounts }) : undefined,
+    );
     const error = await fake.client().cancelAllOpen().catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/spot account 100 is in a state this client does not know \("frozen"\)/);
   });
