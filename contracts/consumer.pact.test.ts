@@ -26,7 +26,9 @@ import {
   jsonContentType,
   type ListingInteraction,
   ONE_SIDE_LISTING,
+  ONE_SIDE_NEXT_PAGE,
   ONE_SYMBOL_LISTING,
+  ONE_SYMBOL_NEXT_PAGE,
   PACT_FILE,
   pactJson,
   PROVIDER,
@@ -154,7 +156,8 @@ function clientOf(server: { url: string }): HtxClient {
 describe("the listing contract, as the kill switch uses it", () => {
   it("looks up the spot account, then lists the open orders of each symbol given", async () => {
     addListing(ACCOUNTS_LOOKUP);
-    await addListing(ONE_SYMBOL_LISTING).executeTest(async (server) => {
+    addListing(ONE_SYMBOL_LISTING);
+    await addListing(ONE_SYMBOL_NEXT_PAGE).executeTest(async (server) => {
       const { accountId, orders } = await clientOf(server).listOpenOrders({ symbols: ["btcusdt"] });
       expect(accountId).toBe(SPOT_ACCOUNT_ID);
       expect(orders.map((o) => [o.id, o.symbol, o.type, o.clientOrderId, o.price, o.amount])).toEqual([
@@ -165,7 +168,8 @@ describe("the listing contract, as the kill switch uses it", () => {
   });
 
   it("lists one side of every symbol, an id above 2^53 kept to the last digit", async () => {
-    await addListing(ONE_SIDE_LISTING).executeTest(async (server) => {
+    addListing(ONE_SIDE_LISTING);
+    await addListing(ONE_SIDE_NEXT_PAGE).executeTest(async (server) => {
       const { orders } = await clientOf(server).listOpenOrders({ accountId: SPOT_ACCOUNT_ID, side: "sell" });
       expect(orders.map((o) => [o.id, o.symbol, o.type])).toEqual([["9007199254740993", "ethusdt", "sell-limit"]]);
     });

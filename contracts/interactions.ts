@@ -241,6 +241,26 @@ export const ONE_SIDE_LISTING = listing("a listing of one side's open orders, an
   fields: OPEN_ORDER_FIELDS,
 });
 
+/**
+ * The page after a listing's last order: the same query with `from` that order's id and
+ * `direct=next`, answered with no order. The kill switch pages until a page comes back empty
+ * (issue 24: a short page proves nothing where HTX caps pages below the size asked).
+ */
+function emptyNextPage(first: ListingInteraction, from: string): ListingInteraction {
+  return {
+    ...first,
+    description: `${first.description}: the next page, empty`,
+    query: { ...first.query, from, direct: "next" },
+    answer: pactJson(answerMatchers({ status: "ok", data: [] }, OPEN_ORDER_FIELDS)),
+  };
+}
+
+/** The page after {@link ONE_SYMBOL_LISTING}'s oldest order. */
+export const ONE_SYMBOL_NEXT_PAGE = emptyNextPage(ONE_SYMBOL_LISTING, "357632718898331");
+
+/** The page after {@link ONE_SIDE_LISTING}'s only order, the id above 2^53. */
+export const ONE_SIDE_NEXT_PAGE = emptyNextPage(ONE_SIDE_LISTING, "9007199254740993");
+
 /** `GET /v1/order/openOrders` without `symbol` where HTX requires one: `validation-constraints-required`. */
 export const SYMBOL_REQUIRED_LISTING = listing(
   "a listing without a symbol where HTX requires one",
