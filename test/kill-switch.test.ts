@@ -21,24 +21,14 @@ import {
   createHtxSimulator,
   type HtxSimulator,
   type HtxSimulatorOptions,
-  type SimulatedOrder,
   startOrderBot,
 } from "../src/testing/mod.ts";
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
+import { openOrders } from "./kill-switch/fake-htx.ts";
 import { breakdown, everyRendering, idsOf, KEYS, leaks, recordingFetch, signaturesOf } from "./helpers.ts";
 
 const BASE_URL = "http://127.0.0.1";
 
-/** `count` open orders of uid 1, ids from `first`, over `symbols` in turn, buys and sells alternating. */
-function openOrders(count: number, symbols = ["btcusdt"], first = 5_000_000_000n): SimulatedOrder[] {
-  return Array.from({ length: count }, (_, i) => ({
-    uid: 1,
-    orderId: String(first + BigInt(i)),
-    state: "submitted" as const,
-    symbol: symbols[i % symbols.length]!,
-    type: i % 2 === 0 ? "buy-limit" : "sell-limit",
-  }));
-}
 
 /**
  * A client whose kill switch cancels by id only (`sweep: false` unless a test says otherwise):
