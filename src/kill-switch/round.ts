@@ -103,7 +103,7 @@ export async function runRound(ctx: RoundContext, signal: AbortSignal): Promise<
     swept: 0,
     sweepRequests: 0,
   };
-  const sweeps = ctx.queue ? ctx.groups : [];
+  const sweeps = ctx.queue ? [...ctx.groups] : [];
   await Promise.all([
     ...ctx.scopes.map((scope) => roundScope(ctx, scope, signal, result)),
     ...sweeps.map(async (group) => {
@@ -112,6 +112,9 @@ export async function runRound(ctx: RoundContext, signal: AbortSignal): Promise<
       result.swept += tally.cancelled;
       result.sweepRequests += tally.requests;
       result.errors.push(...tally.errors);
+      // HTX's definitive no to a group's criteria (e.g. a symbol it does not know) will not
+      // change: that group is not swept again; its orders are still cancelled by id.
+      if (tally.errors.some(isDefinitive)) ctx.groups.splice(ctx.groups.indexOf(group), 1);
     }),
   ]);
   return result;
