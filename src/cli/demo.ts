@@ -70,7 +70,8 @@ export async function demo(options: { orders: number; latencyMs: number }, strea
     const progress = progressReporter(streams, false);
     const bot = startOrderBot(sim, { uid: DEMO_ACCOUNT.uid, symbols: DEMO_SYMBOLS, ...BOT });
     const started = performance.now();
-    const result = await htx.cancelAllOpen(undefined, { onProgress: progress.update });
+    // By id only: each order then has HTX's own answer to show (the sweep answers counts only).
+    const result = await htx.cancelAllOpen(undefined, { onProgress: progress.update, sweep: false });
     const elapsed = performance.now() - started;
     bot.stop();
     progress.end();
