@@ -85,8 +85,8 @@ function closedLines(closed: readonly FailedCancel[]): string[] {
   }
   if (byUs.length > 0) {
     lines.push(
-      `  closed, possibly by this run: ${byUs.length} (an earlier request's answer was lost; that request ` +
-        `or something before this run closed them, which of the two cannot be known)`,
+      `  closed, possibly by this run: ${byUs.length} (an earlier request's answer was lost, or the kill ` +
+        `switch's sweep ran; that or something before this run closed them, which of the two cannot be known)`,
     );
     lines.push(...groupLines(grouped(byUs, (f) => f.state ?? f.errCode, failedId), "    "));
   }
