@@ -17,18 +17,12 @@ import {
   HtxInputError,
   type RateLimiter,
 } from "../mod.ts";
-import {
-  createHtxSimulator,
-  type HtxSimulator,
-  type HtxSimulatorOptions,
-  startOrderBot,
-} from "../src/testing/mod.ts";
+import { createHtxSimulator, type HtxSimulator, type HtxSimulatorOptions, startOrderBot } from "../src/testing/mod.ts";
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { openOrders } from "./kill-switch/fake-htx.ts";
 import { breakdown, everyRendering, idsOf, KEYS, leaks, recordingFetch, signaturesOf } from "./helpers.ts";
 
 const BASE_URL = "http://127.0.0.1";
-
 
 /**
  * A client whose kill switch cancels by id only (`sweep: false` unless a test says otherwise):

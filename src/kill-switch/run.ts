@@ -10,7 +10,9 @@ import type { CancelEngine } from "../cancel/engine.ts";
 import type { BatchCancelResult } from "../cancel/outcome.ts";
 import { sleep, timeLimit } from "../core/timers.ts";
 import type { SpotAccount } from "../listing/spot-account.ts";
-import { type OpenOrder, type OpenOrdersQuery, scopesOf } from "../listing/open-orders.ts";
+import { isDefinitive, type OpenOrder, type OpenOrdersQuery, scopesOf } from "../listing/open-orders.ts";
+import { HtxAccountError } from "../listing/accounts.ts";
+import { backoffMs } from "../cancel/engine.ts";
 import type { ListingSetup } from "../listing/signed-get.ts";
 import { Ledger } from "./ledger.ts";
 import { CancelQueue } from "./cancel-queue.ts";
@@ -79,10 +81,16 @@ interface Run {
 /** The accounts to list: the filter's, or every working spot account (rejecting as the deadline's). */
 async function accountsOf(setup: KillSwitchSetup, filter: ValidFilter, stop: TimeLimit, deadline: () => HtxError) {
   if (filter.accountId !== undefined) return [filter.accountId];
-  try {
-    return await setup.spotAccount.ids(stop.signal);
-  } catch (error) {
-    throw stop.timedOut ? deadline() : error;
+  // Asked again, backing off, until the deadline: like a listing page, unless HTX's no is definitive.
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await setup.spotAccount.ids(stop.signal);
+    } catch (error) {
+      if (stop.timedOut) throw deadline();
+      if (!(error instanceof HtxError) || error instanceof HtxAccountError || isDefinitive(error)) throw error;
+      const pause = backoffMs(setup.engine.retry, Math.min(attempt, 6), error);
+      if (!(await sleep(pause, stop.signal).then(() => true, () => false))) throw stop.timedOut ? deadline() : error;
+    }
   }
 }
 

@@ -113,6 +113,16 @@ describe("one bad symbol, page or field never stops the others", () => {
     expect(result.confirmedEmpty).toBe(true);
   });
 
+  it("asks again when the account lookup answers 502 for a while, instead of rejecting", async () => {
+    const htx = fakeHtx(
+      { orders: openOrders(20) },
+      ({ path, n }) => path === "/v1/account/accounts" && n < 3 ? htmlPage(502) : undefined,
+    );
+    const result = await htx.client({ retry: 0 }).cancelAllOpen(undefined, { ...byId, deadlineMs: 5000 });
+    expect(breakdown(result)).toEqual({ success: 20, failed: {}, unresolved: {} });
+    expect(htx.count("/v1/account/accounts")).toBe(4);
+  });
+
   it.each([
     ["a page with data null", () => Response.json({ status: "ok", data: null })],
     ["a Cloudflare 403 page", () => htmlPage(403)],
