@@ -70,10 +70,19 @@ const ROUTES: Record<string, string> = {
 };
 
 /** One shared budget per HTX endpoint: listing never spends the cancels' budget. */
-function budgets(env: Env, ctx: Context): Record<"batchCancel" | "openOrders" | "accounts", DurableObjectRateLimiter> {
+function budgets(
+  env: Env,
+  ctx: Context,
+): Record<"batchCancel" | "openOrders" | "accounts" | "batchCancelOpenOrders", DurableObjectRateLimiter> {
   const limiter = (endpoint: HtxEndpoint) =>
     durableObjectLimiter(env.HTX_LIMITER, env.HTX_UID, { endpoint, waitUntil: (p) => ctx.waitUntil(p) });
-  return { batchCancel: limiter("batch-cancel"), openOrders: limiter("open-orders"), accounts: limiter("accounts") };
+  return {
+    batchCancel: limiter("batch-cancel"),
+    openOrders: limiter("open-orders"),
+    accounts: limiter("accounts"),
+    // The kill switch's sweep (batchCancelOpenOrders) has a budget of its own too.
+    batchCancelOpenOrders: limiter("batch-cancel-open-orders"),
+  };
 }
 
 /** The API key from the Worker's secrets (checked by `misconfigured` first). */
