@@ -116,9 +116,12 @@ describe("the kill-switch Worker example: POST /cancel-all", () => {
       orders: { id: string; symbol: string }[];
       confirmedEmpty: boolean;
     };
-    // Every order accepted by id, or closed with the sweep (batchCancelOpenOrders) as a possible cause.
+    // Every order seen accepted by id, or closed with the sweep (batchCancelOpenOrders) as a possible
+    // cause; a bot's order the sweep cancelled before any listing showed it is in its count only.
     expect(result.unresolved).toEqual([]);
-    expect(result.success.length + result.failed.length).toBe(600 + bot.placed.length);
+    expect(result.success.length + result.failed.length).toBe(result.orders.length);
+    expect(result.orders.length).toBeLessThanOrEqual(600 + bot.placed.length);
+    expect(result.orders.length).toBeGreaterThanOrEqual(600);
     expect(result.failed.filter((f) => f.outcome !== "closed-possibly-by-this-call")).toEqual([]);
     expect(result.confirmedEmpty).toBe(true);
     expect(result.orders.map((o) => o.id)).toContain("9007199254740993");
