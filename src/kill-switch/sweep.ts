@@ -19,8 +19,8 @@ const SWEEP_PATH = "/v1/order/orders/batchCancelOpenOrders";
 const SWEEP_SIZE = 100;
 /** HTX's most symbols in one sweep call. */
 export const SWEEP_SYMBOLS = 10;
-/** Sweep calls in flight per group: enough to keep the budget busy at a round trip of 50 ms. */
-const SWEEPERS = 2;
+/** Sweep calls in flight per group: enough to keep its budget (25 a second) busy at a 50 ms round trip and a busy HTX. */
+const SWEEPERS = 4;
 
 const SweepAnswerSchema = v.looseObject({
   status: v.literal("ok"),
