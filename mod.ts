@@ -44,7 +44,12 @@ export {
 } from "./src/client.ts";
 export { classify, type ResultClasses } from "./src/cancel/outcome.ts";
 export type { FailedOutcome } from "./src/core/failed-outcome.ts";
-export { type CancelAllOpenFilter, type CancelAllOpenOptions, DEFAULT_DEADLINE_MS } from "./src/kill-switch/options.ts";
+export {
+  type CancelAllOpenFilter,
+  type CancelAllOpenOptions,
+  DEFAULT_DEADLINE_MS,
+  type KillSwitchProgress,
+} from "./src/kill-switch/options.ts";
 export type { CancelAllOpenResult } from "./src/kill-switch/run.ts";
 export type { CancelAllAfterResult } from "./src/dead-mans-switch/cancel-all-after.ts";
 export type { DeadMansSwitch, DeadMansSwitchErrorInfo } from "./src/dead-mans-switch/keep-alive.ts";

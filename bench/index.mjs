@@ -403,6 +403,13 @@ for (const [command, args] of runtimes) {
   await mf.dispose();
 }
 
+// Kill switch: 20,000 open orders to a confirmed-empty book (bench/kill-switch.mjs) -----------
+{
+  const { killSwitchRows } = await import("./kill-switch.mjs");
+  const { violations } = await killSwitchRows(row);
+  for (const r of rows.slice(-3)) r.violations = violations;
+}
+
 // Output --------------------------------------------------------------------------------------
 const machine = `${os.cpus()[0]?.model ?? "cpu"} ×${os.cpus().length}, ${
   Math.round(os.totalmem() / 2 ** 30)

@@ -1,7 +1,9 @@
 /**
  * Consumer side: the real HtxClient against the Pact mock server on 127.0.0.1, one interaction
  * per answer shape: `batchCancel` for the batch cancels, `listOpenOrders` (the kill switch's
- * listing, without its cancels) for the account lookup and the open-order listings. The
+ * listing, without its cancels) for the account lookup and the open-order listings, and the
+ * kill switch's sweep request (`POST /v1/order/orders/batchCancelOpenOrders`, signed by the
+ * client's `signUrl`, its body as the sweep builds it) for the cancels by criteria. The
  * generated pact must equal the committed one in contracts/pacts/ (`npm run pact:update`
  * rewrites it after a deliberate change).
  */
@@ -10,12 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PactV4 } from "@pact-foundation/pact";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type BatchCancelResult, HtxApiError, HtxClient, type HtxError } from "../mod.ts";
+import { type BatchCancelResult, HtxApiError, HtxClient, type HtxError, signUrl } from "../mod.ts";
 import { TEST_KEY } from "../test/fixtures-ed25519/vectors.ts";
 import { KEYS } from "../test/helpers.ts";
 import {
   ACCOUNTS_LOOKUP,
   answerMatchers,
+  BATCH_CANCEL_OPEN_ORDERS_PATH,
   BATCH_CANCEL_PATH,
   CANCEL_ALL_AFTER_PATH,
   CONSUMER,
@@ -24,13 +27,18 @@ import {
   jsonContentType,
   type ListingInteraction,
   ONE_SIDE_LISTING,
+  ONE_SIDE_NEXT_PAGE,
   ONE_SYMBOL_LISTING,
+  ONE_SYMBOL_NEXT_PAGE,
   PACT_FILE,
   pactJson,
   PROVIDER,
   SIGNED_QUERY,
   SIGNED_QUERY_ED25519,
   SPOT_ACCOUNT_ID,
+  SWEEP,
+  SWEEP_UNKNOWN_ACCOUNT,
+  type SweepInteraction,
   SWITCH_INTERACTIONS,
   type SwitchInteraction,
   SYMBOL_REQUIRED_LISTING,
@@ -151,7 +159,8 @@ function clientOf(server: { url: string }): HtxClient {
 describe("the listing contract, as the kill switch uses it", () => {
   it("looks up the spot account, then lists the open orders of each symbol given", async () => {
     addListing(ACCOUNTS_LOOKUP);
-    await addListing(ONE_SYMBOL_LISTING).executeTest(async (server) => {
+    addListing(ONE_SYMBOL_LISTING);
+    await addListing(ONE_SYMBOL_NEXT_PAGE).executeTest(async (server) => {
       const { accountId, orders } = await clientOf(server).listOpenOrders({ symbols: ["btcusdt"] });
       expect(accountId).toBe(SPOT_ACCOUNT_ID);
       expect(orders.map((o) => [o.id, o.symbol, o.type, o.clientOrderId, o.price, o.amount])).toEqual([
@@ -162,7 +171,8 @@ describe("the listing contract, as the kill switch uses it", () => {
   });
 
   it("lists one side of every symbol, an id above 2^53 kept to the last digit", async () => {
-    await addListing(ONE_SIDE_LISTING).executeTest(async (server) => {
+    addListing(ONE_SIDE_LISTING);
+    await addListing(ONE_SIDE_NEXT_PAGE).executeTest(async (server) => {
       const { orders } = await clientOf(server).listOpenOrders({ accountId: SPOT_ACCOUNT_ID, side: "sell" });
       expect(orders.map((o) => [o.id, o.symbol, o.type])).toEqual([["9007199254740993", "ethusdt", "sell-limit"]]);
     });
@@ -213,6 +223,61 @@ describe("the dead man's switch contract, as the client uses it", () => {
           .jsonBody(contract.answer))
       .executeTest(async (server) => {
         await SWITCH_EXPECTED[fixture.name]!(clientOf(server), contract.timeoutSeconds);
+      });
+  });
+});
+
+describe("the pact file", () => {
+  const generated = join(OUT_DIR, PACT_FILE);
+  const committed = join(COMMITTED_DIR, PACT_FILE);
+
+  it("is exactly the committed pact, so a change of a request cannot slip by", () => {
+    expect(normalized(generated)).toEqual(normalized(committed));
+  });
+
+  it("holds the id above 2^53 as the JSON number written, which JSON.parse would round", () => {
+    for (const file of [generated, committed]) {
+      expect(readFileSync(file, "utf8"), file).toMatch(/"id": ?9007199254740993[,\s}]/);
+    }
+  });
+});
+
+/**
+ * The sweep's request, built as the kill switch builds it: a POST signed with the client's own
+ * `signUrl` (the five auth parameters in the query, nothing else), the criteria as a JSON body.
+ */
+async function sendSweep(server: { url: string }, body: SweepInteraction["body"]): Promise<Response> {
+  const url = await signUrl({
+    method: "POST",
+    url: `${server.url}${BATCH_CANCEL_OPEN_ORDERS_PATH}`,
+    accessKey: KEYS.accessKey,
+    secretKey: KEYS.secretKey,
+    timestamp: Date.now(),
+  });
+  return fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+}
+
+describe("the cancel-by-criteria contract, as the kill switch's sweep sends it", () => {
+  it.each([SWEEP, SWEEP_UNKNOWN_ACCOUNT].map((i) => [i.description, i] as const))("%s", async (_, contract) => {
+    let interaction = pact.addInteraction();
+    for (const [state, params] of contract.given) interaction = interaction.given(state, params);
+    await interaction
+      .uponReceiving(contract.description)
+      .withRequest(
+        "POST",
+        BATCH_CANCEL_OPEN_ORDERS_PATH,
+        (request) =>
+          request.query(SIGNED_QUERY).headers({ "Content-Type": "application/json" }).jsonBody(contract.body),
+      )
+      .willRespondWith(
+        contract.status,
+        (response) =>
+          response.headers({ "Content-Type": jsonContentType(contract.contentType) }).jsonBody(contract.answer),
+      )
+      .executeTest(async (server) => {
+        const answer = await sendSweep(server, contract.body);
+        expect(answer.status).toBe(contract.status);
+        expect(await answer.json()).toEqual(contract.recorded);
       });
   });
 });

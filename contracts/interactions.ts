@@ -2,8 +2,9 @@
  * The interactions of our contract, built from the recorded fixtures (one source of truth): the
  * provider states and their orders come from each fixture's `replay`, request bodies and answers
  * from its `request` and `response`. Seven batch cancels (six signed with HmacSHA256, one with an
- * Ed25519 key, issue 14), four listings the kill switch makes (issue 15) and three calls of the
- * dead man's switch (issue 25).
+ * Ed25519 key, issue 14), four listings the kill switch makes (issue 15) with the empty pages
+ * after them, two cancels by criteria, its sweep (issue 24), and three calls of the dead man's
+ * switch (issue 25).
  */
 import { readFileSync } from "node:fs";
 import { MatchersV3 } from "@pact-foundation/pact";
@@ -252,6 +253,26 @@ export const SYMBOL_REQUIRED_LISTING = listing(
   },
 );
 
+/**
+ * The page after a listing's last order: the same query with `from` that order's id and
+ * `direct=next`, answered with no order. The kill switch pages until a page comes back empty
+ * (issue 24: a short page proves nothing where HTX caps pages below the size asked).
+ */
+function emptyNextPage(first: ListingInteraction, from: string): ListingInteraction {
+  return {
+    ...first,
+    description: `${first.description}: the next page, empty`,
+    query: { ...first.query, from, direct: "next" },
+    answer: pactJson(answerMatchers({ status: "ok", data: [] }, OPEN_ORDER_FIELDS)),
+  };
+}
+
+/** The page after {@link ONE_SYMBOL_LISTING}'s oldest order. */
+export const ONE_SYMBOL_NEXT_PAGE = emptyNextPage(ONE_SYMBOL_LISTING, "357632718898331");
+
+/** The page after {@link ONE_SIDE_LISTING}'s only order, the id above 2^53. */
+export const ONE_SIDE_NEXT_PAGE = emptyNextPage(ONE_SIDE_LISTING, "9007199254740993");
+
 // ── The dead man's switch ──────────────────────────────────────────────────────────────────────
 
 /** The dead man's switch's endpoint. */
@@ -292,3 +313,55 @@ export const SWITCH_INTERACTIONS: SwitchInteraction[] = [
     minimumSeconds: 10,
   }),
 ];
+
+// ── Cancels by criteria (the kill switch's sweep) ──────────────────────────────────────────────
+
+/** The cancel-by-criteria endpoint. */
+export const BATCH_CANCEL_OPEN_ORDERS_PATH = "/v1/order/orders/batchCancelOpenOrders";
+
+/** One cancel by criteria: its states, the JSON body sent (pinned exactly), and the answer. */
+export interface SweepInteraction {
+  description: string;
+  given: readonly Given[];
+  /** The body as the kill switch sends it: `account-id` a string, `size` a JSON integer. */
+  body: { [key: string]: Json };
+  status: number;
+  contentType: string;
+  /** The fixture's answer as matchers, JSON text: counts and `next-id` JSON integers. */
+  answer: string;
+  /** The answer the fixture recorded, for the consumer's check. */
+  recorded: unknown;
+}
+
+function sweepOf(description: string, name: string, given: readonly Given[]): SweepInteraction {
+  const fx = fixture(name);
+  return {
+    description,
+    given,
+    body: fx.request.body as SweepInteraction["body"],
+    status: fx.response.status,
+    contentType: fx.response.headers["Content-Type"]!,
+    answer: pactJson(answerMatchers(fx.response.body)),
+    recorded: fx.response.body,
+  };
+}
+
+/** The fixture's orders in the spot account, as the "open orders exist in this account" state takes them. */
+function accountOrdersOf(name: string): Given {
+  const orders = JSON.parse(JSON.stringify(fixture(name).replay.orders ?? [])) as Json[];
+  return [STATES.accountOrders, { accountId: SPOT_ACCOUNT_ID, orders }];
+}
+
+/** The sweep of two symbols, every matching open order cancelled: counts, `next-id` -1. */
+export const SWEEP = sweepOf(
+  "a cancel by criteria of every open order of two symbols",
+  "batch-cancel-open-orders",
+  [accountOrdersOf("batch-cancel-open-orders")],
+);
+
+/** A sweep naming an account that is not the user's: `account-account-id-inexistent`. */
+export const SWEEP_UNKNOWN_ACCOUNT = sweepOf(
+  "a cancel by criteria naming an account that is not the user's",
+  "error-account-inexistent",
+  [[STATES.accountOrders, { accountId: SPOT_ACCOUNT_ID, orders: [] }]],
+);

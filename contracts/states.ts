@@ -15,6 +15,7 @@ export const STATES = {
   openOrders: HTX_PROVIDER_STATES.openOrders,
   spotAccount: HTX_PROVIDER_STATES.spotAccount,
   deadMansSwitch: HTX_PROVIDER_STATES.deadMansSwitch,
+  accountOrders: HTX_PROVIDER_STATES.accountOrders,
   /** `{ orders }`: the kit re-signs Ed25519-signed requests with its Ed25519 key; only the orders need setting up. */
   ed25519: "the API key is an Ed25519 key, and these orders exist for the account",
   /** No params: HTX's older reading, where `GET /v1/order/openOrders` requires `account-id` and `symbol`. */

@@ -123,11 +123,13 @@ export class HtxClient {
   }
 
   /**
-   * The kill switch: lists every open order (of the spot account, or `filter.accountId`,
-   * narrowed by `filter.symbols` and `filter.side`), cancels them through the same engine as
-   * `batchCancel`, and lists again until a listing finds nothing or `options.deadlineMs`
-   * (default 30 s) passes. Orders still `cancelling` are waited for; orders placed meanwhile
-   * are cancelled too. See docs/kill-switch.md.
+   * The kill switch: lists every open order (of every working spot account, or
+   * `filter.accountId`, narrowed by `filter.symbols`, `filter.side`, `filter.clientOrderIdPrefix`),
+   * cancels each page's orders as it arrives through the same engine as `batchCancel` while
+   * sweeping by criteria (`batchCancelOpenOrders`; `options.sweep: false` turns it off), and lists
+   * again until a complete listing finds nothing or `options.deadlineMs` (default 30 s) passes;
+   * it returns within `deadlineMs + 2 × timeoutMs`. Orders still `cancelling` are waited for;
+   * orders placed meanwhile are cancelled too. See docs/kill-switch.md.
    *
    * @example
    * ```ts
@@ -137,9 +139,9 @@ export class HtxClient {
    * @returns every order seen, in `success` / `failed` / `unresolved` as for `batchCancel`,
    *   with `orders` (their symbols), `stillOpen` and `confirmedEmpty`.
    * @throws {HtxInputError} for a bad filter or option, before anything is sent.
-   * @throws {HtxError} only when nothing was cancelled: no usable spot account
-   *   (`HtxAccountError`), or the first listing failed (the error says why, e.g. that HTX wants
-   *   `symbols`).
+   * @throws {HtxError} only when nothing could be cancelled: no working spot account
+   *   (`HtxAccountError`), HTX refusing every listing for good before any order was seen (the
+   *   error says why, e.g. that HTX wants `symbols`), or the deadline passing with nothing listed.
    */
   async cancelAllOpen(filter?: CancelAllOpenFilter, options?: CancelAllOpenOptions): Promise<CancelAllOpenResult> {
     const killSwitch = await this.#loadKillSwitch();

@@ -207,9 +207,9 @@ describe("batchCancel failures of the caller's own parts, reported as what they 
       ...KEYS,
       baseUrl: "http://127.0.0.1",
       fetch: sim.fetch,
-      rateLimit: { openOrders: throwing, accounts: throwing },
+      rateLimit: { openOrders: throwing, accounts: throwing, batchCancelOpenOrders: throwing },
     });
-    const result = await htx.cancelAllOpen();
+    const result = await htx.cancelAllOpen(undefined, { sweep: false });
     expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
     expect(result.confirmedEmpty).toBe(true);
   });

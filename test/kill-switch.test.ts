@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import {
+  type CancelAllOpenFilter,
+  type CancelAllOpenOptions,
   type CancelAllOpenResult,
   HtxAbortError,
   HtxAccountError,
@@ -15,27 +17,23 @@ import {
   HtxInputError,
   type RateLimiter,
 } from "../mod.ts";
-import {
-  createHtxSimulator,
-  type HtxSimulator,
-  type HtxSimulatorOptions,
-  type SimulatedOrder,
-  startOrderBot,
-} from "../src/testing/mod.ts";
+import { createHtxSimulator, type HtxSimulator, type HtxSimulatorOptions, startOrderBot } from "../src/testing/mod.ts";
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
+import { openOrders } from "./kill-switch/fake-htx.ts";
 import { breakdown, everyRendering, idsOf, KEYS, leaks, recordingFetch, signaturesOf } from "./helpers.ts";
 
 const BASE_URL = "http://127.0.0.1";
 
-/** `count` open orders of uid 1, ids from `first`, over `symbols` in turn, buys and sells alternating. */
-function openOrders(count: number, symbols = ["btcusdt"], first = 5_000_000_000n): SimulatedOrder[] {
-  return Array.from({ length: count }, (_, i) => ({
-    uid: 1,
-    orderId: String(first + BigInt(i)),
-    state: "submitted" as const,
-    symbol: symbols[i % symbols.length]!,
-    type: i % 2 === 0 ? "buy-limit" : "sell-limit",
-  }));
+/**
+ * A client whose kill switch cancels by id only (`sweep: false` unless a test says otherwise):
+ * these tests pin what the cancels by id do; the sweep has its own (test/kill-switch/*.test.ts).
+ */
+function byIdOnly(htx: HtxClient): HtxClient {
+  const cancelAllOpen = htx.cancelAllOpen.bind(htx);
+  return Object.assign(htx, {
+    cancelAllOpen: (filter?: CancelAllOpenFilter, options?: CancelAllOpenOptions) =>
+      cancelAllOpen(filter, { sweep: false, ...options }),
+  });
 }
 
 /** A simulator with the test key, and a client on it whose requests are recorded. */
@@ -45,7 +43,7 @@ function setup(simOptions: HtxSimulatorOptions = {}, clientOptions: Partial<HtxC
   const htx = new HtxClient(
     { ...KEYS, baseUrl: BASE_URL, fetch: recorded.fetch, ...clientOptions } as HtxClientOptions,
   );
-  return { sim, htx, requests: recorded.requests };
+  return { sim, htx: byIdOnly(htx), requests: recorded.requests };
 }
 
 const openIds = (sim: HtxSimulator) => sim.openOrders(1).map((o) => o.orderId);
@@ -131,7 +129,7 @@ describe("cancelAllOpen: the whole book", () => {
       }
       return sim.fetch(request);
     });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: { limit: 0 } });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: { limit: 0 } }));
     const first = await Promise.allSettled([htx.listOpenOrders(), htx.listOpenOrders()]);
     expect(first.map((settled) => settled.status)).toEqual(["rejected", "rejected"]);
     expect(accountLookups).toBe(1);
@@ -149,7 +147,7 @@ describe("cancelAllOpen: the whole book", () => {
       }
       return sim.fetch(request);
     });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch }));
     const [aborted, other] = await Promise.allSettled([
       htx.listOpenOrders(undefined, { signal: stop.signal }),
       htx.listOpenOrders(),
@@ -200,7 +198,7 @@ describe("cancelAllOpen: filters", () => {
       }));
     const fetch = (url: string, init: RequestInit) =>
       new URL(url).pathname === "/v1/order/openOrders" ? Promise.resolve(wholeBook()) : sim.fetch(url, init);
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch }));
     const result = await htx.cancelAllOpen({ symbols: ["ethusdt"], side: "sell" });
     expect(result.orders.map((o) => [o.symbol, o.type])).toEqual([
       ["ethusdt", "sell-limit"],
@@ -324,15 +322,13 @@ describe("cancelAllOpen: refusals, faults, the deadline and abort", () => {
       },
     }, { retry: 0 });
     const result = await htx.cancelAllOpen();
-    // Pass 1 was applied but lost its answer; pass 2 sent the ids again and HTX named them
-    // cancelling or canceled, which this call's first request may have done.
-    expect(breakdown(result)).toEqual({
-      success: 0,
-      failed: { "order-orderstate-error:closed-possibly-by-this-call": 3 },
-      unresolved: {},
-    });
+    // Pass 1 was applied but lost its answer; then either a pass sent the ids again while they
+    // were listed cancelling and HTX named them so, or a listing no longer showed them: either
+    // way closed, which this call's first request may have done.
+    expect(result.failed.map((f) => f.outcome)).toEqual(Array(3).fill("closed-possibly-by-this-call"));
+    expect(breakdown(result).success).toBe(0);
     expect(result.confirmedEmpty).toBe(true);
-    expect(cancels).toBe(2);
+    expect(cancels).toBeLessThanOrEqual(2);
   });
 
   it("retries listings that fail on the way (503, dropped connections) and still empties the book", async () => {
@@ -384,9 +380,12 @@ describe("cancelAllOpen: refusals, faults, the deadline and abort", () => {
     });
     expect(result.confirmedEmpty).toBe(false);
     expect(result.deadlineReached).toBe(false);
+    // Cancels go out as pages arrive: the abort comes while the listing still pages, so only
+    // the orders listed by then are seen; each is accounted for, none sent after the abort.
     const { success, unresolved } = breakdown(result);
+    const seen = result.orders.length;
     expect(success).toBeGreaterThan(0);
-    expect(unresolved).toEqual({ "HtxAbortError:not-applied": 3000 - success });
+    expect(unresolved).toEqual(seen > success ? { "HtxAbortError:not-applied": seen - success } : {});
     expect(result.stillOpen.map((o) => o.id).sort()).toEqual(result.unresolved.map((u) => u.id).sort());
     expect(openIds(sim)).toHaveLength(3000 - success);
   });
@@ -459,7 +458,7 @@ describe("cancelAllOpen: ids, budgets, progress and secrets", () => {
       },
     });
     expect(breakdown(result)).toEqual({ success: 120, failed: {}, unresolved: {} });
-    expect(seen.at(-1)).toEqual({ done: 120, total: 120 });
+    expect(seen.at(-1)).toMatchObject({ done: 120, total: 120 });
     expect(seen.map((p) => p.done)).toEqual([...seen.map((p) => p.done)].sort((a, b) => a - b));
   });
 
@@ -469,7 +468,8 @@ describe("cancelAllOpen: ids, budgets, progress and secrets", () => {
       faults: (request) =>
         new URL(request.url).pathname === "/v1/order/openOrders" ? { type: "html", status: 403 } : undefined,
     }, { retry: 0 });
-    const error = await htx.cancelAllOpen().catch((e: unknown) => e);
+    // A 403 page may pass on a later try: listings are asked again until the deadline.
+    const error = await htx.cancelAllOpen(undefined, { deadlineMs: 300 }).catch((e: unknown) => e);
     expect(leaks(everyRendering(error), signaturesOf(requests))).toEqual([]);
     const result = await setup({ orders: openOrders(60) }).htx.cancelAllOpen();
     expect(leaks(everyRendering(result))).toEqual([]);
@@ -501,10 +501,11 @@ const ECHOING_LISTINGS: [string, (secret: string) => (request: Request) => Respo
 describe("listing errors never show the key's own secrets", () => {
   it.each(ECHOING_LISTINGS)("with an HMAC secret, when %s echoes it", async (_, echo) => {
     const stub = recordingFetch(echo(KEYS.secretKey));
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: 0 });
-    const error = await htx.cancelAllOpen({ accountId: "10000001" }).catch((e: unknown) => e);
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: 0 }));
+    // Listings that may pass later are asked again until the deadline; the error says why they failed.
+    const error = await htx.cancelAllOpen({ accountId: "10000001" }, { deadlineMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HtxError);
-    expect(stub.requests).toHaveLength(1);
+    expect(stub.requests.length).toBeGreaterThanOrEqual(1);
     expect(leaks(everyRendering(error), signaturesOf(stub.requests))).toEqual([]);
   });
 
@@ -526,7 +527,9 @@ describe("listing errors never show the key's own secrets", () => {
   it("nor when a listing's rate limiter throws a text holding the secret", async () => {
     const stub = recordingFetch(() => Response.json({ status: "ok", data: [] }));
     const limiter: RateLimiter = { acquire: () => Promise.reject(new Error(`store down: ${KEYS.secretKey}`)) };
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: limiter } });
+    const htx = byIdOnly(
+      new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: limiter } }),
+    );
     const error = await htx.listOpenOrders({ accountId: "10000001" }).catch((e: unknown) => e);
     expect((error as HtxError).message).toMatch(/acquire\(\) failed; the listing was not sent/);
     expect(stub.requests).toEqual([]);
@@ -545,7 +548,9 @@ describe("listings and the caller's signal", () => {
         return Promise.resolve();
       },
     };
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: late } });
+    const htx = byIdOnly(
+      new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, rateLimit: { openOrders: late } }),
+    );
     const error = await htx.listOpenOrders({ accountId: "10000001" }, { signal: controller.signal }).catch((e) => e);
     expect(error).toBeInstanceOf(HtxAbortError);
     expect(stub.requests).toEqual([]);
@@ -639,7 +644,7 @@ describe("cancelAllOpen: HTX ignoring the listing's filter", () => {
     // The 500 newest open orders are buys of btcusdt; the 3 matching ones are older.
     const others = openOrders(500, ["btcusdt"], 2_000n).map((o) => ({ ...o, type: "buy-limit" }));
     const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: [...matching, ...others] });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim).fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim).fetch }));
     const result = await htx.cancelAllOpen(filter);
     expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
     expect(result.confirmedEmpty).toBe(true);
@@ -650,7 +655,9 @@ describe("cancelAllOpen: HTX ignoring the listing's filter", () => {
     const sells = openOrders(3, ["btcusdt"], 1_000n).map((o) => ({ ...o, type: "sell-limit" }));
     const buys = openOrders(500, ["btcusdt"], 2_000n).map((o) => ({ ...o, type: "buy-limit" }));
     const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }], orders: [...sells, ...buys] });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim, { repeat: true }).fetch });
+    const htx = byIdOnly(
+      new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: filterIgnoringHtx(sim, { repeat: true }).fetch }),
+    );
     const error = await htx.cancelAllOpen({ side: "sell" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HtxError);
     expect((error as Error).message).toMatch(/ignored the listing's filter .* could not be listed/);
@@ -678,7 +685,7 @@ describe("cancelAllOpen: the deadline bounds the listings too", () => {
         ? new Promise<Response>(() => {})
         : sim.fetch(request)
     );
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, timeoutMs: 1000, retry: 0 });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, timeoutMs: 1000, retry: 0 }));
     const result = await htx.cancelAllOpen(undefined, { deadlineMs: 500 });
     expect(breakdown(result)).toEqual({ success: 2, failed: {}, unresolved: {} });
     expect(result).toMatchObject({ deadlineReached: true, confirmedEmpty: false });
@@ -691,7 +698,7 @@ describe("cancelAllOpen: the deadline bounds the listings too", () => {
 describe("cancelAllOpen: a key HTX refuses", () => {
   it("stops at the first cancel refused for the key (no Trade permission), reporting it once", async () => {
     const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS, permissions: ["read"] }], orders: openOrders(120) });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: sim.fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: sim.fetch }));
     const result = await htx.cancelAllOpen(undefined, { deadlineMs: 3000 });
     expect(breakdown(result)).toEqual({
       success: 0,
@@ -719,7 +726,7 @@ describe("cancelAllOpen: what may still be open, and what this call may have don
         ? Response.json({ status: "error", "err-code": "api-signature-not-valid", "err-msg": "Incorrect Access key" })
         : sim.fetch(request)
     );
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch }));
     const result = await htx.cancelAllOpen();
     expect(breakdown(result)).toEqual({ success: 1, failed: { "order-disabled:may-be-open": 1 }, unresolved: {} });
     expect(result.confirmedEmpty).toBe(false);
@@ -748,13 +755,15 @@ describe("cancelAllOpen: what may still be open, and what this call may have don
       }
       return cancels <= 3 ? refusal("base-record-invalid") : refusal("order-orderstate-error", 10);
     });
-    const htx = new HtxClient({
-      ...KEYS,
-      baseUrl: BASE_URL,
-      fetch: stub.fetch,
-      timeoutMs: 300,
-      retry: { limit: 2, baseDelayMs: 10, maxDelayMs: 20 },
-    });
+    const htx = byIdOnly(
+      new HtxClient({
+        ...KEYS,
+        baseUrl: BASE_URL,
+        fetch: stub.fetch,
+        timeoutMs: 300,
+        retry: { limit: 2, baseDelayMs: 10, maxDelayMs: 20 },
+      }),
+    );
     const result = await htx.cancelAllOpen(undefined, { deadlineMs: 1500 });
     expect(breakdown(result)).toEqual({
       success: 0,
@@ -773,7 +782,7 @@ describe("cancelAllOpen: what may still be open, and what this call may have don
       cancels++;
       return Response.json({ status: "ok", data: { success: await idsOf(request), failed: [] } });
     });
-    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch }));
     const result = await htx.cancelAllOpen(undefined, { deadlineMs: 700 });
     expect(breakdown(result)).toEqual({ success: 1, failed: {}, unresolved: {} });
     expect(cancels).toBeGreaterThan(1);

@@ -17,46 +17,12 @@ import {
 } from "../src/testing/pact.ts";
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { KEYS } from "./helpers.ts";
+import { BASE_URL, filter, given, teardown } from "./pact-proxy.ts";
 
-const BASE_URL = "http://127.0.0.1:8123";
 /** How a recorded pact replays a request: the consumer's key, a stale time, a signature for another host. */
 const RECORDED_AUTH =
   `AccessKeyId=${KEYS.accessKey}&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2026-11-26T12%3A00%3A00` +
   "&Signature=9yf9%2B1LJD8Bv0r1iDtdZJ9dDiW6LKmryEYi7%2BEtOEE4%3D";
-
-/** What the filter did with one request: passed it on (with its new URL) or answered it. */
-interface Filtered {
-  next: boolean;
-  url: string;
-  status?: number;
-  body?: unknown;
-  error?: unknown;
-}
-
-function filter(provider: HtxPactProvider, req: PactProxyRequest): Promise<Filtered> {
-  return new Promise((resolve) => {
-    let status = 200;
-    const res = {
-      status(code: number) {
-        status = code;
-        return res;
-      },
-      json(body: unknown) {
-        resolve({ next: false, url: req.url, status, body });
-      },
-    };
-    provider.requestFilter(BASE_URL)(req, res, (error) => resolve({ next: true, url: req.url, error }));
-  });
-}
-
-/** Sets up a state as Pact does: a POST of `{ state, action, params }` to the proxy. */
-function given(provider: HtxPactProvider, state: string, params?: unknown): Promise<Filtered> {
-  return filter(provider, { method: "POST", url: "/_pactSetup", body: { state, action: "setup", params } });
-}
-
-function teardown(provider: HtxPactProvider, state: string): Promise<Filtered> {
-  return filter(provider, { method: "POST", url: "/_pactSetup", body: { state, action: "teardown" } });
-}
 
 /** Replays a recorded request through the filter, then sends it to the simulator. */
 async function replay(provider: HtxPactProvider, method: string, pathAndQuery: string, body?: unknown) {

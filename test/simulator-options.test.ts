@@ -40,6 +40,29 @@ describe("simulator options at their limits", () => {
     ],
     ["a required listing parameter", { openOrdersRequired: ["side" as never] }, /openOrdersRequired/],
     [
+      "rateLimit.batchCancelOpenOrdersLimit -1",
+      { rateLimit: { batchCancelOpenOrdersLimit: -1 } },
+      /batchCancelOpenOrdersLimit/,
+    ],
+    ["openOrdersPageCap 0", { openOrdersPageCap: 0 }, /openOrdersPageCap must be an integer ≥ 1/],
+    ["openOrdersPageCap 2.5", { openOrdersPageCap: 2.5 }, /openOrdersPageCap/],
+    [
+      "openOrdersIgnoresSymbol as text",
+      { openOrdersIgnoresSymbol: "yes" as never },
+      /openOrdersIgnoresSymbol must be true or false/,
+    ],
+    [
+      "a misspelt option",
+      { openOrderPageCap: 100 } as never,
+      /options has no field "openOrderPageCap" \(did you mean "openOrdersPageCap"\?\)/,
+    ],
+    [
+      "a misspelt rate limit",
+      { rateLimit: { batchCancelOpenOrderLimit: 1 } } as never,
+      /options\.rateLimit has no field "batchCancelOpenOrderLimit" \(did you mean "batchCancelOpenOrdersLimit"\?\)/,
+    ],
+    ["faults that are not a plan", { faults: [{ type: "hang" }] } as never, /faults must be a function/],
+    [
       "a user account id",
       { userAccounts: [{ uid: 1, id: "x", type: "spot", state: "working" as const }] },
       /userAccounts\[0\]\.id/,

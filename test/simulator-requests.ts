@@ -4,6 +4,7 @@ import { DEMO_ACCOUNT, type HtxSimulator, type SimulatedOrder } from "../src/tes
 
 export const ORIGIN = "https://api.huobi.pro";
 export const BATCH_CANCEL = "/v1/order/orders/batchcancel";
+export const BATCH_CANCEL_OPEN_ORDERS = "/v1/order/orders/batchCancelOpenOrders";
 export const OPEN_ORDERS = "/v1/order/openOrders";
 export const ACCOUNTS = "/v1/account/accounts";
 

@@ -28,7 +28,11 @@ export interface ClientSetup {
   /** HTX's origin, e.g. `https://api.huobi.pro`. */
   origin: string;
   /** The kill switch's listing endpoints, each on its own budget; absent where limiting is off. */
-  listingLimiters: { openOrders: RateLimiter | undefined; accounts: RateLimiter | undefined };
+  listingLimiters: {
+    openOrders: RateLimiter | undefined;
+    accounts: RateLimiter | undefined;
+    batchCancelOpenOrders: RateLimiter | undefined;
+  };
   /** The dead man's switch's endpoint, on its own budget; absent where limiting is off. */
   cancelAllAfterLimiter: RateLimiter | undefined;
 }
@@ -93,6 +97,10 @@ export function buildClient(config: ClientConfig): ClientSetup {
     retry: config.retry,
     syncTime: config.syncTime,
   };
-  const listingLimiters = { openOrders: limiterOf(limits.openOrders), accounts: limiterOf(limits.accounts) };
+  const listingLimiters = {
+    openOrders: limiterOf(limits.openOrders),
+    accounts: limiterOf(limits.accounts),
+    batchCancelOpenOrders: limiterOf(limits.batchCancelOpenOrders),
+  };
   return { engine, key, origin, listingLimiters, cancelAllAfterLimiter: limiterOf(limits.cancelAllAfter) };
 }

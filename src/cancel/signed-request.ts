@@ -52,6 +52,18 @@ export type AnswerReader<T> = (response: Response, ctx: AnswerContext) => Promis
 
 const methodOf = (request: SignedRequest<string>) => request.body === undefined ? "GET" : "POST";
 
+/** A promise that rejects with `HtxAbortError` when `signal` aborts, and a function to stop listening. */
+function abortRace(signal: AbortSignal, message: string): { promise: Promise<never>; stop: () => void } {
+  let onAbort = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new HtxAbortError(message, { cause: signal.reason }));
+  });
+  promise.catch(() => {});
+  signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  return { promise, stop: () => signal.removeEventListener("abort", onAbort) };
+}
+
 /** The signed URL of one request at `epochMs`, and its signature (to redact). Per call only. */
 async function signRequest<E extends string>(setup: SignedRequestSetup<E>, request: SignedRequest<E>, epochMs: number) {
   const { key, origin, host } = setup;
@@ -106,7 +118,10 @@ async function sendOnce<T, E extends string>(
   // The slot is held until the request is answered or timed out, even when an abort ends the wait.
   let inFlight: Promise<unknown> | undefined;
   try {
-    const { url, signature } = await signRequest(setup, request, engine.clock.server(engine.clock.local()));
+    // Signing races the abort too: an HMAC backend that never settles cannot hold the call.
+    const signed = signRequest(setup, request, engine.clock.server(engine.clock.local()));
+    signed.catch(() => {});
+    const { url, signature } = await Promise.race([signed, aborted]);
     const redacted: RedactedRequest = { method: methodOf(request), url: redactUrl(url) };
     const secrets = [...engine.secrets, signature];
     let redact: ((text: string) => string) | undefined;
@@ -175,7 +190,13 @@ export async function sendSigned<T, E extends string>(
       if (error instanceof HtxAbortError) throw error;
       if (isStaleTimestampError(error) && syncTime && !synced) {
         synced = true;
-        if (!(await clock.sync(generation))) throw error;
+        // The resync races the abort: a timestamp endpoint that hangs cannot hold the call.
+        const race = abortRace(signal, "Aborted while reading HTX's clock.");
+        try {
+          if (!(await Promise.race([clock.sync(generation), race.promise]))) throw error;
+        } finally {
+          race.stop();
+        }
         attempt--; // the resync's retry is not a "retry"
         continue;
       }

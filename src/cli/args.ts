@@ -32,6 +32,7 @@ Options:
   --side buy|sell         with --all-open: only buy or only sell orders
   --deadline-ms N         with --all-open or demo: stop cancelling after N ms, then list once more
                           (default 30000)
+  --no-sweep              with --all-open: cancel listed ids only, no batchCancelOpenOrders sweep
   --order-ids LIST        comma-separated order ids
   --client-order-ids LIST comma-separated client order ids
   --ids-file FILE         one id per line; blank lines and lines starting with # are skipped
@@ -82,7 +83,7 @@ export type Command =
   | { kind: "version" }
   | { kind: "simulate"; port: number; orders: number; latencyMs: number }
   | { kind: "demo"; orders: number; latencyMs: number; deadlineMs?: number }
-  | ({ kind: "cancel-all"; symbols?: string[]; side?: string; deadlineMs?: number } & SendFlags)
+  | ({ kind: "cancel-all"; symbols?: string[]; side?: string; deadlineMs?: number; sweep: boolean } & SendFlags)
   | ({ kind: "cancel"; ids: IdSource } & SendFlags);
 
 /** Where a cancel by id takes its ids: a flag's comma-separated list, or a file (`-`: standard input). */
@@ -205,6 +206,7 @@ function cancelAllCommand(v: FlagValues): Command {
     symbols,
     side: v.side,
     deadlineMs: optionalNumber("deadline-ms", v["deadline-ms"], 1),
+    sweep: !v["no-sweep"],
     ...sendFlags(v),
   };
 }

@@ -83,7 +83,9 @@ export async function demo(
     const progress = progressReporter(streams, false);
     const bot = startOrderBot(sim, { uid: DEMO_ACCOUNT.uid, symbols: DEMO_SYMBOLS, ...BOT });
     const started = performance.now();
-    const result = await htx.cancelAllOpen(undefined, { onProgress: progress.update, deadlineMs: options.deadlineMs })
+    // By id only: each order then has HTX's own answer to show (the sweep answers counts only).
+    const run = { onProgress: progress.update, deadlineMs: options.deadlineMs, sweep: false };
+    const result = await htx.cancelAllOpen(undefined, run)
       .catch((error: unknown) => {
         if (!(error instanceof HtxError) || error instanceof HtxInputError) throw error;
         return error; // nothing was listed (e.g. --deadline-ms passed first): nothing was cancelled

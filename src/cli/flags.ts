@@ -45,6 +45,7 @@ export const FLAGS = {
   symbols: { type: "string", for: ["cancel-all"] },
   side: { type: "string", for: ["cancel-all"] },
   "deadline-ms": { type: "string", for: ["cancel-all", "demo"] },
+  "no-sweep": { type: "boolean", for: ["cancel-all"] },
   "order-ids": { type: "string", for: ["cancel"] },
   "client-order-ids": { type: "string", for: ["cancel"] },
   "ids-file": { type: "string", for: ["cancel"] },

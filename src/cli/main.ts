@@ -111,7 +111,8 @@ async function cancelAll(command: Extract<Command, { kind: "cancel-all" }>): Pro
   const stop = interruptible();
   const progress = progressReporter(streams, command.quiet);
   try {
-    const options = { signal: stop.signal, onProgress: progress.update, deadlineMs: command.deadlineMs };
+    const onProgress = progress.update;
+    const options = { signal: stop.signal, onProgress, deadlineMs: command.deadlineMs, sweep: command.sweep };
     const result = await htx.cancelAllOpen(filter, options);
     progress.end();
     streams.out(command.json ? `${JSON.stringify(result, null, 2)}\n` : killSwitchSummary(result));

@@ -24,15 +24,19 @@ export function progressReporter(streams: Streams, quiet: boolean, clock: () => 
     return seconds > 0 ? `${Math.round(done / seconds)} ids/s` : "";
   };
   return {
-    update({ done, total }: { done: number; total: number }): void {
+    /** `pages` and `swept` come with the kill switch: listing and cancelling shown together. */
+    update({ done, total, pages, swept }: { done: number; total: number; pages?: number; swept?: number }): void {
       if (quiet) return;
+      const listing = pages === undefined ? "" : `  listed ${plural(pages, "page")}, swept ${swept ?? 0}`;
       if (streams.errIsTerminal) {
         const width = 30;
-        const filled = Math.round((done / total) * width);
-        last = `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${plural(total, "id")}  ${rate(done)}  `;
+        const filled = total === 0 ? 0 : Math.round((done / total) * width);
+        last = `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${plural(total, "id")}${listing}  ` +
+          `${rate(done)}  `;
         streams.err(last);
       } else {
-        streams.err(`progress: ${done}/${plural(total, "id")} (${Math.floor((done / total) * 100)}%) ${rate(done)}\n`);
+        const percent = total === 0 ? 0 : Math.floor((done / total) * 100);
+        streams.err(`progress: ${done}/${plural(total, "id")} (${percent}%)${listing} ${rate(done)}\n`);
       }
     },
     end(): void {
@@ -81,8 +85,8 @@ function closedLines(closed: readonly FailedCancel[]): string[] {
   }
   if (byUs.length > 0) {
     lines.push(
-      `  closed, possibly by this run: ${byUs.length} (an earlier request's answer was lost; that request ` +
-        `or something before this run closed them, which of the two cannot be known)`,
+      `  closed, possibly by this run: ${byUs.length} (an earlier request's answer was lost, or the kill ` +
+        `switch's sweep ran; that or something before this run closed them, which of the two cannot be known)`,
     );
     lines.push(...groupLines(grouped(byUs, (f) => f.state ?? f.errCode, failedId), "    "));
   }

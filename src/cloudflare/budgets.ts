@@ -14,10 +14,13 @@ export const HTX_ENDPOINT_BUDGETS: {
   readonly "open-orders": typeof DEFAULT_ENDPOINT_LIMITS.openOrders;
   /** `GET /v1/account/accounts`: 100 per 2 s. */
   readonly "accounts": typeof DEFAULT_ENDPOINT_LIMITS.accounts;
+  /** `POST /v1/order/orders/batchCancelOpenOrders`: 50 per 2 s, its own budget. */
+  readonly "batch-cancel-open-orders": typeof DEFAULT_ENDPOINT_LIMITS.batchCancelOpenOrders;
 } = {
   "batch-cancel": DEFAULT_ENDPOINT_LIMITS.batchCancel,
   "open-orders": DEFAULT_ENDPOINT_LIMITS.openOrders,
   "accounts": DEFAULT_ENDPOINT_LIMITS.accounts,
+  "batch-cancel-open-orders": DEFAULT_ENDPOINT_LIMITS.batchCancelOpenOrders,
 };
 
 /** An HTX endpoint with its own rate-limit budget. */

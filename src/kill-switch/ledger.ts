@@ -1,28 +1,30 @@
 /**
- * The kill switch's books: every order any listing showed, and what this call's cancels of it
- * came to, merged across passes into the classes of `batchCancel` (src/cancel/outcome.ts). An
- * id's class never claims more than the client knows: a refusal that says "canceled" after an
- * earlier pass lost its answer is "closed, possibly by this call", not "already closed".
+ * The kill switch's books: every order any listing showed (cut-short listings included), where
+ * it was listed (its scope: account and symbol), and what this call's cancels of it came to,
+ * merged across passes into the classes of `batchCancel` (src/cancel/outcome.ts). Truth comes
+ * from the listings: an order seen open and absent from a later complete listing of its scope
+ * is closed. An id's class never claims more than the client knows: closed by a cancel or a
+ * sweep of this call, or by something else, cannot be told apart, so it is "closed, possibly by
+ * this call" whenever this call sent anything that could have closed it.
  */
 import type { HtxError } from "../core/errors.ts";
 import { type BatchCancelResult, buildResult, type IdOutcome } from "../cancel/outcome.ts";
 import { failedOutcome } from "../core/failed-outcome.ts";
-import type { Listing, OpenOrder } from "../listing/open-orders.ts";
+import type { OpenOrder } from "../listing/open-orders.ts";
+import type { ListingScope } from "../listing/open-orders.ts";
 
 /** States in which an order can still be cancelled; a listing may also show `cancelling`. */
 const OPEN_STATES = new Set(["created", "submitted", "partial-filled"]);
 
-/**
- * Whether an outcome says an attempt may have closed the order through this call (its answer
- * was lost), even when a later refusal settled it as "may be open".
- */
-function saysMayHaveApplied(outcome: IdOutcome): boolean {
-  return outcome.kind !== "success" && outcome.mayHaveBeenApplied;
-}
+/** The `errCode` of an order found closed because a complete listing no longer showed it. */
+export const ABSENT_CODE = "absent-from-listing";
+
+/** The key of a scope, for the books. */
+export const scopeKey = (scope: ListingScope) => `${scope.accountId}/${scope.symbol ?? "*"}`;
 
 /**
- * An id's outcome after a later pass, given what earlier passes said and whether any attempt
- * of this call that carried the id (in any pass, whatever its outcome came to) may have been applied.
+ * An id's outcome after a later pass, given what earlier passes said and whether anything of
+ * this call may have closed the order (a lost answer, or a sweep over its scope).
  */
 function mergeOutcome(earlier: IdOutcome | undefined, later: IdOutcome, mayHaveApplied: boolean): IdOutcome {
   if (earlier?.kind === "success") return earlier; // cancel accepted in this call: that stays true
@@ -37,14 +39,25 @@ function mergeOutcome(earlier: IdOutcome | undefined, later: IdOutcome, mayHaveA
   return { kind: "unresolved", errors, mayHaveBeenApplied: applied };
 }
 
-/** Every order seen, and each one's outcome so far. */
+/** Every order seen, where, and each one's outcome so far. */
 export class Ledger {
   readonly #orders = new Map<string, OpenOrder>();
+  /** The scope each order was first listed in. */
+  readonly #scopes = new Map<string, string>();
   readonly #outcomes = new Map<string, IdOutcome>();
   /** Ids that an attempt of this call may have cancelled (its answer was lost), in any pass. */
   readonly #mayHaveApplied = new Set<string>();
+  /** Ids this call sent a cancel for. */
+  readonly #sent = new Set<string>();
   /** Ids whose cancel HTX accepted, listed in an open state since: sent again. */
   readonly #acceptedYetOpen = new Set<string>();
+  /** Scopes a sweep of this call may have cancelled orders in. */
+  readonly #swept = new Set<string>();
+  /** Each order's place in its scope's listing order (newest first, as HTX lists). */
+  readonly #rank = new Map<string, number>();
+  readonly #perScope = new Map<string, number>();
+  /** Orders a sweep over exactly one scope said it cancelled, per scope. */
+  readonly #sweptCount = new Map<string, number>();
 
   /** Orders seen, each as first listed, in first-seen order. */
   get orders(): OpenOrder[] {
@@ -57,64 +70,134 @@ export class Ledger {
   }
 
   /**
-   * Records a listing and returns the ids to cancel now: orders listed open whose cancel was
-   * not accepted and that are not known closed, orders whose cancel was accepted but that are
-   * still listed open (a cancel HTX accepted and then lost: asked again), and every id whose
-   * cancel got no usable answer (listed or not: sent again, HTX's answer says what became of
-   * it). Orders whose cancel was accepted, or that are closed and `cancelling`, are waited for.
+   * Marks scopes a sweep cancelled (`cancelled` orders), or may have, in (its counts carry no ids).
+   * A sweep over one scope also counts, for {@link likelySwept}.
    */
-  toCancel(listing: Pick<Listing, "orders" | "complete">): string[] {
-    const ids = new Set<string>();
-    const listed = new Set<string>();
-    for (const order of listing.orders) {
-      listed.add(order.id);
-      if (!this.#orders.has(order.id)) this.#orders.set(order.id, order);
+  swept(scopes: readonly ListingScope[], cancelled: number): void {
+    for (const scope of scopes) this.#swept.add(scopeKey(scope));
+    if (scopes.length !== 1) return;
+    const key = scopeKey(scopes[0]!);
+    this.#sweptCount.set(key, (this.#sweptCount.get(key) ?? 0) + cancelled);
+  }
+
+  /**
+   * Whether the sweep has likely cancelled the order already: it cancels newest first, as HTX
+   * lists (docs/htx-notes.md), so the first orders listed in its scope, as many as it counted. Only
+   * a guess to spare requests: an order it guessed wrong is listed again, and cancelled then.
+   */
+  likelySwept(id: string): boolean {
+    const scope = this.#scopes.get(id);
+    return scope !== undefined && (this.#rank.get(id) ?? Infinity) < (this.#sweptCount.get(scope) ?? 0);
+  }
+
+  /** Marks ids as sent in a cancel request. */
+  sending(ids: readonly string[]): void {
+    for (const id of ids) this.#sent.add(id);
+  }
+
+  /** Whether something of this call may have closed the order. */
+  #byThisCall(id: string): boolean {
+    return this.#sent.has(id) || this.#swept.has(this.#scopes.get(id)!);
+  }
+
+  /**
+   * Records one page of a listing of `scope` and returns the ids to cancel now: orders listed
+   * open whose cancel was not accepted and that are not known closed, and orders accepted but
+   * still listed open, or refused as closed and yet listed open (asked again rather than
+   * trusting either). Orders `cancelling` are waited for.
+   */
+  see(scope: ListingScope, orders: readonly OpenOrder[]): string[] {
+    const ids: string[] = [];
+    const key = scopeKey(scope);
+    for (const order of orders) {
+      if (!this.#orders.has(order.id)) {
+        this.#orders.set(order.id, order);
+        this.#scopes.set(order.id, key);
+        const rank = this.#perScope.get(key) ?? 0;
+        this.#rank.set(order.id, rank);
+        this.#perScope.set(key, rank + 1);
+      }
       const outcome = this.#outcomes.get(order.id);
       const open = OPEN_STATES.has(order.state);
-      // Listed open although HTX called it closed, or after accepting its cancel: ask again
-      // rather than trust either.
-      const contradicted = (outcome?.kind === "failed" || outcome?.kind === "success") && open;
       if (outcome?.kind === "success") {
         if (open) this.#acceptedYetOpen.add(order.id);
         else this.#acceptedYetOpen.delete(order.id);
       }
-      if (!this.isClosedOrAccepted(order.id) || contradicted) ids.add(order.id);
+      // Listed open, or not known closed (even `cancelling`: HTX's refusal says what it is),
+      // except `cancelling` where a sweep of this call cancelled: waited for, not asked about.
+      const sweptCancelling = outcome === undefined && this.#swept.has(this.#scopes.get(order.id)!);
+      if (open || (!this.isClosedOrAccepted(order.id) && !sweptCancelling)) ids.push(order.id);
     }
-    if (listing.complete) {
-      for (const id of this.#acceptedYetOpen) if (!listed.has(id)) this.#acceptedYetOpen.delete(id);
+    return ids;
+  }
+
+  /**
+   * A complete listing of `scope` showed exactly `listed`: every order of the scope seen before
+   * and not shown is closed. An accepted cancel stays `success`; any other id becomes `failed`
+   * with {@link ABSENT_CODE}, closed possibly by this call when this call sent anything that
+   * could have closed it, and is never sent again.
+   */
+  completed(scope: ListingScope, listed: ReadonlySet<string>): void {
+    const key = scopeKey(scope);
+    for (const [id, orderScope] of this.#scopes) {
+      if (orderScope !== key || listed.has(id)) continue;
+      this.#acceptedYetOpen.delete(id);
+      const outcome = this.#outcomes.get(id);
+      if (outcome?.kind === "success" || (outcome?.kind === "failed" && outcome.failed.outcome !== "may-be-open")) {
+        continue;
+      }
+      const byThisCall = this.#byThisCall(id) || this.#mayHaveApplied.has(id);
+      this.#outcomes.set(id, {
+        kind: "failed",
+        failed: {
+          orderId: id,
+          errCode: ABSENT_CODE,
+          errMsg: "Seen open, then absent from a later complete listing: closed (canceled or filled).",
+          outcome: byThisCall ? "closed-possibly-by-this-call" : "already-closed",
+        },
+        mayHaveBeenApplied: byThisCall,
+      });
     }
-    for (const [id, outcome] of this.#outcomes) if (outcome.kind === "unresolved") ids.add(id);
-    return [...ids];
+  }
+
+  /**
+   * Ids whose cancel got no usable answer, in scopes the last round could not list in full:
+   * sent again, so that HTX's answer says what became of them. In a scope listed in full, the
+   * listing already said it (listed: sent again from the page; absent: closed).
+   */
+  unresolvedIds(completed: ReadonlySet<string>): string[] {
+    const ids: string[] = [];
+    for (const [id, outcome] of this.#outcomes) {
+      if (outcome.kind === "unresolved" && !completed.has(this.#scopes.get(id)!)) ids.push(id);
+    }
+    return ids;
   }
 
   /** Merges one pass's outcomes into the books. */
   record(outcomes: ReadonlyMap<string, IdOutcome>): void {
     for (const [id, outcome] of outcomes) {
-      if (saysMayHaveApplied(outcome)) this.#mayHaveApplied.add(id);
-      const merged = mergeOutcome(this.#outcomes.get(id), outcome, this.#mayHaveApplied.has(id));
-      this.#outcomes.set(id, merged);
+      if (outcome.kind !== "success" && outcome.mayHaveBeenApplied) this.#mayHaveApplied.add(id);
+      const applied = this.#mayHaveApplied.has(id);
+      const earlier = this.#outcomes.get(id);
+      // A listing already showed it closed: a later lost answer does not make it open again.
+      if (earlier?.kind === "failed" && earlier.failed.errCode === ABSENT_CODE && outcome.kind !== "success") continue;
+      this.#outcomes.set(id, mergeOutcome(earlier, outcome, applied));
     }
   }
 
   /** Records orders first seen when no cancel may be sent any more, as not sent, with `error`. */
-  notSent(listed: readonly OpenOrder[], error: HtxError): void {
+  notSent(scope: ListingScope, listed: readonly OpenOrder[], error: HtxError): void {
     for (const order of listed) {
       if (this.#orders.has(order.id)) continue;
       this.#orders.set(order.id, order);
+      this.#scopes.set(order.id, scopeKey(scope));
       this.#outcomes.set(order.id, { kind: "unresolved", errors: [error], mayHaveBeenApplied: false });
     }
   }
 
-  /** How many seen ids have an outcome, leaving out `pending` (being sent again now). */
-  settled(pending: ReadonlySet<string>): number {
-    let count = 0;
-    for (const id of this.#outcomes.keys()) if (!pending.has(id)) count++;
-    return count;
-  }
-
-  /** Whether the order's cancel was accepted, yet a listing since showed it open. */
-  isAcceptedYetOpen(id: string): boolean {
-    return this.#acceptedYetOpen.has(id);
+  /** How many seen ids have an outcome. */
+  settled(): number {
+    return this.#outcomes.size;
   }
 
   /** Whether the order's cancel was accepted or it is known closed. */
@@ -124,16 +207,32 @@ export class Ledger {
   }
 
   /**
-   * The orders that may still be open, when no final listing says so: every order seen whose
-   * cancel was neither accepted nor found closed (refused "may be open", unresolved, or never
-   * sent), and those accepted but listed open since.
+   * The orders that may still be open, when no complete final listing says so: every order seen
+   * whose cancel was neither accepted nor found closed (refused "may be open", unresolved, or
+   * never sent), and those accepted but listed open since.
    */
   mayBeOpen(): OpenOrder[] {
     return this.orders.filter((order) => !this.isClosedOrAccepted(order.id) || this.#acceptedYetOpen.has(order.id));
   }
 
-  /** Every order seen, in the three lists of `batchCancel`. */
-  result(): BatchCancelResult {
+  /**
+   * Every order seen, in the three lists of `batchCancel`; one never asked about is unresolved
+   * with `notSent`. An order found closed in a scope a sweep of this call cancelled in (known
+   * only once its answers are in) is closed possibly by this call.
+   */
+  result(notSent: HtxError): BatchCancelResult {
+    for (const id of this.#orders.keys()) {
+      const outcome = this.#outcomes.get(id);
+      if (!outcome) {
+        this.#outcomes.set(id, { kind: "unresolved", errors: [notSent], mayHaveBeenApplied: false });
+      } else if (outcome.kind === "failed" && this.#swept.has(this.#scopes.get(id)!)) {
+        const upgraded = mergeOutcome(undefined, outcome, true);
+        if (upgraded.kind === "failed" && outcome.failed.errCode === ABSENT_CODE) {
+          upgraded.failed = { ...outcome.failed, outcome: "closed-possibly-by-this-call" };
+        }
+        this.#outcomes.set(id, upgraded);
+      }
+    }
     return buildResult([...this.#orders.keys()], this.#outcomes);
   }
 }

@@ -10,8 +10,8 @@ import { validateRunOptions } from "../cancel/run-options.ts";
 import { validateFilter, validateKillSwitchOptions } from "./validate.ts";
 
 /**
- * The kill switch of one client: its engine, its listings (the client's key, engine and listing
- * limiters), and its spot account, looked up once.
+ * The kill switch of one client: its engine, its listings and sweep (the client's key, engine and
+ * their limiters), and its spot accounts, looked up once.
  */
 export function createKillSwitch({ engine, key, origin, listingLimiters }: ClientSetup): KillSwitchSetup {
   const listing = { origin, host: new URL(origin).host, key, engine, limiters: listingLimiters };
@@ -28,7 +28,7 @@ export async function cancelAllOpen(
   options: unknown,
 ): Promise<CancelAllOpenResult> {
   const valid = validateFilter(filter);
-  return await runKillSwitch(killSwitch, valid, validateKillSwitchOptions(options));
+  return await runKillSwitch(killSwitch, valid, validateKillSwitchOptions(options, valid));
 }
 
 /** `HtxClient.listOpenOrders` of a client's kill switch: every open order the filter selects. */
@@ -39,5 +39,7 @@ export async function listOpenOrders(
 ): Promise<{ accountId: string; orders: OpenOrder[] }> {
   const valid = validateFilter(filter);
   const { signal = new AbortController().signal } = validateRunOptions(options, "listOpenOrders");
-  return await listAllOpenOrders(killSwitch.listing, killSwitch.spotAccount, valid, signal);
+  const accountIds = valid.accountId === undefined ? await killSwitch.spotAccount.ids(signal) : [valid.accountId];
+  const orders = await listAllOpenOrders(killSwitch.listing, accountIds, valid, signal);
+  return { accountId: accountIds[0]!, orders };
 }

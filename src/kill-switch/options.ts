@@ -13,10 +13,37 @@ export interface CancelAllOpenFilter {
   side?: "buy" | "sell";
   /** The account whose orders to cancel (digits, or a bigint); default the spot account, looked up once per client. */
   accountId?: string | bigint;
+  /**
+   * Only orders whose client order id starts with this (1–64 of `[A-Za-z0-9_-]`): one bot's
+   * orders among several on one account. The sweep is off then (HTX's criteria cannot say it).
+   */
+  clientOrderIdPrefix?: string;
 }
 
-/** Options of one `cancelAllOpen` call: those of `batchCancel`, and a deadline. */
-export interface CancelAllOpenOptions extends BatchCancelOptions {
+/** Progress of `cancelAllOpen`: ids settled out of orders seen, with the listing's pages and the sweep's count. */
+export interface KillSwitchProgress {
+  /** Orders whose cancel has an outcome. */
+  done: number;
+  /** Orders seen so far (grows as pages arrive). */
+  total: number;
+  /** Listing pages read so far. */
+  pages: number;
+  /** Orders the sweep said it cancelled so far. */
+  swept: number;
+}
+
+/** Options of one `cancelAllOpen` call: those of `batchCancel`, a deadline, and the sweep. */
+export interface CancelAllOpenOptions extends Omit<BatchCancelOptions, "onProgress"> {
+  /** Called as pages arrive and cancels settle; a throw or a rejected promise is ignored. */
+  onProgress?: (progress: KillSwitchProgress) => unknown;
+  /**
+   * Sweep with `POST /v1/order/orders/batchCancelOpenOrders` beside the cancels by id, on its
+   * own budget (about three times the throughput). Default `true`; off by itself for a
+   * `clientOrderIdPrefix`. Turn it off when HTX must only ever be asked to cancel orders the
+   * listings named (the sweep cancels by criteria, so also orders placed after the last listing),
+   * or when the key's UID shares that endpoint's budget with another process.
+   */
+  sweep?: boolean;
   /**
    * After this many ms no new cancel is sent; one last listing then says what is still open.
    * Default {@link DEFAULT_DEADLINE_MS}; 1 to 2^31−1.
@@ -32,9 +59,13 @@ export interface ValidFilter {
   symbols?: string[];
   side?: "buy" | "sell";
   accountId?: string;
+  clientOrderIdPrefix?: string;
 }
 
 /** Checked options. */
-export interface ValidKillSwitchOptions extends RunOptions {
+export interface ValidKillSwitchOptions extends Omit<RunOptions, "onProgress"> {
+  onProgress?: (progress: KillSwitchProgress) => unknown;
   deadlineMs: number;
+  /** Whether to sweep: the option, and a filter the sweep can say. */
+  sweep: boolean;
 }

@@ -17,8 +17,9 @@ import {
 } from "./options.ts";
 
 const SYMBOL = /^[a-z0-9]{2,32}$/;
-const FILTER_FIELDS = ["symbols", "side", "accountId"];
-const OPTION_FIELDS = ["signal", "onProgress", "deadlineMs"];
+const FILTER_FIELDS = ["symbols", "side", "accountId", "clientOrderIdPrefix"];
+const OPTION_FIELDS = ["signal", "onProgress", "deadlineMs", "sweep"];
+const CLIENT_ID_PREFIX = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** What a value is; a string quoted (it is a symbol, a side or an id gone wrong), cut at 40 characters. */
 function shown(value: unknown): string {
@@ -61,7 +62,17 @@ export function validateFilter(filter: unknown): ValidFilter {
     throw new HtxInputError(`cancelAllOpen's filter must be { symbols?, side?, accountId? }, got ${shown(filter)}.`);
   }
   checkFields("cancelAllOpen's filter", filter, FILTER_FIELDS);
-  const { symbols, side, accountId } = filter as CancelAllOpenFilter;
+  const { symbols, side, accountId, clientOrderIdPrefix } = filter as CancelAllOpenFilter;
+  if (
+    clientOrderIdPrefix !== undefined &&
+    !(typeof clientOrderIdPrefix === "string" && CLIENT_ID_PREFIX.test(clientOrderIdPrefix))
+  ) {
+    throw new HtxInputError(
+      `filter.clientOrderIdPrefix must be 1 to 64 of A-Z, a-z, 0-9, _ and - (as client order ids are), got ${
+        shown(clientOrderIdPrefix)
+      }.`,
+    );
+  }
   if (side !== undefined && side !== "buy" && side !== "sell") {
     throw new HtxInputError(`filter.side must be "buy" or "sell", got ${shown(side)}.`);
   }
@@ -69,19 +80,23 @@ export function validateFilter(filter: unknown): ValidFilter {
     ...(symbols === undefined ? {} : { symbols: checkSymbols(symbols) }),
     ...(side === undefined ? {} : { side }),
     ...(accountId === undefined ? {} : { accountId: checkAccountId(accountId) }),
+    ...(clientOrderIdPrefix === undefined ? {} : { clientOrderIdPrefix }),
   };
 }
 
 /** @throws {HtxInputError} unless `options` is a valid {@link CancelAllOpenOptions}. */
-export function validateKillSwitchOptions(options: unknown): ValidKillSwitchOptions {
-  if (options === undefined) return { deadlineMs: DEFAULT_DEADLINE_MS };
+export function validateKillSwitchOptions(options: unknown, filter: ValidFilter = {}): ValidKillSwitchOptions {
+  // The sweep's criteria cannot say a client-order-id prefix: it would cancel other bots' orders.
+  const canSweep = filter.clientOrderIdPrefix === undefined;
+  if (options === undefined) return { deadlineMs: DEFAULT_DEADLINE_MS, sweep: canSweep };
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new HtxInputError(
-      `cancelAllOpen's options must be { signal?, onProgress?, deadlineMs? }, got ${shown(options)}.`,
+      `cancelAllOpen's options must be { signal?, onProgress?, deadlineMs?, sweep? }, got ${shown(options)}.`,
     );
   }
   checkFields("cancelAllOpen's options", options, OPTION_FIELDS);
-  const { deadlineMs = DEFAULT_DEADLINE_MS, signal, onProgress } = options as CancelAllOpenOptions;
+  const { deadlineMs = DEFAULT_DEADLINE_MS, signal, onProgress, sweep = true } = options as CancelAllOpenOptions;
+  if (typeof sweep !== "boolean") throw new HtxInputError(`options.sweep must be true or false, got ${shown(sweep)}.`);
   if (!isNumberInRange(deadlineMs, 1, MAX_TIMER_MS, true)) {
     throw new HtxInputError(
       `options.deadlineMs must be a whole number of ms from 1 to ${MAX_TIMER_MS}, got ${
@@ -89,5 +104,6 @@ export function validateKillSwitchOptions(options: unknown): ValidKillSwitchOpti
       }.`,
     );
   }
-  return { ...validateRunOptions({ signal, onProgress }), deadlineMs };
+  const run = validateRunOptions({ signal, onProgress });
+  return { signal: run.signal, onProgress, deadlineMs, sweep: sweep && canSweep };
 }

@@ -1,7 +1,7 @@
 /**
  * One rate-limit budget per HTX endpoint. HTX counts each endpoint's requests on their own, per
  * UID (https://huobiapi.github.io/docs/spot/v1/en/#rate-limiting-rule): batch cancel 50, open
- * orders 50, accounts 100 per 2 s. So listing never spends the cancels' budget, nor the other
+ * orders 50, accounts 100, batch cancel by criteria 50 per 2 s. So listing never spends the cancels' budget, nor the other
  * way round, and each can be shared with other processes on its own (e.g. one Durable Object
  * per endpoint: `durableObjectLimiter(ns, uid, { endpoint })`).
  */
@@ -37,6 +37,8 @@ export interface EndpointRateLimits {
    * `{ limit: 20, intervalMs: 2000 }`: HTX documents no limit, so this is ours (docs/dead-mans-switch.md).
    */
   cancelAllAfter?: EndpointRateLimit;
+  /** `POST /v1/order/orders/batchCancelOpenOrders` (the kill switch's sweep); default `{ limit: 50, intervalMs: 2000 }`. */
+  batchCancelOpenOrders?: EndpointRateLimit;
 }
 
 /**
@@ -61,6 +63,7 @@ export const DEFAULT_ENDPOINT_LIMITS: Readonly<
   // HTX documents none: ours, 10 a second, stops a runaway loop and leaves a switch refreshed
   // every few seconds ample room (docs/dead-mans-switch.md, "Rate limit").
   cancelAllAfter: { limit: 20, intervalMs: 2000 },
+  batchCancelOpenOrders: { limit: 50, intervalMs: 2000 },
 };
 
 /** The endpoints with a budget of their own, by their key in {@link EndpointRateLimits}. */

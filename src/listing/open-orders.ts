@@ -1,149 +1,182 @@
 /**
- * Every open order of an account: `GET /v1/order/openOrders` (Read permission, 50 per 2 s per
- * UID, its own budget), 500 a page, paged by repeating the query with `from` set to the last id
- * seen and `direct=next` (HTX has no page token; docs/htx-notes.md, "Listing accounts and open orders"). One
- * listing per symbol when symbols are given (the endpoint takes one). What HTX answers is also
- * filtered here: an order of another symbol, side or account is never returned to be cancelled.
+ * Open orders of an account: `GET /v1/order/openOrders` (Read permission, 50 per 2 s per UID,
+ * its own budget), paged by repeating the query with `from` set to the last id seen and
+ * `direct=next` (HTX has no page token; docs/htx-notes.md, "Listing accounts and open orders").
+ * One paging per account and symbol (the endpoint takes one symbol), each page handed on as it
+ * arrives. What HTX answers is filtered here too: an order of another symbol, side, account or
+ * client-order-id prefix is never handed on to be cancelled.
  */
-import type * as v from "valibot";
+import * as v from "valibot";
 import { HtxError } from "../core/errors.ts";
-import { HtxApiError } from "../http/request-errors.ts";
-import { type OpenOrderEntry, OpenOrdersAnswerSchema } from "../schemas/listing.ts";
-import type { SpotAccount } from "./spot-account.ts";
+import { HtxAbortError, HtxApiError } from "../http/request-errors.ts";
+import { isKeyRefusal } from "../cancel/attempt.ts";
+import { backoffMs } from "../cancel/engine.ts";
+import { sleep } from "../core/timers.ts";
 import { type ListingAnswer, readListingAnswer } from "./answer.ts";
+import { type OpenOrder, type ReadOrder, readOrderEntry, type UnreadableEntry } from "./order-entry.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
+
+export type { OpenOrder, UnreadableEntry } from "./order-entry.ts";
 
 /** The path of the open-order listing. */
 const OPEN_ORDERS_PATH = "/v1/order/openOrders";
-/** HTX's largest page. */
+/** The page size asked for: HTX's largest. HTX may honour less; paging never assumes it did. */
 const PAGE_SIZE = 500;
-const OPEN_ORDERS_ANSWER: ListingAnswer<v.InferOutput<typeof OpenOrdersAnswerSchema>> = {
+/** A page: `data` an array; each entry is read on its own (src/listing/order-entry.ts). */
+const PageSchema = v.looseObject({ status: v.literal("ok"), data: v.array(v.unknown()) });
+const OPEN_ORDERS_ANSWER: ListingAnswer<v.InferOutput<typeof PageSchema>> = {
   name: "open-order listing",
-  schema: OpenOrdersAnswerSchema,
+  schema: PageSchema,
   idFields: new Set(["id", "account-id"]),
 };
 
-/** An open order as listed; ids are strings of digits, amounts decimal strings. */
-export interface OpenOrder {
-  /** HTX's order id. */
-  id: string;
-  /** e.g. `btcusdt`. */
-  symbol: string;
-  /** `<side>-<kind>`, e.g. `sell-limit`. */
-  type: string;
-  /** As listed: `created`, `submitted`, `partial-filled` or `cancelling`. */
-  state: string;
-  /** The client order id, when the order has one. */
-  clientOrderId?: string;
-  /** Decimal string. */
-  price?: string;
-  /** Decimal string. */
-  amount?: string;
-  /** Decimal string. */
-  filledAmount?: string;
-  /** Epoch ms. */
-  createdAt?: number;
-}
-
 /** Which open orders to list. */
 export interface OpenOrdersQuery {
-  /** The account (the spot account's id). */
-  accountId: string;
-  /** One listing per symbol; absent: every symbol in one listing. */
+  /** Only these symbols, one paging each; absent: every symbol in one paging. */
   symbols?: readonly string[];
   /** Only this side. */
   side?: "buy" | "sell";
+  /** Only orders whose client order id starts with this. */
+  clientOrderIdPrefix?: string;
 }
 
-/** A listing: the orders it saw, and whether every page of every symbol was read. */
-export interface Listing {
-  /** Every open order seen, each once. */
+/** One paging: an account, and a symbol or every symbol. */
+export interface ListingScope {
+  accountId: string;
+  symbol?: string;
+}
+
+/** The scopes of a query over some accounts: every account, each symbol (or all). */
+export function scopesOf(accountIds: readonly string[], query: OpenOrdersQuery): ListingScope[] {
+  return accountIds.flatMap((accountId) =>
+    (query.symbols ?? [undefined]).map((symbol) => (symbol === undefined ? { accountId } : { accountId, symbol }))
+  );
+}
+
+/** One page as read: the orders the query asks for, and entries that could not be read. */
+export interface Page {
   orders: OpenOrder[];
-  /** `true` when every page was read; `false` with `error` otherwise. */
-  complete: boolean;
-  /** What stopped the listing, when it stopped early. */
-  error?: HtxError;
+  unreadable: UnreadableEntry[];
 }
 
-function toOrder(entry: OpenOrderEntry): OpenOrder {
-  const clientOrderId = entry["client-order-id"];
-  return {
-    id: entry.id,
-    symbol: entry.symbol,
-    type: entry.type,
-    state: entry.state,
-    ...(clientOrderId ? { clientOrderId } : {}),
-    ...(entry.price === undefined ? {} : { price: entry.price }),
-    ...(entry.amount === undefined ? {} : { amount: entry.amount }),
-    ...(entry["filled-amount"] === undefined ? {} : { filledAmount: entry["filled-amount"] }),
-    ...(entry["created-at"] === undefined ? {} : { createdAt: entry["created-at"] }),
-  };
+/** What one paging came to: whether every page was read, and what stopped it otherwise. */
+export interface ScopeListing {
+  complete: boolean;
+  error?: HtxError;
+  /** How many pages were read. */
+  pages: number;
+}
+
+/** How a paging treats a failed page after `signedGet`'s own retries. */
+export interface PagingOptions {
+  /** Ask again (backing off) until `signal` aborts, for any error but a refused key or a definitive refusal. */
+  persist: boolean;
 }
 
 /** Whether a listed order is one the query asked for (HTX might ignore a filter). */
-function matches(entry: OpenOrderEntry, query: OpenOrdersQuery, symbol: string | undefined): boolean {
-  return (symbol === undefined || entry.symbol === symbol) &&
-    (query.side === undefined || entry.type.startsWith(`${query.side}-`)) &&
-    (entry["account-id"] === undefined || entry["account-id"] === query.accountId);
+function matches({ order, accountId }: ReadOrder, query: OpenOrdersQuery, scope: ListingScope): boolean {
+  return (scope.symbol === undefined || order.symbol === scope.symbol) &&
+    (query.side === undefined || order.type.startsWith(`${query.side}-`)) &&
+    (accountId === undefined || accountId === scope.accountId) &&
+    (query.clientOrderIdPrefix === undefined || (order.clientOrderId ?? "").startsWith(query.clientOrderIdPrefix));
 }
 
 /** The business parameters of one page: all of them are signed. */
-function openOrdersParams(query: OpenOrdersQuery, symbol: string | undefined, from: string | undefined) {
-  const params: [string, string][] = [["account-id", query.accountId]];
-  if (symbol !== undefined) params.push(["symbol", symbol]);
+function pageParams(query: OpenOrdersQuery, scope: ListingScope, from: string | undefined) {
+  const params: [string, string][] = [["account-id", scope.accountId]];
+  if (scope.symbol !== undefined) params.push(["symbol", scope.symbol]);
   if (query.side !== undefined) params.push(["side", query.side]);
   params.push(["size", String(PAGE_SIZE)]);
   if (from !== undefined) params.push(["from", from], ["direct", "next"]);
   return params;
 }
 
-/**
- * Reads every page of one symbol (or of all), adding new orders the query asks for to `seen`.
- * Paging follows the raw pages, not the filtered ones: when HTX ignores `symbol` or `side`, a
- * full page of other orders is no sign that the matching ones have all been seen.
- * @returns `false` when the paging stopped on a full page of orders already seen (HTX ignored
- *   `from`) after HTX had returned orders outside the filter: the matching orders beyond that
- *   page were never shown, so the listing is not complete.
- */
-async function listPages(
+/** Whether a failed page is worth asking again, when persisting: not for a refused key or HTX's definitive no. */
+export function isDefinitive(error: HtxError): boolean {
+  return error instanceof HtxAbortError || isKeyRefusal(error) || UNPAGEABLE.has(error) ||
+    (error instanceof HtxApiError && !error.retryable && error.httpStatus < 500);
+}
+
+/** One page's raw entries, asked again with backoff (when persisting) until the signal aborts. */
+async function fetchPage(
   setup: ListingSetup,
-  query: OpenOrdersQuery,
-  symbol: string | undefined,
-  seen: Map<string, OpenOrder>,
+  params: [string, string][],
   signal: AbortSignal,
-): Promise<boolean> {
-  const paged = new Set<string>();
-  let foreign = false;
-  let from: string | undefined;
-  for (;;) {
-    const page = await signedGet(
-      setup,
-      { endpoint: "openOrders", path: OPEN_ORDERS_PATH, params: openOrdersParams(query, symbol, from) },
-      (response, ctx) => readListingAnswer(response, ctx, OPEN_ORDERS_ANSWER),
-      signal,
-    );
-    let fresh = 0;
-    for (const entry of page.data) {
-      if (paged.has(entry.id)) continue;
-      paged.add(entry.id);
-      fresh++;
-      if (!matches(entry, query, symbol)) foreign = true;
-      else if (!seen.has(entry.id)) seen.set(entry.id, toOrder(entry));
+  { persist }: PagingOptions,
+): Promise<unknown[]> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      const request = { endpoint: "openOrders" as const, path: OPEN_ORDERS_PATH, params };
+      const page = await signedGet(setup, request, (r, ctx) => readListingAnswer(r, ctx, OPEN_ORDERS_ANSWER), signal);
+      return page.data;
+    } catch (error) {
+      if (!persist || isDefinitive(error as HtxError)) throw error;
+      await sleep(backoffMs(setup.engine.retry, Math.min(attempt, 6), error as HtxError), signal).catch(() => {
+        throw error;
+      });
     }
-    // A short page is the last; a full page of nothing new would only repeat itself.
-    if (page.data.length < PAGE_SIZE) return true;
-    if (fresh === 0) return !foreign;
-    from = page.data.at(-1)!.id;
   }
 }
 
-/** Why a listing whose paging repeated a page of other orders is not complete. */
+/** Errors no later listing will mend: HTX's paging itself cannot reach the orders. */
+const UNPAGEABLE = new WeakSet<HtxError>();
+
+/** Why a paging whose pages repeated after orders outside the filter is not complete. */
 function unpageableError(): HtxError {
-  return new HtxError(
+  const error = new HtxError(
     "HTX ignored the listing's filter (it returned orders of other symbols, sides or accounts) and repeated a " +
       "page instead of paging on: the orders beyond that page could not be listed.",
     false,
   );
+  UNPAGEABLE.add(error);
+  return error;
+}
+
+/**
+ * Reads every page of one scope, handing each page's orders on at once. Paging follows HTX's
+ * raw pages, not the filtered ones, and stops only at an empty page, or at a page shorter than
+ * one HTX already answered in this paging (HTX honoured at least that size: docs/htx-notes.md),
+ * or when a page brings nothing new. A page shorter than the size asked proves nothing by itself:
+ * HTX may cap pages below it.
+ */
+async function pageScope(
+  setup: ListingSetup,
+  query: OpenOrdersQuery,
+  scope: ListingScope,
+  onPage: (page: Page) => void,
+  signal: AbortSignal,
+  options: PagingOptions,
+): Promise<ScopeListing> {
+  const paged = new Set<string>();
+  let honoured = 0, pages = 0, foreign = false;
+  let from: string | undefined;
+  for (;;) {
+    const entries = await fetchPage(setup, pageParams(query, scope, from), signal, options);
+    pages++;
+    const page: Page = { orders: [], unreadable: [] };
+    let fresh = 0, lastId: string | undefined;
+    for (const entry of entries) {
+      const read = readOrderEntry(entry);
+      const id = "order" in read ? read.order.id : read.id;
+      if (id !== undefined) lastId = id;
+      if (id !== undefined && paged.has(id)) continue;
+      if (id !== undefined) paged.add(id);
+      fresh++;
+      if (!("order" in read)) page.unreadable.push(read);
+      else if (matches(read, query, scope)) page.orders.push(read.order);
+      else foreign = true;
+    }
+    onPage(page);
+    if (entries.length === 0 || entries.length < honoured) return { complete: true, pages };
+    // A page of nothing new: HTX ignored `from`. Complete, unless a full page hid matching
+    // orders behind orders outside the filter.
+    if (fresh === 0 || lastId === undefined) {
+      const hidden = foreign && entries.length >= PAGE_SIZE;
+      return hidden ? { complete: false, error: unpageableError(), pages } : { complete: true, pages };
+    }
+    honoured = Math.max(honoured, entries.length);
+    from = lastId;
+  }
 }
 
 /** HTX's refusal of a listing without `symbol` (older API versions require it), saying what to pass. */
@@ -159,40 +192,46 @@ function withSymbolHint(error: HtxError, symbol: string | undefined): HtxError {
 }
 
 /**
- * Lists every open order the query asks for, every page of every symbol.
- * @returns the orders seen, even when a page failed (then `complete: false` and `error`).
+ * Lists one scope, every page, handing pages on as they arrive; never throws.
+ * @returns whether every page was read, and otherwise why not.
  */
-export async function listOpenOrders(
+export async function listScope(
   setup: ListingSetup,
   query: OpenOrdersQuery,
+  scope: ListingScope,
+  onPage: (page: Page) => void,
   signal: AbortSignal,
-): Promise<Listing> {
-  const seen = new Map<string, OpenOrder>();
-  for (const symbol of query.symbols ?? [undefined]) {
-    try {
-      if (!(await listPages(setup, query, symbol, seen, signal))) {
-        return { orders: [...seen.values()], complete: false, error: unpageableError() };
-      }
-    } catch (error) {
-      return { orders: [...seen.values()], complete: false, error: withSymbolHint(error as HtxError, symbol) };
-    }
+  options: PagingOptions,
+): Promise<ScopeListing> {
+  let pages = 0;
+  const counted = (page: Page) => {
+    pages++;
+    onPage(page);
+  };
+  try {
+    return await pageScope(setup, query, scope, counted, signal, options);
+  } catch (thrown) {
+    const error = thrown instanceof HtxError ? thrown : new HtxError("The listing failed.", false, { cause: thrown });
+    return { complete: false, error: withSymbolHint(error, scope.symbol), pages };
   }
-  return { orders: [...seen.values()], complete: true };
 }
 
 /**
- * Every open order of the query's account (the spot account when none is given), or the error
- * that stopped the listing.
- * @throws {HtxError} when the account or any page could not be read.
+ * Every open order the query asks for in the given accounts (all scopes at once).
+ * @throws {HtxError} when any page could not be read.
  */
 export async function listAllOpenOrders(
   setup: ListingSetup,
-  spotAccount: SpotAccount,
-  query: Omit<OpenOrdersQuery, "accountId"> & { accountId?: string },
+  accountIds: readonly string[],
+  query: OpenOrdersQuery,
   signal: AbortSignal,
-): Promise<{ accountId: string; orders: OpenOrder[] }> {
-  const accountId = query.accountId ?? await spotAccount.id(signal);
-  const listing = await listOpenOrders(setup, { ...query, accountId }, signal);
-  if (listing.error) throw listing.error;
-  return { accountId, orders: listing.orders };
+): Promise<OpenOrder[]> {
+  const seen = new Map<string, OpenOrder>();
+  const onPage = (page: Page) => page.orders.forEach((order) => seen.has(order.id) || seen.set(order.id, order));
+  const listings = await Promise.all(
+    scopesOf(accountIds, query).map((scope) => listScope(setup, query, scope, onPage, signal, { persist: false })),
+  );
+  const failed = listings.find((listing) => listing.error);
+  if (failed) throw failed.error;
+  return [...seen.values()];
 }

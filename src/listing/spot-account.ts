@@ -1,6 +1,6 @@
 /**
- * The spot account: `GET /v1/account/accounts` (Read permission, 100 per 2 s per UID; its own
- * budget), the entry of `type: "spot"`; its `id` is the `account-id` of open-order listings
+ * The spot accounts: `GET /v1/account/accounts` (Read permission, 100 per 2 s per UID; its own
+ * budget), the entries of `type: "spot"` whose state is `working`; an `id` is the `account-id` of open-order listings
  * (docs/htx-notes.md, "Listing accounts and open orders"). Looked up once per client.
  */
 import type * as v from "valibot";
@@ -17,54 +17,61 @@ const ACCOUNTS_ANSWER: ListingAnswer<v.InferOutput<typeof AccountsAnswerSchema>>
   idFields: new Set(["id"]),
 };
 
+/** A state named for a message: HTX's two known ones in words, any other quoted as unknown. */
+function stateName(state: string): string {
+  if (state === "lock") return "locked";
+  return `in a state this client does not know ("${state}")`;
+}
+
 /**
- * Reads the UID's accounts and returns the spot account's id.
- * @throws {HtxAccountError} when there is no spot account or it is locked.
+ * Reads the UID's accounts and returns every working spot account's id (a UID may have more
+ * than one `spot` entry; a locked one never hides a working one).
+ * @throws {HtxAccountError} when there is no spot account, or none is working.
  * @throws {HtxError} when the accounts cannot be read.
  */
-async function findSpotAccount(setup: ListingSetup, signal: AbortSignal): Promise<string> {
+async function findSpotAccounts(setup: ListingSetup, signal: AbortSignal): Promise<string[]> {
   const answer = await signedGet(
     setup,
     { endpoint: "accounts", path: ACCOUNTS_PATH, params: [] },
     (response, ctx) => readListingAnswer(response, ctx, ACCOUNTS_ANSWER),
     signal,
   );
-  const spot = answer.data.find((account) => account.type === "spot");
-  if (!spot) {
+  const spot = answer.data.filter((account) => account.type === "spot");
+  if (spot.length === 0) {
     const types = answer.data.map((account) => account.type).join(", ") || "none";
     throw new HtxAccountError(
       `This API key's user has no spot account (accounts: ${types}): there are no spot orders to cancel.`,
       "no-spot-account",
     );
   }
-  if (spot.state !== "working") {
-    throw new HtxAccountError(
-      `The spot account ${spot.id} is ${spot.state === "lock" ? "locked" : `"${spot.state}"`}: HTX accepts no ` +
-        `cancels for it until it is unlocked (ask HTX support).`,
-      "locked",
-      spot.id,
-    );
-  }
-  return spot.id;
+  const working = spot.filter((account) => account.state === "working").map((account) => account.id);
+  if (working.length > 0) return working;
+  const named = spot.map((account) => `spot account ${account.id} is ${stateName(account.state)}`).join("; ");
+  throw new HtxAccountError(
+    `No spot account is working (${named}): HTX accepts no cancels for a locked account until it is unlocked ` +
+      `(ask HTX support).`,
+    "locked",
+    spot[0]!.id,
+  );
 }
 
 /**
- * The spot account id, looked up once per client: the first lookup that succeeds is kept;
+ * The working spot accounts' ids, looked up once per client: the first lookup that succeeds is kept;
  * concurrent first calls share one lookup; a failed one (or one aborted by its caller's
  * signal) is tried again by the next call.
  */
 export class SpotAccount {
-  #id: string | undefined;
+  #ids: string[] | undefined;
   /** The lookup in flight, and the signal it was started with; cleared when it fails. */
-  #lookup: { promise: Promise<string>; signal: AbortSignal } | undefined;
+  #lookup: { promise: Promise<string[]>; signal: AbortSignal } | undefined;
 
   /** @param setup How to reach HTX. */
   constructor(private readonly setup: ListingSetup) {}
 
-  /** The spot account's id. */
-  async id(signal: AbortSignal): Promise<string> {
+  /** The working spot accounts' ids, in HTX's order. */
+  async ids(signal: AbortSignal): Promise<string[]> {
     for (;;) {
-      if (this.#id !== undefined) return this.#id;
+      if (this.#ids !== undefined) return this.#ids;
       const lookup = this.#lookup ?? this.#start(signal);
       try {
         return await lookup.promise;
@@ -76,11 +83,11 @@ export class SpotAccount {
   }
 
   #start(signal: AbortSignal) {
-    const lookup = { promise: findSpotAccount(this.setup, signal), signal };
+    const lookup = { promise: findSpotAccounts(this.setup, signal), signal };
     this.#lookup = lookup;
     lookup.promise.then(
-      (id) => {
-        this.#id = id;
+      (ids) => {
+        this.#ids = ids;
       },
       () => {
         if (this.#lookup === lookup) this.#lookup = undefined;

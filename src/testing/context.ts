@@ -7,7 +7,8 @@ import { envelopeBody, jsonAnswer, MSG, type RateHeaders, setRateHeaders } from 
 import type { KeyRing, Refusal } from "./auth.ts";
 import { type LimitedEndpoint, RateWindows } from "./limits.ts";
 import { defaultSpotAccountId, type ResolvedOptions } from "./options.ts";
-import { OrderStore } from "./store.ts";
+import { ListingPages } from "./pages.ts";
+import { type OrderAccounts, OrderStore } from "./store.ts";
 import type { EndpointStats, HtxSimulatorStats, SimulatedEndpoint, SimulatedUserAccount } from "./types.ts";
 
 /** The simulator's state, shared by its routes. */
@@ -18,11 +19,20 @@ export interface SimulatorContext {
   userAccounts: readonly SimulatedUserAccount[];
   store: OrderStore;
   windows: RateWindows;
+  /** The listing pages served, for faults that target a page. */
+  pages: ListingPages;
   /** Replaced by `resetStats`: read it from the context each time. */
   stats: HtxSimulatorStats;
 }
 
-const ENDPOINTS: SimulatedEndpoint[] = ["batch-cancel", "open-orders", "accounts", "timestamp", "cancel-all-after"];
+const ENDPOINTS: SimulatedEndpoint[] = [
+  "batch-cancel",
+  "batch-cancel-open-orders",
+  "open-orders",
+  "accounts",
+  "timestamp",
+  "cancel-all-after",
+];
 
 /** Counters at zero. */
 export function emptyStats(): HtxSimulatorStats {
@@ -34,6 +44,7 @@ export function emptyStats(): HtxSimulatorStats {
     rejections: {},
     rateLimitViolations: 0,
     ordersCanceled: 0,
+    ordersCanceledByCriteria: 0,
     maxRequestsInWindow: 0,
     faults: {},
     byEndpoint: Object.fromEntries(ENDPOINTS.map((name) => [name, endpoint()])) as HtxSimulatorStats["byEndpoint"],
@@ -43,8 +54,16 @@ export function emptyStats(): HtxSimulatorStats {
 /** Builds the shared state from resolved options. */
 export function createContext(options: ResolvedOptions): SimulatorContext {
   const { now, userAccounts } = options;
-  const spotAccountOf = (uid: number) =>
-    userAccounts.find((a) => a.uid === uid && a.type === "spot")?.id ?? defaultSpotAccountId(uid);
+  const ofUid = (uid: number) => userAccounts.filter((a) => a.uid === uid);
+  // An order placed without an account goes to the first working spot account (HTX takes
+  // no orders in a locked one), else the first spot account, else the default id.
+  const accounts: OrderAccounts = {
+    defaultOf: (uid) => {
+      const spot = ofUid(uid).filter((a) => a.type === "spot");
+      return (spot.find((a) => a.state === "working") ?? spot[0])?.id ?? defaultSpotAccountId(uid);
+    },
+    idsOf: (uid) => ofUid(uid).map((a) => a.id),
+  };
   return {
     options,
     now,
@@ -55,8 +74,9 @@ export function createContext(options: ResolvedOptions): SimulatorContext {
       timestampWindowMs: options.timestampWindowMs,
     },
     userAccounts,
-    store: new OrderStore(now, options.cancelSettleMs, spotAccountOf),
+    store: new OrderStore(now, options.cancelSettleMs, accounts),
     windows: new RateWindows(options.windows),
+    pages: new ListingPages(),
     stats: emptyStats(),
   };
 }

@@ -1,7 +1,10 @@
-/** Injected faults: how each changes an answer, and a seeded plan that injects them by rate. */
-import { htmlAnswer, type RateHeaders } from "./answers.ts";
+/**
+ * Injected faults: how each changes an answer, a plan that targets endpoints, symbols and
+ * listing pages, and a seeded plan that injects them by rate.
+ */
+import { htmlAnswer, jsonAnswer, type RateHeaders } from "./answers.ts";
 import { bump, envelope, type SimulatorContext } from "./context.ts";
-import type { FaultPlan, HtxFault } from "./types.ts";
+import type { FaultPlan, FaultRule, HtxFault } from "./types.ts";
 
 /** The `stats.faults` key of a fault. */
 export function faultName(fault: HtxFault): string {
@@ -12,8 +15,9 @@ export function faultName(fault: HtxFault): string {
 
 /**
  * Answers a request that passed every check, with `fault` applied: an HTML page, an empty
- * answer or an envelope instead of `apply`; a dropped connection before or after it; or its
- * JSON cut in half. Latency is applied by the router.
+ * answer, `data: null` or an envelope instead of `apply`; a dropped connection before or after
+ * it; or its JSON cut in half. Latency and hangs are applied by the router, a listed order's
+ * field by the listing ({@link withOrderField}).
  */
 export async function answerWithFault(
   ctx: SimulatorContext,
@@ -28,6 +32,7 @@ export async function answerWithFault(
   if (fault?.type === "empty") {
     return new Response("", { status: 200, headers: { "Content-Type": "application/json" } });
   }
+  if (fault?.type === "null-data") return jsonAnswer({ status: "ok", data: null }, rate);
   if (fault?.type === "envelope") return envelope(ctx, fault.errCode, fault.errMsg, rate, true);
   if (fault?.type === "drop" && !fault.after) {
     throw new TypeError("simulated connection drop (before the request applied)");
@@ -37,6 +42,47 @@ export async function answerWithFault(
   if (fault?.type !== "truncated-json") return answer;
   const text = await answer.text();
   return new Response(text.slice(0, Math.floor(text.length / 2)), { status: 200, headers: answer.headers });
+}
+
+/** A listing page with an `order-field` fault applied: one order's field set (or removed) as written. */
+export function withOrderField<T extends Record<string, unknown>>(orders: T[], fault: HtxFault | undefined): T[] {
+  if (fault?.type !== "order-field") return orders;
+  const index = fault.index ?? 0;
+  const target = orders[index];
+  if (target === undefined) return orders;
+  const changed: Record<string, unknown> = { ...target };
+  if ("value" in fault) changed[fault.field] = fault.value;
+  else delete changed[fault.field];
+  return orders.map((order, i) => (i === index ? changed as T : order));
+}
+
+/**
+ * A {@link FaultPlan} from rules: each request gets the fault of the first rule that matches
+ * it (endpoint, listing symbol, listing page) and has hits left.
+ *
+ * @example
+ * ```ts
+ * const faults = faultsFor([
+ *   { symbol: "ethusdt", page: 2, fault: { type: "hang" } },
+ *   { symbol: "btcusdt", fault: { type: "html", status: 503 }, times: 3 },
+ *   { endpoint: "open-orders", page: 1, fault: { type: "order-field", field: "price", value: null } },
+ * ]);
+ * const sim = createHtxSimulator({ faults });
+ * ```
+ */
+export function faultsFor(rules: readonly FaultRule[]): FaultPlan {
+  const left = rules.map((rule) => rule.times ?? Infinity);
+  return (_request, _n, target = { endpoint: undefined }) => {
+    const i = rules.findIndex((rule, k) =>
+      left[k]! > 0 &&
+      (rule.endpoint === undefined || rule.endpoint === target.endpoint) &&
+      (rule.symbol === undefined || (target.endpoint === "open-orders" && rule.symbol === target.symbol)) &&
+      (rule.page === undefined || rule.page === target.page)
+    );
+    if (i < 0) return undefined;
+    left[i]!--;
+    return rules[i]!.fault;
+  };
 }
 
 /** Rates (0 to 1) of each fault, drawn per request from a seeded generator (repeatable runs). */

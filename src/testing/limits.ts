@@ -1,6 +1,7 @@
 /**
  * Rate limits per UID and endpoint, counted by arrival. HTX documents the budgets (50 batch
- * cancels, 50 open-order listings, 100 account listings per 2 s, each its own) but not where a
+ * cancels, 50 cancels by criteria, 50 open-order listings, 100 account listings per 2 s, each
+ * its own) but not where a
  * window starts: see {@link WindowAlignment}. The default, `sliding`, refuses every request
  * that any alignment would refuse, so a client that survives it survives HTX's.
  */
@@ -8,7 +9,7 @@ import type { RateHeaders } from "./answers.ts";
 import type { WindowAlignment } from "./types.ts";
 
 /** The endpoints that count against a budget. */
-export type LimitedEndpoint = "batch-cancel" | "open-orders" | "accounts";
+export type LimitedEndpoint = "batch-cancel" | "batch-cancel-open-orders" | "open-orders" | "accounts";
 
 /** How the windows work (validated options). */
 export interface WindowRules {

@@ -1,6 +1,6 @@
 /**
  * Offline HTX for tests and demos: a simulator of the spot endpoints a kill switch needs
- * (timestamp, accounts, open orders, batch cancel) as a plain fetch handler, with signature
+ * (timestamp, accounts, open orders, batch cancel, cancel by criteria) as a plain fetch handler, with signature
  * checks, order states, per-UID and per-endpoint rate limits, injectable faults and an order
  * bot. What it models and what it cannot know: docs/testing.md.
  *
@@ -25,7 +25,10 @@ export {
   type EndpointStats,
   type FaultPlan,
   type FaultRates,
+  type FaultRule,
   faultsByRate,
+  faultsFor,
+  type FaultTarget,
   type HtxFault,
   type HtxSimulator,
   type HtxSimulatorOptions,

@@ -123,7 +123,12 @@ export function recordedAnswerHandlers(
     accounts: options.accounts,
     userAccounts: options.userAccounts,
     now: options.now,
-    rateLimit: { limit: Infinity, openOrdersLimit: Infinity, accountsLimit: Infinity },
+    rateLimit: {
+      limit: Infinity,
+      batchCancelOpenOrdersLimit: Infinity,
+      openOrdersLimit: Infinity,
+      accountsLimit: Infinity,
+    },
   });
   const body = response.text ?? JSON.stringify(response.body);
   const method = expected.method.toLowerCase() as "get" | "post";

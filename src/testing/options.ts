@@ -1,5 +1,6 @@
 /** The simulator's options, checked and with their defaults: a bad one is an `HtxInputError` that says what to pass. */
 import { HtxInputError } from "../core/errors.ts";
+import { nearestName } from "../core/nearest-name.ts";
 import type { WindowRules } from "./limits.ts";
 import type {
   HtxSimulatorOptions,
@@ -29,6 +30,8 @@ export interface ResolvedOptions {
   limitStatus: 200 | 429;
   limitErrCode: NonNullable<RateLimitOptions["errCode"]>;
   openOrdersRequired: ReadonlySet<"account-id" | "symbol">;
+  openOrdersPageCap: number;
+  openOrdersIgnoresSymbol: boolean;
   defaultClientIp: string;
   cancelAllAfterAnswer: "v2" | "array-2021";
   cancelAllAfterMinSeconds: number;
@@ -37,6 +40,50 @@ export interface ResolvedOptions {
 const fail = (message: string): never => {
   throw new HtxInputError(`createHtxSimulator: ${message}`);
 };
+
+/** Every option name, by type: a name added to the options must be added here. */
+const OPTION_NAMES = Object.keys(
+  {
+    accounts: 1,
+    userAccounts: 1,
+    orders: 1,
+    now: 1,
+    timestampWindowMs: 1,
+    rateLimit: 1,
+    faults: 1,
+    cancelSettleMs: 1,
+    openOrdersRequired: 1,
+    openOrdersPageCap: 1,
+    openOrdersIgnoresSymbol: 1,
+    defaultClientIp: 1,
+    cancelAllAfterAnswer: 1,
+    cancelAllAfterMinSeconds: 1,
+  } satisfies Record<keyof HtxSimulatorOptions, 1>,
+);
+
+const RATE_LIMIT_NAMES = Object.keys(
+  {
+    limit: 1,
+    batchCancelOpenOrdersLimit: 1,
+    openOrdersLimit: 1,
+    accountsLimit: 1,
+    intervalMs: 1,
+    alignment: 1,
+    offsetMs: 1,
+    refuseEarly: 1,
+    expireHeader: 1,
+    status: 1,
+    errCode: 1,
+  } satisfies Record<keyof RateLimitOptions, 1>,
+);
+
+/** Refuses a misspelt option, which would otherwise be ignored (an `openOrderPageCap` would cap nothing). */
+function checkNames(where: string, value: object, known: readonly string[]): void {
+  const unknown = Object.keys(value).find((name) => !known.includes(name));
+  if (unknown === undefined) return;
+  const near = nearestName(unknown, known);
+  fail(`${where} has no field ${JSON.stringify(unknown.slice(0, 40))}${near ? ` (did you mean "${near}"?)` : ""}.`);
+}
 
 /** A number option: finite and at least `min` (or `Infinity` where allowed), an integer if told. */
 function numberOption(
@@ -56,6 +103,11 @@ function numberOption(
   return value;
 }
 
+function booleanOption(name: string, value: boolean | undefined): boolean {
+  if (value !== undefined && typeof value !== "boolean") fail(`${name} must be true or false; got ${String(value)}.`);
+  return value ?? false;
+}
+
 function resolveWindows(rate: RateLimitOptions): WindowRules {
   const limit = (name: string, value: number | undefined, fallback: number) =>
     numberOption(`rateLimit.${name}`, value, fallback, { integer: true, infinite: true });
@@ -73,6 +125,7 @@ function resolveWindows(rate: RateLimitOptions): WindowRules {
   return {
     limits: {
       "batch-cancel": limit("limit", rate.limit, 50),
+      "batch-cancel-open-orders": limit("batchCancelOpenOrdersLimit", rate.batchCancelOpenOrdersLimit, 50),
       "open-orders": limit("openOrdersLimit", rate.openOrdersLimit, 50),
       "accounts": limit("accountsLimit", rate.accountsLimit, 100),
     },
@@ -140,6 +193,11 @@ function cancelAllAfterAnswer(shape: HtxSimulatorOptions["cancelAllAfterAnswer"]
 
 /** Checks the options and fills in the defaults. */
 export function resolveOptions(options: HtxSimulatorOptions): ResolvedOptions {
+  checkNames("options", options, OPTION_NAMES);
+  checkNames("options.rateLimit", options.rateLimit ?? {}, RATE_LIMIT_NAMES);
+  if (options.faults !== undefined && typeof options.faults !== "function") {
+    fail("faults must be a function (request, n, target) => HtxFault | undefined, e.g. faultsFor([...]).");
+  }
   const keys = options.accounts ?? [DEMO_ACCOUNT];
   checkKeys(keys);
   const rate = options.rateLimit ?? {};
@@ -160,6 +218,8 @@ export function resolveOptions(options: HtxSimulatorOptions): ResolvedOptions {
     limitStatus: rate.status ?? 200,
     limitErrCode: rate.errCode ?? "base-request-exceed-frequency-limit",
     openOrdersRequired: new Set(required),
+    openOrdersPageCap: numberOption("openOrdersPageCap", options.openOrdersPageCap, 500, { min: 1, integer: true }),
+    openOrdersIgnoresSymbol: booleanOption("openOrdersIgnoresSymbol", options.openOrdersIgnoresSymbol),
     defaultClientIp: options.defaultClientIp ?? "127.0.0.1",
     cancelAllAfterAnswer: cancelAllAfterAnswer(options.cancelAllAfterAnswer),
     cancelAllAfterMinSeconds: numberOption("cancelAllAfterMinSeconds", options.cancelAllAfterMinSeconds, 5, {

@@ -1,9 +1,10 @@
 /**
  * A Pact provider kit for your consumer contracts (`htx-batch-cancel/pact`), **Node only**:
  * verify the pact your bot records of what it expects from HTX against the simulator, with
- * provider states for orders, open orders, a spot account, a wrong secret, an unknown key and a
- * used-up rate limit, and a request filter that re-signs each replayed request. Needs
- * `@pact-foundation/pact` (an optional peer dependency). Guide: docs/contract-testing.md.
+ * provider states for orders, open orders, a spot account, the orders of an account, a wrong
+ * secret, an unknown key and a used-up rate limit, and a request filter that re-signs each
+ * replayed request. Needs `@pact-foundation/pact` (an optional peer dependency). Guide:
+ * docs/contract-testing.md.
  *
  * ```ts
  * import { verifyWithHtxSimulator } from "htx-batch-cancel/pact";

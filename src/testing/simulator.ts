@@ -1,7 +1,7 @@
 /**
  * A fake HTX spot API as a plain fetch handler (web APIs only), so every runtime can serve it
  * and msw can wrap it: a router over small routes (timestamp, accounts, open orders, batch
- * cancel) that share the key ring, accounts, order book and rate windows. It behaves as
+ * cancel, cancel by criteria) that share the key ring, accounts, order book and rate windows. It behaves as
  * docs/htx-notes.md says HTX does; where HTX is undocumented, the module that decides says so
  * and picks the strict reading (docs/testing.md lists them).
  */
@@ -11,13 +11,14 @@ import { resolveOptions } from "./options.ts";
 import { accountsRoute } from "./routes/accounts.ts";
 import { batchCancelRoute } from "./routes/batch-cancel.ts";
 import { armedTrigger, cancelAllAfterRoute, fireDueSwitches } from "./routes/cancel-all-after.ts";
+import { batchCancelOpenOrdersRoute } from "./routes/batch-cancel-open-orders.ts";
 import { openOrdersRoute } from "./routes/open-orders.ts";
 import type { Route, RouteRequest } from "./routes/route.ts";
 import { timestampRoute } from "./routes/timestamp.ts";
-import type { CallerInfo, HtxFault, HtxSimulator, HtxSimulatorOptions } from "./types.ts";
+import type { CallerInfo, FaultTarget, HtxFault, HtxSimulator, HtxSimulatorOptions } from "./types.ts";
 
 export { DEMO_ACCOUNT } from "./options.ts";
-export { type FaultRates, faultsByRate } from "./faults.ts";
+export { type FaultRates, faultsByRate, faultsFor } from "./faults.ts";
 export type * from "./types.ts";
 
 const ROUTES: readonly Route[] = [
@@ -26,6 +27,7 @@ const ROUTES: readonly Route[] = [
   openOrdersRoute,
   batchCancelRoute,
   cancelAllAfterRoute,
+  batchCancelOpenOrdersRoute,
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,14 +45,44 @@ function callerIp(request: Request, info: unknown, fallback: string): string {
   return fallback;
 }
 
-function route(ctx: SimulatorContext, req: RouteRequest): Promise<Response> {
-  const found = ROUTES.find((r) => r.path === req.url.pathname && r.method === req.request.method);
+/** The route of a request: its method and path. */
+function routeOf(request: Request, url: URL): Route | undefined {
+  return ROUTES.find((r) => r.path === url.pathname && r.method === request.method);
+}
+
+/** What a fault plan is told of a request: its endpoint and, for a listing, its symbol and page. */
+function faultTarget(ctx: SimulatorContext, found: Route | undefined, url: URL): FaultTarget {
+  const endpoint = found?.endpoint;
+  if (endpoint !== "open-orders") return { endpoint };
+  const uid = ctx.ring.keys.get(url.searchParams.get("AccessKeyId") ?? "")?.uid;
+  const symbol = url.searchParams.get("symbol") || undefined;
+  return { endpoint, symbol, page: ctx.pages.pageOf(uid, url.searchParams) };
+}
+
+function route(ctx: SimulatorContext, found: Route | undefined, req: RouteRequest): Promise<Response> {
   if (!found) {
     bump(ctx.stats.byErrCode, "http-405");
     return Promise.resolve(new Response("Method Not Allowed", { status: 405 }));
   }
   ctx.stats.byEndpoint[found.endpoint].requests++;
   return found.handle(ctx, req);
+}
+
+/** Waits `ms` (forever when Infinity), or rejects with the signal's reason when it aborts, as fetch does. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+    function done() {
+      signal.removeEventListener("abort", aborted);
+      resolve();
+    }
+    function aborted() {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    signal.addEventListener("abort", aborted, { once: true });
+  });
 }
 
 /**
@@ -69,17 +101,22 @@ export function createHtxSimulator(options: HtxSimulatorOptions = {}): HtxSimula
   let n = 0;
 
   async function handle(request: Request, info: unknown): Promise<Response> {
+    // fetch never sends a request whose signal has already aborted: neither does HTX see it.
+    if (request.signal.aborted) throw request.signal.reason;
     const at = ctx.now();
     fireDueSwitches(ctx); // a dead man's switch whose trigger time passed fires first
     ctx.stats.requests++;
-    const fault: HtxFault | undefined = options.faults?.(request, ++n);
+    const url = new URL(request.url);
+    const found = routeOf(request, url);
+    const target = faultTarget(ctx, found, url);
+    const fault: HtxFault | undefined = options.faults?.(request, ++n, target);
     if (fault) bump(ctx.stats.faults, faultName(fault));
     const clientIp = callerIp(request, info, resolved.defaultClientIp);
-    const answer = route(ctx, { request, url: new URL(request.url), at, clientIp, fault });
-    if (fault?.type === "latency") {
+    const answer = route(ctx, found, { request, url, at, clientIp, fault, target });
+    if (fault?.type === "latency" || fault?.type === "hang") {
       // Settle first (errors included), so a late answer never changes when the request counted.
       await answer.catch(() => {});
-      await sleep(fault.ms);
+      await pause(fault.type === "hang" ? Infinity : fault.ms, request.signal);
     }
     return answer;
   }

@@ -37,21 +37,31 @@ export type CancelOutcome =
   | { kind: "refused"; errCode: string; errMsg: string }
   | { kind: "wrong-state"; state: OrderStateName };
 
+/** The accounts orders live in. */
+export interface OrderAccounts {
+  /** The account an order gets when none is given. */
+  defaultOf(uid: number): string;
+  /** The UID's account ids: an order in another account is a mistake in the set-up. */
+  idsOf(uid: number): readonly string[];
+}
+
 /** The order book of every UID. */
 export class OrderStore {
   readonly #orders = new Map<string, StoredOrder>(); // `${uid}:${orderId}`
+  /** Each UID's orders sorted by id, built on first use after a change: listings sort once, not per page. */
+  readonly #sortedByUid = new Map<number, StoredOrder[]>();
   readonly #byClientId = new Map<string, StoredOrder>(); // `${uid}:${clientOrderId}`
   #maxRank = 0n;
 
   /**
    * @param now The simulator's clock.
    * @param settleMs How long an accepted cancel stays `cancelling`.
-   * @param spotAccountOf The account id an order gets when none is given.
+   * @param accounts The accounts orders live in.
    */
   constructor(
     private readonly now: () => number,
     private readonly settleMs: number,
-    private readonly spotAccountOf: (uid: number) => string,
+    private readonly accounts: OrderAccounts,
   ) {}
 
   /** Adds or replaces orders; refuses malformed ones with an {@link HtxInputError}. */
@@ -59,6 +69,7 @@ export class OrderStore {
     const full = orders.map((order, i) => this.#complete(order, `orders[${i}]`));
     for (const order of full) {
       this.#orders.set(`${order.uid}:${order.orderId}`, order);
+      this.#sortedByUid.delete(order.uid);
       if (order.clientOrderId) this.#byClientId.set(`${order.uid}:${order.clientOrderId}`, order);
       if (order.rank > this.#maxRank) this.#maxRank = order.rank;
     }
@@ -74,6 +85,7 @@ export class OrderStore {
   /** Removes every order. */
   clear(): void {
     this.#orders.clear();
+    this.#sortedByUid.clear();
     this.#byClientId.clear();
   }
 
@@ -118,11 +130,28 @@ export class OrderStore {
 
   /** The UID's orders a listing shows now (open or `cancelling`), oldest first. */
   listed(uid: number): StoredOrder[] {
-    const out: StoredOrder[] = [];
-    for (const order of this.#orders.values()) {
-      if (order.uid === uid && LISTED.has(this.#settle(order).state)) out.push(order);
+    return this.#sortedOf(uid).filter((order) => LISTED.has(this.#settle(order).state));
+  }
+
+  #sortedOf(uid: number): StoredOrder[] {
+    let sorted = this.#sortedByUid.get(uid);
+    if (!sorted) {
+      sorted = [...this.#orders.values()].filter((order) => order.uid === uid);
+      sorted.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+      this.#sortedByUid.set(uid, sorted);
     }
-    return out.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+    return sorted;
+  }
+
+  /** An order in an account its UID does not have would never be listed by that account's id. */
+  #checkAccount(order: SimulatedOrder, where: string): void {
+    if (order.accountId === undefined) return;
+    const ids = this.accounts.idsOf(order.uid);
+    if (ids.includes(order.accountId)) return;
+    throw new HtxInputError(
+      `createHtxSimulator: ${where}.accountId ${order.accountId} is not an account of UID ${order.uid} ` +
+        `(its accounts: ${ids.join(", ") || "none"}); add it to userAccounts.`,
+    );
   }
 
   #takeRefusal(order: StoredOrder): CancelOutcome | undefined {
@@ -145,6 +174,7 @@ export class OrderStore {
 
   #complete(order: SimulatedOrder, where: string): StoredOrder {
     checkOrder(order, where);
+    this.#checkAccount(order, where);
     const createdAt = order.createdAt ?? this.now();
     return {
       symbol: "btcusdt",
@@ -152,7 +182,7 @@ export class OrderStore {
       price: "1",
       amount: "1",
       filledAmount: "0",
-      accountId: this.spotAccountOf(order.uid),
+      accountId: this.accounts.defaultOf(order.uid),
       ...order,
       createdAt,
       ...(LISTED.has(order.state) ? {} : { finalAt: order.finalAt ?? createdAt }),

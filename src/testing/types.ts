@@ -100,8 +100,10 @@ export interface SimulatedOrder {
 
 /** What the simulator can do to a request instead of, or besides, answering it. */
 export type HtxFault =
-  /** A slow answer: counted and applied on arrival, answered this many ms later. */
+  /** A slow answer: counted and applied on arrival, answered this many ms later (sooner rejected if the request's signal aborts, as fetch does). */
   | { type: "latency"; ms: number }
+  /** No answer at all: counted and applied on arrival; the fetch settles only when the request's signal aborts. */
+  | { type: "hang" }
   /** Break the connection, before or after the request is applied (outcome unknown to the client). */
   | { type: "drop"; after: boolean }
   /** An HTML page with this status (403 Cloudflare, 502/503 edge, 200 maintenance); nothing applied. */
@@ -110,11 +112,51 @@ export type HtxFault =
   | { type: "truncated-json" }
   /** HTTP 200 with an empty body; nothing applied. */
   | { type: "empty" }
+  /** `{"status":"ok","data":null}`; nothing applied. */
+  | { type: "null-data" }
   /** An error envelope with this code (e.g. `base-system-error`); nothing applied. */
-  | { type: "envelope"; errCode: string; errMsg: string };
+  | { type: "envelope"; errCode: string; errMsg: string }
+  /**
+   * A listing page (`GET /v1/order/openOrders`) whose order at `index` (default 0) has `field`
+   * set to `value` as written (e.g. `price: null`, `amount: 1.5`, `"created-at": "1630633835224"`),
+   * or removed when `value` is absent. A page without that order, and every other endpoint,
+   * answer as usual.
+   */
+  | { type: "order-field"; field: string; value?: string | number | boolean | null; index?: number };
 
-/** Chooses a fault for the n-th request (1-based), or none. */
-export type FaultPlan = (request: Request, n: number) => HtxFault | undefined;
+/** What the simulator knows of a request when it asks a {@link FaultPlan}: which endpoint, which listing page. */
+export interface FaultTarget {
+  /** The endpoint the request is for; undefined for a path the simulator does not answer. */
+  endpoint: SimulatedEndpoint | undefined;
+  /** `GET /v1/order/openOrders`: its `symbol` parameter, if any. */
+  symbol?: string;
+  /**
+   * `GET /v1/order/openOrders`: which page of a listing it asks for: 1 without `from`, k + 1
+   * when `from` is the last id of page k of the same listing (same UID and filter) as served.
+   * Undefined when `from` is no served page's last id. A retried page keeps its number.
+   */
+  page?: number;
+}
+
+/**
+ * Chooses a fault for the n-th request (1-based), or none. The simulator always passes
+ * `target`; it is optional so that a plan can be called on its own with a request and a count.
+ */
+export type FaultPlan = (request: Request, n: number, target?: FaultTarget) => HtxFault | undefined;
+
+/** One rule of {@link faultsFor}: a fault, the requests it hits, how often. */
+export interface FaultRule {
+  /** What to do to a matching request. */
+  fault: HtxFault;
+  /** Only requests to this endpoint; default any. */
+  endpoint?: SimulatedEndpoint;
+  /** Only listings of this symbol (`GET /v1/order/openOrders?symbol=…`). */
+  symbol?: string;
+  /** Only this page of a listing (see {@link FaultTarget.page}). */
+  page?: number;
+  /** How many matching requests it hits, then none; default every one. */
+  times?: number;
+}
 
 /**
  * Where each rate-limit window starts. HTX's alignment is undocumented: `sliding` (the
@@ -128,6 +170,8 @@ export type WindowAlignment = "sliding" | "epoch" | "first-request" | "random-of
 export interface RateLimitOptions {
   /** Batch-cancel requests per window; default 50 (HTX: 50 per 2 s). `Infinity` for none. */
   limit?: number;
+  /** `POST /v1/order/orders/batchCancelOpenOrders` per window, its own budget; default 50 (HTX: 50 per 2 s). */
+  batchCancelOpenOrdersLimit?: number;
   /** `GET /v1/order/openOrders` per window; default 50. */
   openOrdersLimit?: number;
   /** `GET /v1/account/accounts` per window; default 100. */
@@ -168,6 +212,17 @@ export interface HtxSimulatorOptions {
   cancelSettleMs?: number;
   /** Parameters `GET /v1/order/openOrders` requires (HTX's older docs and SDKs: both); default none (current docs). */
   openOrdersRequired?: readonly ("account-id" | "symbol")[];
+  /**
+   * The most orders one `GET /v1/order/openOrders` page holds, whatever `size` asks (1–500):
+   * an HTX that answers short pages, so that a client which takes a page shorter than `size`
+   * for the last one stops early. Default none (pages hold `size` orders).
+   */
+  openOrdersPageCap?: number;
+  /**
+   * `true`: `GET /v1/order/openOrders` ignores `symbol` and lists every symbol (hypothetical,
+   * issue 24: with `openOrdersPageCap`, a client that trusts the filter misses orders). Default false.
+   */
+  openOrdersIgnoresSymbol?: boolean;
   /** The caller's IP when a call does not say (in-process calls, msw); default `127.0.0.1`. */
   defaultClientIp?: string;
   /**
@@ -180,7 +235,13 @@ export interface HtxSimulatorOptions {
 }
 
 /** The endpoints the simulator answers. */
-export type SimulatedEndpoint = "batch-cancel" | "open-orders" | "accounts" | "timestamp" | "cancel-all-after";
+export type SimulatedEndpoint =
+  | "batch-cancel"
+  | "batch-cancel-open-orders"
+  | "open-orders"
+  | "accounts"
+  | "timestamp"
+  | "cancel-all-after";
 
 /** Counters of one endpoint. */
 export interface EndpointStats {
@@ -209,8 +270,10 @@ export interface HtxSimulatorStats {
   rejections: Record<string, number>;
   /** Batch-cancel requests refused because their UID's window was full. */
   rateLimitViolations: number;
-  /** Cancels accepted (orders moved to cancelling). */
+  /** Cancels accepted (orders moved to cancelling), by id and by criteria. */
   ordersCanceled: number;
+  /** Of those, the ones `POST /v1/order/orders/batchCancelOpenOrders` made. */
+  ordersCanceledByCriteria: number;
   /** Batch cancel: the most requests of one UID that arrived within any span of `intervalMs`. */
   maxRequestsInWindow: number;
   /** Faults injected, by type. */

