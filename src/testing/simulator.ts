@@ -30,8 +30,6 @@ const ROUTES: readonly Route[] = [
   batchCancelOpenOrdersRoute,
 ];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * The caller's IP: from `clientIp` (our Node adapter, msw, a test), Deno's `remoteAddr`, or
  * Bun's `server.requestIP(request)`; else the default (`127.0.0.1`, an in-process call).
