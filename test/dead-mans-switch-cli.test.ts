@@ -110,6 +110,8 @@ describe("htx-batch-cancel dead-mans-switch: usage (exit 2, nothing sent)", () =
     [["--arm", "60", "--timeout", "60"], /--arm acts once: leave them out/],
     [["--timeout", "10", "--refresh", "10"], /refreshMs \(10000\) must be below/],
     [["--timeuot", "60"], /Did you mean --timeout\?/],
+    // The command line's one rule: a flag given twice is refused, never its last value kept.
+    [["--arm", "60", "--arm", "5"], /--arm is given more than once/],
   ])("refuses %j", async (args, message) => {
     const { sim, url } = await simulator();
     const { code, stderr } = await run([...args, "--base-url", url]);

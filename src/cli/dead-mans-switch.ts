@@ -9,7 +9,7 @@ import { HtxError, HtxInputError } from "../core/errors.ts";
 import { nearestName } from "../core/nearest-name.ts";
 import { MAX_RETRIES } from "../cancel/options.ts";
 import { validateTimeout } from "../dead-mans-switch/timeout.ts";
-import { UsageError } from "./args.ts";
+import { checkRepeats, UsageError } from "./flags.ts";
 import { cliCredentials } from "./credentials.ts";
 import type { Streams } from "./output.ts";
 
@@ -84,8 +84,11 @@ function parseFlags(argv: string[]) {
   }
   try {
     const util = process.getBuiltinModule("node:util");
-    return util.parseArgs({ args: argv, strict: true, allowPositionals: false, options: OPTIONS }).values;
+    const parsed = util.parseArgs({ args: argv, strict: true, allowPositionals: false, options: OPTIONS, tokens: true });
+    checkRepeats(parsed.tokens); // the command line's one rule: each flag once (src/cli/flags.ts)
+    return parsed.values;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${(error as Error).message}\nRun htx-batch-cancel dead-mans-switch --help.`);
   }
 }
