@@ -144,9 +144,9 @@ const ARMED = "unless the switch is called again, HTX cancels this key's open sp
 /**
  * Ctrl-C from the start, the arming included (Node's default would end the process with the
  * switch perhaps armed and nothing said): the first resolves `first`; a second calls `quit`,
- * which must not return. Holds the process open meanwhile (the switch's own timer does not).
+ * which exits. Holds the process open meanwhile (the switch's own timer does not).
  */
-function interrupts(quit: () => never): { first: Promise<void>; dispose: () => void } {
+function interrupts(quit: () => void): { first: Promise<void>; dispose: () => void } {
   const hold = setInterval(() => {}, 1 << 30);
   let onSigint = () => {};
   const first = new Promise<void>((resolve) => {
