@@ -84,6 +84,19 @@ async function advance(ms: number): Promise<void> {
   }
 }
 
+/** A switch of 10 s refreshed every 4 s, and the trigger times its lapse reports name. */
+async function armWatchingLapses(htx: HtxClient) {
+  const lapses: number[] = [];
+  const deadMan = await htx.deadMansSwitch({
+    timeoutSeconds: 10,
+    refreshMs: 4_000,
+    onError: (_, { lapsed, triggerTime }) => {
+      if (lapsed) lapses.push(triggerTime);
+    },
+  });
+  return { deadMan, lapses };
+}
+
 describe("deadMansSwitch: arming", () => {
   it("resolves once HTX accepted the arming, with its trigger time", async () => {
     const { sim, htx, bodies } = setUp();
@@ -178,14 +191,7 @@ describe("deadMansSwitch: refreshing", () => {
 
   it("reports a lapse when the next refresh would land after the trigger time, and HTX's trigger then fires", async () => {
     const { sim, htx } = setUp({ faults: (n) => (n >= 2 ? dropped : undefined) });
-    const lapses: number[] = [];
-    const deadMan = await htx.deadMansSwitch({
-      timeoutSeconds: 10,
-      refreshMs: 4_000,
-      onError: (_, { lapsed, triggerTime }) => {
-        if (lapsed) lapses.push(triggerTime);
-      },
-    });
+    const { deadMan, lapses } = await armWatchingLapses(htx);
     const armedTrigger = deadMan.triggerTime;
     await advance(8_000); // refreshes at 4 s and 8 s fail; the next (12 s) is late
     expect(lapses).toEqual([armedTrigger]);
@@ -200,14 +206,7 @@ describe("deadMansSwitch: refreshing", () => {
       faults: (n) => (n === 2 ? { type: "latency", ms: 20_000 } : undefined),
       timeoutMs: 30_000,
     });
-    const lapses: number[] = [];
-    const deadMan = await htx.deadMansSwitch({
-      timeoutSeconds: 10,
-      refreshMs: 4_000,
-      onError: (_, { lapsed, triggerTime }) => {
-        if (lapsed) lapses.push(triggerTime);
-      },
-    });
+    const { deadMan, lapses } = await armWatchingLapses(htx);
     const armedTrigger = deadMan.triggerTime;
     await advance(9_000);
     expect(lapses).toEqual([]);
