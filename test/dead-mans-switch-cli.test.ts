@@ -84,6 +84,22 @@ describe("htx-batch-cancel dead-mans-switch: once", () => {
   });
 });
 
+describe("htx-batch-cancel dead-mans-switch: an answer lost after HTX armed the switch", () => {
+  it.each([["--arm", "60"], ["--timeout", "60"]])("%s %s never says nothing was armed (exit 3)", async (...args) => {
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }] });
+    // HTX applies the call, then the connection breaks before its answer.
+    served = await serveHandler(async (request, info) => {
+      await sim.fetch(request, info);
+      throw new Error("connection lost");
+    });
+    const { code, stderr } = await run([...args, "--retries", "0", "--base-url", served.url]);
+    expect(code).toBe(3);
+    expect(sim.cancelAllAfterTrigger(1)).toBeDefined();
+    expect(stderr).not.toMatch(/nothing was armed/);
+    expect(stderr).toMatch(/may have armed the switch .*run --disarm/);
+  });
+});
+
 describe("htx-batch-cancel dead-mans-switch: kept armed until Ctrl-C", () => {
   it("arms, refreshes, and on Ctrl-C disarms and says so", async () => {
     const { sim, url } = await simulator();

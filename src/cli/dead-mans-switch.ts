@@ -6,6 +6,7 @@
  */
 import { HtxClient } from "../client.ts";
 import { HtxError, HtxInputError } from "../core/errors.ts";
+import { HtxApiError } from "../http/request-errors.ts";
 import { nearestName } from "../core/nearest-name.ts";
 import { MAX_RETRIES } from "../cancel/options.ts";
 import { validateTimeout } from "../dead-mans-switch/timeout.ts";
@@ -41,7 +42,8 @@ Options:
 
 Exit codes: 0 done (disarmed after Ctrl-C, armed or disarmed once); 1 the disarm after Ctrl-C
 failed, or a second Ctrl-C quit before HTX confirmed it (the switch may still be armed); 2 usage
-error, nothing sent; 3 HTX refused or could not be reached: nothing was armed or disarmed.
+error, nothing sent; 3 HTX refused (nothing was armed or disarmed) or its answer was lost (the
+message says the switch may be armed).
 `;
 
 const OPTIONS = {
@@ -203,6 +205,18 @@ async function keepArmed(htx: HtxClient, command: SwitchCommand, streams: Stream
   return 0;
 }
 
+/**
+ * What a failed call left behind. Only a refusal HTX answered (or input refused before sending)
+ * says nothing changed; a lost or unreadable answer may follow a call HTX applied.
+ */
+function outcomeOf(error: HtxError, mode: SwitchCommand["mode"]): string {
+  const what = mode === "disarm" ? "disarmed" : "armed";
+  if (error instanceof HtxApiError || error instanceof HtxInputError) return `nothing was ${what}`;
+  return mode === "disarm"
+    ? "HTX may not have disarmed the switch (no answer it confirmed); run --disarm again"
+    : "HTX may have armed the switch all the same (no answer it confirmed); run --disarm to be sure";
+}
+
 /** Runs `dead-mans-switch`; resolves with the exit code. */
 export async function deadMansSwitchCommand(argv: string[], streams: Streams): Promise<number> {
   let command: SwitchCommand | "help";
@@ -232,8 +246,7 @@ export async function deadMansSwitchCommand(argv: string[], streams: Streams): P
     return 0;
   } catch (error) {
     if (!(error instanceof HtxError)) throw error;
-    const what = command.mode === "disarm" ? "disarmed" : "armed";
-    streams.err(`htx-batch-cancel dead-mans-switch: nothing was ${what}: ${error.message}\n`);
+    streams.err(`htx-batch-cancel dead-mans-switch: ${outcomeOf(error, command.mode)}: ${error.message}\n`);
     return error instanceof HtxInputError ? 2 : 3;
   }
 }
