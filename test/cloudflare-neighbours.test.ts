@@ -133,6 +133,69 @@ describe("on its return, the object counts what Workers granted locally", () => 
   });
 });
 
+describe("on its return through a call under way, the object still counts the local grants first", () => {
+  it("an acquire sent before the outage and answered after it: the report goes before any caller goes back", async () => {
+    const { object } = await startObject();
+    const link = { down: true };
+    let open = () => {};
+    const held = new Promise<void>((resolve) => (open = resolve));
+    let acquires = 0;
+    const ns = namespace((request) => {
+      // The first acquire is slow (answered within timeoutMs); every other call fails while the link is down.
+      if (new URL(request.url).pathname === "/acquire" && ++acquires === 1) {
+        return held.then(() => object.fetch(request));
+      }
+      return link.down ? Promise.reject(new TypeError("Network connection lost.")) : object.fetch(request);
+    });
+    const limiter = durableObjectLimiter(ns, 1, { fallbackLimit: {}, fallbackAfterMs: 0, onFallback: () => {} });
+    const slow = acquireMany(limiter, 1);
+    await vi.advanceTimersByTimeAsync(0);
+    const local = acquireMany(limiter, 10);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(limiter.grants.local).toBe(10);
+    (local.granted as (() => void)[]).forEach((release) => release()); // answered at once
+    const after = acquireMany(limiter, 60); // waiting for the object (the local share is spent)
+    await vi.advanceTimersByTimeAsync(10);
+    link.down = false;
+    open(); // the slow acquire comes back with a slot: the object answers again
+    await vi.advanceTimersByTimeAsync(1000);
+    const inWindow = limiter.grants.local + slow.granted.length + after.granted.length;
+    const breakdown = `local ${limiter.grants.local}, slow ${slow.granted.length}, after ${after.granted.length}, ` +
+      `object busy ${(await status(object)).busy}, calls ${ns.calls.join(" ")}`;
+    expect(inWindow, breakdown).toBeLessThanOrEqual(50);
+    expect((await status(object)).busy, breakdown).toBe(50);
+  });
+});
+
+describe("a Worker done before the object is back still reports its local grants", () => {
+  it("its probe goes on with nobody waiting while the grants count: another Worker then gets only the rest", async () => {
+    const { object, link, ns } = await flakyObject();
+    const kept: Promise<unknown>[] = [];
+    const done = durableObjectLimiter(ns, 1, {
+      fallbackLimit: {},
+      fallbackAfterMs: 0,
+      onFallback: () => {},
+      waitUntil: (p) => kept.push(p),
+    });
+    const local = acquireMany(done, 10);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(done.grants.local).toBe(10);
+    (local.granted as (() => void)[]).forEach((release) => release()); // its cancels are over
+    link.down = false;
+    await vi.advanceTimersByTimeAsync(900);
+    const other = durableObjectLimiter(ns, 1);
+    const after = acquireMany(other, 60);
+    await vi.advanceTimersByTimeAsync(500);
+    const breakdown = `reports ${
+      ns.calls.filter((p) => p === "/report").length
+    }, other's grants ${after.granted.length}`;
+    expect(ns.calls, breakdown).toContain("/report");
+    expect(after.granted.length, breakdown).toBe(40); // 50 − the 10 local, still in their window
+    expect((await status(object)).busy).toBe(50);
+    expect(kept.length).toBeGreaterThan(0);
+  });
+});
+
 describe("reports and budgets, counted", () => {
   it("a report of more slots than the limit counts as the limit, and the row never holds more", async () => {
     const { object, state } = await startObject();

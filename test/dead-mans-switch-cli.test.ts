@@ -84,6 +84,22 @@ describe("htx-batch-cancel dead-mans-switch: once", () => {
   });
 });
 
+describe("htx-batch-cancel dead-mans-switch: an answer lost after HTX armed the switch", () => {
+  it.each([["--arm", "60"], ["--timeout", "60"]])("%s %s never says nothing was armed (exit 3)", async (...args) => {
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }] });
+    // HTX applies the call, then the connection breaks before its answer.
+    served = await serveHandler(async (request, info) => {
+      await sim.fetch(request, info);
+      throw new Error("connection lost");
+    });
+    const { code, stderr } = await run([...args, "--retries", "0", "--base-url", served.url]);
+    expect(code).toBe(3);
+    expect(sim.cancelAllAfterTrigger(1)).toBeDefined();
+    expect(stderr).not.toMatch(/nothing was armed/);
+    expect(stderr).toMatch(/may have armed the switch .*run --disarm/);
+  });
+});
+
 describe("htx-batch-cancel dead-mans-switch: kept armed until Ctrl-C", () => {
   it("arms, refreshes, and on Ctrl-C disarms and says so", async () => {
     const { sim, url } = await simulator();
@@ -101,6 +117,68 @@ describe("htx-batch-cancel dead-mans-switch: kept armed until Ctrl-C", () => {
     expect(code).toBe(0);
     expect(sim.cancelAllAfterTrigger(1)).toBeUndefined();
   }, 30_000);
+});
+
+describe("htx-batch-cancel dead-mans-switch: Ctrl-C at any moment", () => {
+  /** The simulator behind a gate: the `held`-th cancel-all-after request waits until `open()`. */
+  async function heldSimulator(held: number) {
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS }] });
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let seen = 0;
+    let waiting = false;
+    served = await serveHandler(async (request, info) => {
+      if (new URL(request.url).pathname.endsWith("/cancel-all-after") && ++seen === held) {
+        waiting = true;
+        await gate;
+      }
+      return await sim.fetch(request, info);
+    });
+    return { sim, url: served.url, open, isWaiting: () => waiting };
+  }
+
+  it(
+    "a Ctrl-C during the first arming waits for it, then disarms and says so (never quits with it armed)",
+    async () => {
+      const { sim, url, open, isWaiting } = await heldSimulator(1);
+      let signalled = false;
+      const { code, stdout } = await run(["--timeout", "10", "--base-url", url], (_, child) => {
+        if (!signalled && isWaiting()) {
+          signalled = true;
+          child.kill("SIGINT");
+          setTimeout(open, 300); // HTX answers the arming after the Ctrl-C
+        }
+      });
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^Armed: .*\n.*\nDisarmed: HTX will not cancel/);
+      expect(sim.cancelAllAfterTrigger(1)).toBeUndefined();
+    },
+    30_000,
+  );
+
+  it(
+    "a second Ctrl-C while the disarm is unanswered quits at once (exit 1), saying the switch may still be armed",
+    async () => {
+      const { url, open, isWaiting } = await heldSimulator(2); // the disarm is held
+      let signals = 0;
+      try {
+        const { code, stderr } = await run(["--timeout", "10", "--base-url", url], (text, child) => {
+          if (signals === 0 && text.includes("Ctrl-C disarms")) {
+            signals++;
+            child.kill("SIGINT");
+          } else if (signals === 1 && isWaiting()) {
+            signals++;
+            child.kill("SIGINT");
+          }
+        });
+        expect(code).toBe(1);
+        expect(stderr).toMatch(/may still be armed: .* at \d{4}-.*Run --disarm/);
+      } finally {
+        open();
+      }
+    },
+    30_000,
+  );
 });
 
 describe("htx-batch-cancel dead-mans-switch: usage (exit 2, nothing sent)", () => {

@@ -5,6 +5,7 @@
  * once HTX confirmed. Run against the simulator on fake timers: the simulator's clock and the
  * client's are the faked `Date.now`.
  */
+import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { HtxClient, type HtxError, HtxInputError } from "../mod.ts";
 import { createHtxSimulator, DEMO_ACCOUNT, type HtxFault, type HtxSimulator } from "../src/testing/mod.ts";
@@ -21,7 +22,10 @@ afterEach(() => {
 });
 
 /** A simulator and a client of it; `faults` by the switch's request number (1 = the arming). */
-function setUp(options: { faults?: (n: number) => HtxFault | undefined; permissions?: ("read" | "trade")[] } = {}) {
+function setUp(
+  options: { faults?: (n: number) => HtxFault | undefined; permissions?: ("read" | "trade")[]; timeoutMs?: number } =
+    {},
+) {
   const bodies: string[] = [];
   let fault: HtxFault | undefined;
   const sim = createHtxSimulator({
@@ -43,7 +47,14 @@ function setUp(options: { faults?: (n: number) => HtxFault | undefined; permissi
       inFlight--;
     }
   };
-  const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl: BASE_URL, fetch, retry: 0, now: () => Date.now() });
+  const htx = new HtxClient({
+    ...DEMO_ACCOUNT,
+    baseUrl: BASE_URL,
+    fetch,
+    retry: 0,
+    now: () => Date.now(),
+    timeoutMs: options.timeoutMs,
+  });
   return { sim, htx, bodies };
 }
 
@@ -71,6 +82,19 @@ async function advance(ms: number): Promise<void> {
     await vi.advanceTimersByTimeAsync(Math.min(100, ms - done));
     await settle();
   }
+}
+
+/** A switch of 10 s refreshed every 4 s, and the trigger times its lapse reports name. */
+async function armWatchingLapses(htx: HtxClient) {
+  const lapses: number[] = [];
+  const deadMan = await htx.deadMansSwitch({
+    timeoutSeconds: 10,
+    refreshMs: 4_000,
+    onError: (_, { lapsed, triggerTime }) => {
+      if (lapsed) lapses.push(triggerTime);
+    },
+  });
+  return { deadMan, lapses };
 }
 
 describe("deadMansSwitch: arming", () => {
@@ -167,20 +191,33 @@ describe("deadMansSwitch: refreshing", () => {
 
   it("reports a lapse when the next refresh would land after the trigger time, and HTX's trigger then fires", async () => {
     const { sim, htx } = setUp({ faults: (n) => (n >= 2 ? dropped : undefined) });
-    const lapses: number[] = [];
-    const deadMan = await htx.deadMansSwitch({
-      timeoutSeconds: 10,
-      refreshMs: 4_000,
-      onError: (_, { lapsed, triggerTime }) => {
-        if (lapsed) lapses.push(triggerTime);
-      },
-    });
+    const { deadMan, lapses } = await armWatchingLapses(htx);
     const armedTrigger = deadMan.triggerTime;
     await advance(8_000); // refreshes at 4 s and 8 s fail; the next (12 s) is late
     expect(lapses).toEqual([armedTrigger]);
     await advance(2_000);
     expect(sim.openOrders(1).map((o) => o.state)).toEqual(["cancelling", "cancelling"]);
     await deadMan.stop().catch(() => {});
+  });
+
+  it("reports a lapse at the trigger time while a refresh is still unanswered, not once it settles", async () => {
+    // The refresh at 4 s is answered 20 s later (the client's timeout is 30 s): HTX may get it too late.
+    const { htx } = setUp({
+      faults: (n) => (n === 2 ? { type: "latency", ms: 20_000 } : undefined),
+      timeoutMs: 30_000,
+    });
+    const { deadMan, lapses } = await armWatchingLapses(htx);
+    const armedTrigger = deadMan.triggerTime;
+    await advance(9_000);
+    expect(lapses).toEqual([]);
+    await advance(2_000); // the trigger time passes, the refresh still unanswered
+    expect(lapses).toEqual([armedTrigger]);
+    const stopped = deadMan.stop();
+    let settled = false;
+    void stopped.then(() => (settled = true), () => (settled = true));
+    for (let step = 0; step < 300 && !settled; step++) await advance(100);
+    await stopped;
+    expect(lapses).toEqual([armedTrigger]); // reported once
   });
 
   it("never keeps a Node process alive with its refresh timer", async () => {
@@ -240,6 +277,16 @@ describe("deadMansSwitch: stopping", () => {
     const deadMan = await htx.deadMansSwitch();
     await deadMan[Symbol.asyncDispose]();
     expect(sim.cancelAllAfterTrigger(1)).toBeUndefined();
+  });
+
+  it("leaves no listener on the caller's signal once stopped: a long-lived signal keeps no stopped switch (nor its key)", async () => {
+    const { htx } = setUp();
+    const controller = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      const deadMan = await htx.deadMansSwitch({ timeoutSeconds: 20, refreshMs: 5_000, signal: controller.signal });
+      await deadMan.stop();
+    }
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("the caller's signal stops the refreshes and leaves the switch armed, so HTX cancels at the trigger", async () => {

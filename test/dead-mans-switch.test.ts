@@ -90,6 +90,35 @@ describe("cancelAllAfter: reading HTX's answer", () => {
   });
 });
 
+describe("cancelAllAfter: hostile answers with code 200", () => {
+  const answer = (data: unknown) => () => Response.json({ code: 200, message: "success", data });
+
+  it.each([
+    ["missing data", undefined],
+    ["triggerTime as text", { currentTime: 1700000000000, triggerTime: "1700000060000" }],
+    ["a negative triggerTime", { currentTime: 1700000000000, triggerTime: -1 }],
+    ["an array of one", ["1700000000"]],
+    ["times no Date can hold", { currentTime: 8_640_000_000_000_001, triggerTime: 8_640_000_000_060_001 }],
+    ["seconds no Date can hold, in the 2021 shape", [8_640_000_000_001, 8_640_000_000_061]],
+  ])("refuses %s as an HtxResponseError", async (_, data) => {
+    const { htx } = clientAnswering(answer(data));
+    await expect(htx.cancelAllAfter(60)).rejects.toMatchObject({ name: "HtxResponseError" });
+  });
+
+  it("refuses an arming whose trigger time is not after HTX's clock (no switch armed), and sends it again", async () => {
+    const { htx, requests } = clientAnswering(answer({ currentTime: 1700000000000, triggerTime: 0 }));
+    const error = await htx.cancelAllAfter(60).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "HtxResponseError", retryable: true });
+    expect((error as Error).message).toMatch(/does not show it armed/);
+    expect(requests).toHaveLength(3);
+  });
+
+  it("refuses it from deadMansSwitch's arming too: nothing is reported armed", async () => {
+    const { htx } = clientAnswering(answer({ currentTime: 1700000000000, triggerTime: 1700000000000 }));
+    await expect(htx.deadMansSwitch()).rejects.toMatchObject({ name: "HtxResponseError" });
+  });
+});
+
 describe("cancelAllAfter: retries where the outcome is unknown", () => {
   it("sends again after a lost answer (arming twice only moves the trigger)", async () => {
     const { htx, requests } = clientAnswering((_, n) => {

@@ -6,9 +6,11 @@
  */
 import { HtxClient } from "../client.ts";
 import { HtxError, HtxInputError } from "../core/errors.ts";
+import { HtxApiError } from "../http/request-errors.ts";
 import { nearestName } from "../core/nearest-name.ts";
 import { MAX_RETRIES } from "../cancel/options.ts";
 import { validateTimeout } from "../dead-mans-switch/timeout.ts";
+import type { DeadMansSwitch } from "../dead-mans-switch/keep-alive.ts";
 import { checkRepeats, UsageError } from "./flags.ts";
 import { cliCredentials } from "./credentials.ts";
 import type { Streams } from "./output.ts";
@@ -39,8 +41,9 @@ Options:
   -h, --help              this text
 
 Exit codes: 0 done (disarmed after Ctrl-C, armed or disarmed once); 1 the disarm after Ctrl-C
-failed (the switch may still be armed); 2 usage error, nothing sent; 3 HTX refused or could not
-be reached: nothing was armed or disarmed.
+failed, or a second Ctrl-C quit before HTX confirmed it (the switch may still be armed); 2 usage
+error, nothing sent; 3 HTX refused (nothing was armed or disarmed) or its answer was lost (the
+message says the switch may be armed).
 `;
 
 const OPTIONS = {
@@ -84,7 +87,13 @@ function parseFlags(argv: string[]) {
   }
   try {
     const util = process.getBuiltinModule("node:util");
-    const parsed = util.parseArgs({ args: argv, strict: true, allowPositionals: false, options: OPTIONS, tokens: true });
+    const parsed = util.parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: OPTIONS,
+      tokens: true,
+    });
     checkRepeats(parsed.tokens); // the command line's one rule: each flag once (src/cli/flags.ts)
     return parsed.values;
   } catch (error) {
@@ -134,41 +143,78 @@ function when(triggerTime: number, currentTime: number): string {
 
 const ARMED = "unless the switch is called again, HTX cancels this key's open spot orders (at most 500)";
 
-/** Resolves on the first Ctrl-C; holds the process open meanwhile (the switch's own timer does not). */
-function untilInterrupted(): Promise<void> {
-  return new Promise((resolve) => {
-    const hold = setInterval(() => {}, 1 << 30);
-    process.once("SIGINT", () => {
-      clearInterval(hold);
+/**
+ * Ctrl-C from the start, the arming included (Node's default would end the process with the
+ * switch perhaps armed and nothing said): the first resolves `first`; a second calls `quit`,
+ * which exits. Holds the process open meanwhile (the switch's own timer does not).
+ */
+function interrupts(quit: () => void): { first: Promise<void>; dispose: () => void } {
+  const hold = setInterval(() => {}, 1 << 30);
+  let onSigint = () => {};
+  const first = new Promise<void>((resolve) => {
+    onSigint = () => {
+      onSigint = quit;
       resolve();
-    });
+    };
   });
+  const listener = () => onSigint();
+  process.on("SIGINT", listener);
+  return {
+    first,
+    dispose: () => {
+      clearInterval(hold);
+      process.off("SIGINT", listener);
+    },
+  };
 }
 
-/** Keeps the switch armed until Ctrl-C, then disarms. */
+/** What a user who quits before a confirmed disarm must know. */
+function mayStillBeArmed(triggerTime: number | undefined): string {
+  const at = triggerTime ? ` at ${new Date(triggerTime).toISOString()} (HTX's clock)` : " at its trigger time";
+  return `The switch may still be armed: ${ARMED}${at}. Run --disarm to disarm it.`;
+}
+
+/** Keeps the switch armed until Ctrl-C (one during the arming counts too), then disarms. */
 async function keepArmed(htx: HtxClient, command: SwitchCommand, streams: Streams): Promise<number> {
-  const deadMan = await htx.deadMansSwitch({
-    timeoutSeconds: command.timeoutSeconds,
-    refreshMs: command.refreshMs,
-    onError: (error, { lapsed }) => streams.err(`${lapsed ? "Warning" : "Refresh failed"}: ${error.message}\n`),
+  let deadMan: DeadMansSwitch | undefined;
+  const ctrlC = interrupts(() => {
+    streams.err(`\nQuit before HTX confirmed a disarm. ${mayStillBeArmed(deadMan?.triggerTime)}\n`);
+    process.exit(1);
   });
-  const interrupted = untilInterrupted();
-  streams.out(`Armed: ${ARMED} ${when(deadMan.triggerTime, deadMan.triggerTime - command.timeoutSeconds * 1000)}.\n`);
-  streams.out(`Refreshing every ${command.refreshMs / 1000} s; Ctrl-C disarms.\n`);
-  await interrupted;
-  streams.err("\nDisarming…\n");
   try {
-    await deadMan.stop();
-  } catch (error) {
-    if (!(error instanceof HtxError)) throw error;
-    streams.err(
-      `Could not disarm: ${error.message}\nThe switch may still be armed: ${ARMED} at ` +
-        `${new Date(deadMan.triggerTime).toISOString()} (HTX's clock). Run --disarm to try again.\n`,
-    );
-    return 1;
+    deadMan = await htx.deadMansSwitch({
+      timeoutSeconds: command.timeoutSeconds,
+      refreshMs: command.refreshMs,
+      onError: (error, { lapsed }) => streams.err(`${lapsed ? "Warning" : "Refresh failed"}: ${error.message}\n`),
+    });
+    streams.out(`Armed: ${ARMED} ${when(deadMan.triggerTime, deadMan.triggerTime - command.timeoutSeconds * 1000)}.\n`);
+    streams.out(`Refreshing every ${command.refreshMs / 1000} s; Ctrl-C disarms.\n`);
+    await ctrlC.first;
+    streams.err("\nDisarming… (Ctrl-C again quits without waiting for HTX's confirmation)\n");
+    try {
+      await deadMan.stop();
+    } catch (error) {
+      if (!(error instanceof HtxError)) throw error;
+      streams.err(`Could not disarm: ${error.message}\n${mayStillBeArmed(deadMan.triggerTime)}\n`);
+      return 1;
+    }
+  } finally {
+    ctrlC.dispose();
   }
   streams.out("Disarmed: HTX will not cancel the orders.\n");
   return 0;
+}
+
+/**
+ * What a failed call left behind. Only a refusal HTX answered (or input refused before sending)
+ * says nothing changed; a lost or unreadable answer may follow a call HTX applied.
+ */
+function outcomeOf(error: HtxError, mode: SwitchCommand["mode"]): string {
+  const what = mode === "disarm" ? "disarmed" : "armed";
+  if (error instanceof HtxApiError || error instanceof HtxInputError) return `nothing was ${what}`;
+  return mode === "disarm"
+    ? "HTX may not have disarmed the switch (no answer it confirmed); run --disarm again"
+    : "HTX may have armed the switch all the same (no answer it confirmed); run --disarm to be sure";
 }
 
 /** Runs `dead-mans-switch`; resolves with the exit code. */
@@ -200,8 +246,7 @@ export async function deadMansSwitchCommand(argv: string[], streams: Streams): P
     return 0;
   } catch (error) {
     if (!(error instanceof HtxError)) throw error;
-    const what = command.mode === "disarm" ? "disarmed" : "armed";
-    streams.err(`htx-batch-cancel dead-mans-switch: nothing was ${what}: ${error.message}\n`);
+    streams.err(`htx-batch-cancel dead-mans-switch: ${outcomeOf(error, command.mode)}: ${error.message}\n`);
     return error instanceof HtxInputError ? 2 : 3;
   }
 }

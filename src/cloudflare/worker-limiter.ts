@@ -121,6 +121,8 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   #outage: Outage | undefined;
   /** Slots taken on the local share and not yet reported to the object (wall-clock times). */
   #unreported: SlotRecord[] = [];
+  /** The report of local grants under way, if any. */
+  #reporting: Promise<void> | undefined;
   /** Callers inside `acquire`; probes stop when there are none. */
   #callers = 0;
   /**
@@ -221,10 +223,14 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     }
     const waiter = crypto.randomUUID();
     const asking = this.#link.acquire(waiter).then(
-      (slot) => {
+      async (slot) => {
+        // The outage ended without a probe (a call under way came back): the object hears of the
+        // local grants before any caller goes back to it, or it would grant them a window again.
+        if (this.#unreported.length > 0) {
+          const reported = await this.#reportLocalGrants().then(() => true, () => false);
+          if (!reported) return slot; // the outage goes on; the probe reports them
+        }
         this.#answered();
-        // The outage ended without a probe (a call under way came back): report what was granted meanwhile.
-        if (this.#unreported.length > 0) void this.#reportLocalGrants().catch(() => {});
         return slot;
       },
       (error: unknown) => {
@@ -252,7 +258,23 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   #failed(error: unknown): void {
     if (this.#outage) return; // calls under way when it began fail with it
     this.#outage = { since: Date.now(), error, reported: false, wakers: new Set() };
-    void this.#probe(this.#outage);
+    // Kept alive past the Worker's response: local grants may still have to be reported.
+    const probing = this.#probe(this.#outage);
+    this.#waitUntil?.(probing);
+  }
+
+  /**
+   * Local grants the object has not heard of that still count in a window: the probe goes on for
+   * them with nobody waiting, or a Worker done during the outage would never report them.
+   */
+  #mustReport(): boolean {
+    const local = this.#local;
+    if (!local) return false;
+    const now = Date.now();
+    // A slot counts for a window after its answer; one never answered, until its maxHoldMs.
+    return this.#unreported.some(({ grantedAt, releasedAt }) =>
+      (releasedAt === undefined ? grantedAt + local.maxHoldMs : releasedAt + local.intervalMs) > now
+    );
   }
 
   /** The object answered: the shared budget is back for every caller. */
@@ -271,8 +293,10 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     for (let delay = FIRST_PROBE_MS; this.#outage === outage; delay = Math.min(MAX_PROBE_MS, delay * 2)) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       if (this.#outage !== outage) return;
-      // Nobody waits, or no subrequest is left to probe with: callers ask the object themselves.
-      if (this.#callers === 0 || (this.#subrequests && !this.#subrequests.use(false))) return this.#answered();
+      // Nobody waits and nothing is left to report, or no subrequest is left to probe with:
+      // callers ask the object themselves.
+      const idle = this.#callers === 0 && !this.#mustReport();
+      if (idle || (this.#subrequests && !this.#subrequests.use(false))) return this.#answered();
       try {
         await this.#link.status();
         await this.#reportLocalGrants();
@@ -284,17 +308,26 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     }
   }
 
-  /** Sends the local grants of the last outage; kept for the next try if the call fails. */
+  /**
+   * Sends the local grants of the last outage; kept for the next try if the call fails. A report
+   * under way (the probe's, or a returning call's) is waited for first: until it lands, the object
+   * has not counted its grants.
+   */
   async #reportLocalGrants(): Promise<void> {
+    while (this.#reporting) await this.#reporting.catch(() => {});
     const grants = this.#unreported;
     if (grants.length === 0) return;
     if (this.#subrequests && !this.#subrequests.use(false)) return;
     this.#unreported = [];
+    const reporting = this.#link.report(grants);
+    this.#reporting = reporting;
     try {
-      await this.#link.report(grants);
+      await reporting;
     } catch (error) {
       this.#unreported.unshift(...grants);
       throw error;
+    } finally {
+      if (this.#reporting === reporting) this.#reporting = undefined;
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import type { AnswerContext } from "../http/answers.ts";
 import { readJsonAnswer } from "../http/answer-reader.ts";
-import { HtxApiError } from "../http/request-errors.ts";
+import { HtxApiError, HtxResponseError } from "../http/request-errors.ts";
 import { type CancelAllAfterData, CancelAllAfterEnvelopeSchema } from "../schemas/cancel-all-after.ts";
 
 /**
@@ -16,13 +16,28 @@ import { type CancelAllAfterData, CancelAllAfterEnvelopeSchema } from "../schema
 const RETRYABLE_CODES = new Set([429, 500]);
 
 /**
- * The switch's times from one answer, epoch ms.
+ * The switch's times from one answer, epoch ms. An arming (`arming` true) must say so: a trigger
+ * time not after HTX's clock is no armed switch, whatever the code.
  * @throws {HtxApiError} for a v2 code other than 200, or the v1 envelope.
  * @throws {HtxHttpError | HtxResponseError | HtxNetworkError} as for every answer.
  */
-export async function readCancelAllAfterAnswer(response: Response, ctx: AnswerContext): Promise<CancelAllAfterData> {
+export async function readCancelAllAfterAnswer(
+  response: Response,
+  ctx: AnswerContext,
+  arming = false,
+): Promise<CancelAllAfterData> {
   const answer = await readJsonAnswer(response, ctx, CancelAllAfterEnvelopeSchema, { name: "cancel-all-after" });
-  if ("data" in answer) return answer.data;
+  if ("data" in answer) {
+    const { currentTime, triggerTime } = answer.data;
+    if (!arming || triggerTime > currentTime) return answer.data;
+    // Arming again is harmless, so this may be sent again like a lost answer.
+    throw new HtxResponseError(
+      `HTX accepted the dead man's switch but its answer does not show it armed (triggerTime ${triggerTime}, ` +
+        `currentTime ${currentTime}): the switch may not be armed.`,
+      { status: response.status, bodySnippet: JSON.stringify(answer.data), retryable: true },
+      { request: ctx.request },
+    );
+  }
   const errMsg = ctx.redact ? ctx.redact(answer.message) : answer.message;
   const errCode = String(answer.code);
   throw new HtxApiError(`HTX refused the dead man's switch: ${errCode}: ${errMsg}`, {

@@ -7,6 +7,7 @@
  */
 import type { ClientSetup } from "../cancel/build.ts";
 import { sendSigned, type SignedRequestSetup } from "../cancel/signed-request.ts";
+import type { AnswerContext } from "../http/answers.ts";
 import { readCancelAllAfterAnswer } from "./answer.ts";
 
 /** The endpoint's path. */
@@ -45,7 +46,8 @@ export async function sendCancelAllAfter(
     body: JSON.stringify({ timeout: timeoutSeconds }),
     noun: "cancel-all-after request",
   };
-  const { currentTime, triggerTime } = await sendSigned(setup, request, readCancelAllAfterAnswer, signal);
+  const read = (response: Response, ctx: AnswerContext) => readCancelAllAfterAnswer(response, ctx, timeoutSeconds > 0);
+  const { currentTime, triggerTime } = await sendSigned(setup, request, read, signal);
   // Disarmed is 0, whatever time HTX may put there.
   return { currentTime, triggerTime: timeoutSeconds === 0 ? 0 : triggerTime };
 }

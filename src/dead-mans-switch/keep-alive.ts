@@ -7,6 +7,7 @@
  */
 import { HtxError } from "../core/errors.ts";
 import { unrefTimer } from "../core/timers.ts";
+import { MAX_TIMER_MS } from "../core/checks.ts";
 import { type CancelAllAfterResult, sendCancelAllAfter, type SwitchSetup } from "./cancel-all-after.ts";
 
 /** What `onError` is told besides the error. */
@@ -60,10 +61,14 @@ class KeepAlive implements DeadMansSwitch {
   /** The trigger on the local clock: the send time of the last accepted call plus HTX's remaining time. */
   #deadline = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Fires at the trigger time while a refresh is unanswered: that refresh may land too late. */
+  #lapseWatch: ReturnType<typeof setTimeout> | undefined;
   #refreshing: Promise<void> | undefined;
   #stopping: Promise<CancelAllAfterResult> | undefined;
   #halted = false;
   readonly #never = new AbortController().signal;
+  /** On the caller's signal while armed; removed once halted, so a stopped switch is not kept reachable. */
+  readonly #onAbort = () => this.#halt();
   // Private: the setup holds the key, which no inspection of this object may show.
   readonly #setup: SwitchSetup;
   readonly #options: KeepAliveOptions;
@@ -88,7 +93,7 @@ class KeepAlive implements DeadMansSwitch {
     const sentAt = this.#now();
     this.#accept(await sendCancelAllAfter(this.#setup, this.#options.timeoutSeconds, signal ?? this.#never), sentAt);
     if (this.#halted) return;
-    signal?.addEventListener("abort", () => this.#halt(), { once: true });
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
     if (signal?.aborted) this.#halt();
     this.#schedule(sentAt);
   }
@@ -121,6 +126,7 @@ class KeepAlive implements DeadMansSwitch {
   #refresh(): void {
     const sentAt = this.#now();
     if (sentAt > this.#deadline) this.#report(lapseError(this.#triggerTime, true), true);
+    else this.#watchForLapse(this.#deadline - sentAt);
     this.#refreshing = sendCancelAllAfter(this.#setup, this.#options.timeoutSeconds, this.#never).then(
       (result) => {
         if (!this.#halted) this.#accept(result, sentAt);
@@ -130,15 +136,28 @@ class KeepAlive implements DeadMansSwitch {
         if (!this.#halted) this.#report(failure, this.#now() > this.#deadline);
       },
     ).finally(() => {
+      clearTimeout(this.#lapseWatch);
       this.#refreshing = undefined;
       this.#schedule(sentAt);
     });
+  }
+
+  /**
+   * A refresh still unanswered when the trigger time comes may reach HTX after it (a slow network,
+   * an answer held by retries): reported then, not when the refresh at last settles.
+   */
+  #watchForLapse(inMs: number): void {
+    this.#lapseWatch = setTimeout(() => {
+      if (!this.#halted) this.#report(lapseError(this.#triggerTime, true), true);
+    }, Math.min(inMs, MAX_TIMER_MS));
+    unrefTimer(this.#lapseWatch);
   }
 
   /** No more refreshes; the switch stays as HTX has it. */
   #halt(): void {
     this.#halted = true;
     clearTimeout(this.#timer);
+    this.#options.signal?.removeEventListener("abort", this.#onAbort);
   }
 
   stop(): Promise<CancelAllAfterResult> {

@@ -20,11 +20,14 @@ export type CancelAllAfterEnvelope =
   | { code: 200; data: CancelAllAfterData }
   | { code: number; message: string };
 
-const EpochMs = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+/** The latest time a JavaScript `Date` holds (ECMA-262, "Time Values"): a later one could not be shown. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+const EpochMs = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(MAX_DATE_MS));
 /** Epoch seconds, as the 2021 answer writes them: digits, or (leniently) a number. */
 const EpochSeconds = v.pipe(
   v.union([v.pipe(v.string(), v.regex(/^\d{1,12}$/), v.transform(Number)), v.pipe(v.number(), v.integer())]),
   v.minValue(0),
+  v.maxValue(MAX_DATE_MS / 1000),
   v.transform((seconds) => seconds * 1000),
 );
 

@@ -89,6 +89,29 @@ describe("the Worker's dead man's switch (Cron Trigger)", () => {
     expect(sim.cancelAllAfterTrigger(1)).toBeUndefined();
   });
 
+  it.each(["", "0", " 60", "1e2"])(
+    "never disarms nor arms on a DEAD_MANS_SWITCH_SECONDS of %j: the run fails, the switch stays as it was",
+    async (seconds) => {
+      botAlive = true;
+      await cronRun();
+      const trigger = sim.cancelAllAfterTrigger(1);
+      const before = sim.stats.byEndpoint["cancel-all-after"].requests;
+      const misconfigured = worker({
+        HTX_ACCESS_KEY: DEMO_ACCOUNT.accessKey,
+        HTX_SECRET_KEY: DEMO_ACCOUNT.secretKey,
+        DEAD_MANS_SWITCH_SECONDS: seconds,
+      });
+      try {
+        await cronRun(misconfigured);
+        expect(sim.stats.byEndpoint["cancel-all-after"].requests).toBe(before);
+        expect(sim.cancelAllAfterTrigger(1)).toBe(trigger);
+      } finally {
+        await misconfigured.dispose();
+      }
+    },
+    60_000,
+  );
+
   it("signs with an Ed25519 key in workerd too", async () => {
     botAlive = true;
     const ed25519 = worker({

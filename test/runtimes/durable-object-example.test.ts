@@ -70,6 +70,8 @@ describe("the example's own settings (workerd)", () => {
     ["HTX_UID", { HTX_UID: "12a" }, /HTX_UID: .*uid must be your HTX UID as digits/],
     ["HTX_SUBREQUEST_LIMIT", { HTX_SUBREQUEST_LIMIT: "lots" }, /HTX_SUBREQUEST_LIMIT must be/],
     ["HTX_SECRET_KEY", { HTX_SECRET_KEY: undefined }, /exactly one of HTX_SECRET_KEY and HTX_PRIVATE_KEY/],
+    ["HTX_BASE_URL", { HTX_BASE_URL: "api.huobi.pro" }, /HTX_BASE_URL: baseUrl .* is not a valid URL/],
+    ["HTX_BASE_URL", { HTX_BASE_URL: "http://api.huobi.pro" }, /HTX_BASE_URL: baseUrl .* must use https/],
   ])("a bad %s answers 500 naming it, and is logged", async (name, bindings, message) => {
     const logged = logs.length;
     const { status, body } = await example(bindings, cancel(`Bearer ${TOKEN}`));

@@ -44,6 +44,18 @@ async function botIsAlive(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * The var's seconds, or what is wrong with it. Digits only: `Number("")` is 0, and a timeout of 0
+ * would disarm the switch on every run instead of arming it.
+ */
+function switchSeconds(value: string | undefined): number | string {
+  if (value === undefined) return 150;
+  if (/^[0-9]{1,7}$/.test(value) && Number(value) >= 5) return Number(value);
+  return `DEAD_MANS_SWITCH_SECONDS must be whole seconds from 5 (a timeout of 0 would disarm), got ${
+    JSON.stringify(value)
+  }`;
+}
+
 function switchCredentials(env: DeadMansSwitchEnv): Credentials {
   return env.HTX_PRIVATE_KEY
     ? { accessKey: env.HTX_ACCESS_KEY, privateKey: env.HTX_PRIVATE_KEY }
@@ -60,6 +72,8 @@ export async function refreshWhileBotIsAlive(
       reason: "BOT_HEALTH_URL is not set (wrangler.toml)",
     };
   }
+  const seconds = switchSeconds(env.DEAD_MANS_SWITCH_SECONDS);
+  if (typeof seconds === "string") return { action: "failed", reason: seconds };
   if (!(await botIsAlive(env.BOT_HEALTH_URL))) {
     return {
       action: "not-refreshed",
@@ -71,9 +85,7 @@ export async function refreshWhileBotIsAlive(
       ...switchCredentials(env),
       baseUrl: env.HTX_BASE_URL,
     });
-    const { triggerTime } = await htx.cancelAllAfter(
-      Number(env.DEAD_MANS_SWITCH_SECONDS ?? 150),
-    );
+    const { triggerTime } = await htx.cancelAllAfter(seconds);
     return { action: "refreshed", triggerTime };
   } catch (error) {
     if (error instanceof HtxError) {

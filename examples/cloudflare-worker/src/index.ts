@@ -21,9 +21,10 @@
  *
  * A caller's token is checked before anything else; then the Worker's own settings: a missing
  * secret or a bad var (`HTX_UID`, `HTX_RATE_*`, `HTX_SUBREQUEST_LIMIT`) answers 500 naming the
- * setting, never its secret, and is logged. `HTX_SUBREQUEST_LIMIT` (wrangler.toml) is the plan's
- * subrequests per invocation: 50 on Workers Free, 10000 on Paid; ids past what it allows are
- * answered unresolved, not sent, and no slot is left held.
+ * setting, never its secret, and is logged; so does a key or `HTX_BASE_URL` the client refuses.
+ * `HTX_SUBREQUEST_LIMIT` (wrangler.toml) is the plan's subrequests per invocation: 50 on Workers
+ * Free, 10000 on Paid; ids past what it allows are answered unresolved, not sent, and no slot is
+ * left held.
  */
 import { type Credentials, HtxClient, HtxError, HtxInputError } from "htx-batch-cancel";
 import {
@@ -150,16 +151,33 @@ function bearerToken(request: Request): string {
   return /^bearer +(\S+) *$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? "";
 }
 
+/**
+ * The client of the Worker's settings. The client checks them when made, so what it refuses is
+ * the operator's to fix, never the caller's: its message names the var (HtxClient's messages
+ * never show a secret).
+ * @throws {HtxInputError} naming HTX_BASE_URL or the key's secrets.
+ */
+function clientOf(env: Env, rateLimit: Budgets): HtxClient {
+  try {
+    return new HtxClient({ ...credentials(env), baseUrl: env.HTX_BASE_URL, rateLimit });
+  } catch (error) {
+    const message = (error as Error).message;
+    const setting = /^baseUrl/.test(message) ? "HTX_BASE_URL" : "HTX_ACCESS_KEY, HTX_SECRET_KEY or HTX_PRIVATE_KEY";
+    throw new HtxInputError(`${setting}: ${message}`);
+  }
+}
+
 /** Runs one route's call; bad input is a 400 with the reason, a bad setting a 500. */
 async function run(path: string, input: unknown, env: Env, ctx: Context): Promise<Response> {
   let rateLimit: Budgets;
+  let htx: HtxClient;
   try {
     rateLimit = budgets(env, ctx);
+    htx = clientOf(env, rateLimit);
   } catch (error) {
     return operatorError((error as Error).message);
   }
   try {
-    const htx = new HtxClient({ ...credentials(env), baseUrl: env.HTX_BASE_URL, rateLimit });
     const result = path === "/cancel" ? await htx.batchCancel(input as never) : await htx.cancelAllOpen(input as never);
     const local = Object.values(rateLimit).reduce((sum, limiter) => sum + limiter.grants.local, 0);
     const budget = local === 0 ? "shared" : `local-share ${local}`;
