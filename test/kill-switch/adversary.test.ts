@@ -3,7 +3,7 @@
  * client, a sweep that works while every listing fails, and paging that cannot move on.
  */
 import { describe, expect, it } from "vitest";
-import { HtxAbortError } from "../../mod.ts";
+import { type CancelAllOpenOptions, HtxAbortError, HtxError } from "../../mod.ts";
 import { killSwitchSummary } from "../../src/cli/output.ts";
 import { breakdown } from "../helpers.ts";
 import { after, fakeHtx, htmlPage, OPEN_ORDERS, openOrders } from "./fake-htx.ts";
@@ -41,39 +41,32 @@ describe("many symbols at once", () => {
 });
 
 describe("two calls at once on one client", () => {
-  it("a second call's abort ends its wait for the first call's account lookup", async () => {
-    const held = heldBack();
-    const htx = fakeHtx({ orders: openOrders(20) }, ({ path, request, n }) => {
-      if (path !== ACCOUNTS || n > 0) return undefined;
-      return held.answered.then(() => htx.sim.fetch(request));
-    });
-    const client = htx.client({ timeoutMs: 10_000 });
-    const first = client.cancelAllOpen(undefined, { sweep: false });
-    const stop = new AbortController();
-    const second = client.cancelAllOpen(undefined, { sweep: false, signal: stop.signal });
-    setTimeout(() => stop.abort(), 20);
-    const outcome = await settledWithin(second, 1000);
-    held.release();
-    expect(outcome).toBe("settled");
-    await expect(second).rejects.toBeInstanceOf(HtxAbortError);
-    expect(breakdown(await first).success).toBe(20);
-  });
-
-  it("a second call's deadline ends its wait for the first call's account lookup", async () => {
-    const held = heldBack();
-    const htx = fakeHtx({ orders: openOrders(20) }, ({ path, request, n }) => {
-      if (path !== ACCOUNTS || n > 0) return undefined;
-      return held.answered.then(() => htx.sim.fetch(request));
-    });
-    const client = htx.client({ timeoutMs: 10_000 });
-    const first = client.cancelAllOpen(undefined, { sweep: false });
-    const second = client.cancelAllOpen(undefined, { sweep: false, deadlineMs: 50 });
-    const outcome = await settledWithin(second, 1000);
-    held.release();
-    expect(outcome).toBe("settled");
-    await expect(second).rejects.toThrow(/deadline/);
-    expect(breakdown(await first).success).toBe(20);
-  });
+  const stopsBy = {
+    "abort": (): CancelAllOpenOptions => {
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 20);
+      return { signal: stop.signal };
+    },
+    "deadline": (): CancelAllOpenOptions => ({ deadlineMs: 50 }),
+  };
+  it.each([["abort", HtxAbortError], ["deadline", HtxError]] as const)(
+    "a second call's %s ends its wait for the first call's account lookup",
+    async (by, errorClass) => {
+      const held = heldBack();
+      const htx = fakeHtx({ orders: openOrders(20) }, ({ path, request, n }) => {
+        if (path !== ACCOUNTS || n > 0) return undefined;
+        return held.answered.then(() => htx.sim.fetch(request));
+      });
+      const client = htx.client({ timeoutMs: 10_000 });
+      const first = client.cancelAllOpen(undefined, { sweep: false });
+      const second = client.cancelAllOpen(undefined, { sweep: false, ...stopsBy[by]() });
+      const outcome = await settledWithin(second, 1000);
+      held.release();
+      expect(outcome).toBe("settled");
+      await expect(second).rejects.toBeInstanceOf(errorClass);
+      expect(breakdown(await first).success).toBe(20);
+    },
+  );
 });
 
 describe("the sweep when no listing answers", () => {
