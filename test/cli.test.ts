@@ -433,7 +433,8 @@ describe("htx-batch-cancel --all-open: the kill switch", () => {
 
   it("exits 3 and says to pass --symbols when HTX requires a symbol, having cancelled nothing", async () => {
     const { sim, url } = await book(3, { openOrdersRequired: ["account-id", "symbol"] });
-    const { code, stderr } = await run(["--base-url", url, "--all-open"]);
+    // Without the sweep: it needs no symbol, and would have cancelled the book (then it is no "nothing was cancelled").
+    const { code, stderr } = await run(["--base-url", url, "--all-open", "--no-sweep"]);
     expect(code).toBe(3);
     expect(stderr).toMatch(
       /^htx-batch-cancel: nothing was cancelled: HTX requires a symbol[\s\S]*--symbols btcusdt,ethusdt/,
@@ -459,7 +460,9 @@ describe("htx-batch-cancel --all-open: the kill switch", () => {
         return { type: "latency", ms: 2000 };
       },
     });
-    const { code, stderr } = await run(["--base-url", url, "--all-open"], { onSpawn: (c) => (child = c) });
+    // Without the sweep, which runs beside the first listing and may cancel before Ctrl-C.
+    const args = ["--base-url", url, "--all-open", "--no-sweep"];
+    const { code, stderr } = await run(args, { onSpawn: (c) => (child = c) });
     expect(code).toBe(1);
     expect(stderr).toMatch(/interrupted before any open order was listed; nothing was cancelled/);
   });

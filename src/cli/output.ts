@@ -161,6 +161,8 @@ export function killSwitchSummary(result: CancelAllOpenResult): string {
     const { name, message } = result.refusedForKey;
     lines.push(`HTX refused this API key (${name}: ${message}): no cancel was sent after that.`);
   }
+  // The sweep's answers are counts: the orders it cancelled may be in no listing at all.
+  if (result.swept > 0) lines.push(`The sweep (cancel by criteria) cancelled ${plural(result.swept, "order")}.`);
   if (result.deadlineReached) lines.push("The deadline passed: no cancel was sent after it.");
   for (const error of result.listingErrors) lines.push(`A listing failed: ${error.name}: ${error.message}`);
   return `${lines.join("\n")}\n`;

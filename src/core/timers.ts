@@ -52,6 +52,19 @@ export function sleep(ms: number, signal: AbortSignal | undefined, wake?: AbortS
 }
 
 /**
+ * `promise`, or a rejection with `signal`'s reason as soon as `signal` aborts: for a wait on
+ * work this caller does not own (another caller's lookup), which its signal cannot stop.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
  * A signal that aborts with `caller`'s reason when it aborts, or after `ms` (never for
  * `Infinity`) with `reason()`; `timedOut` says whether the time ran out. Call `dispose()` when done.
  */

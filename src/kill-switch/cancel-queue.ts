@@ -14,6 +14,7 @@ import { type CancelEngine, runCancels } from "../cancel/engine.ts";
 import type { IdOutcome } from "../cancel/outcome.ts";
 import { MAX_IDS_PER_REQUEST } from "../core/endpoints.ts";
 import type { Ledger } from "./ledger.ts";
+import { childSignal } from "../core/child-signal.ts";
 
 /** Requests of 50 ids in flight at once: the limiter paces them; this only bounds the stack's depth. */
 const IN_FLIGHT = 12;
@@ -44,13 +45,7 @@ export class CancelQueue {
     private readonly signal: AbortSignal,
     private readonly onSettled: () => void,
     private readonly onKeyRefused: (error: HtxError) => void,
-  ) {
-    // One listener on the shared signal passes its abort to every request's own controller (a
-    // listener per request would pass Node's listener warning threshold).
-    signal.addEventListener("abort", () => this.#controllers.forEach((c) => c.abort(signal.reason)), { once: true });
-  }
-
-  readonly #controllers = new Set<AbortController>();
+  ) {}
 
   /** How many ids were sent since the last call (a round that sent nothing can confirm). */
   takeSent(): number {
@@ -78,14 +73,14 @@ export class CancelQueue {
       if (batch.length === 0) continue;
       this.ledger.sending(batch);
       this.#sentSince += batch.length;
-      const controller = new AbortController();
-      if (this.signal.aborted) controller.abort(this.signal.reason);
-      this.#controllers.add(controller);
-      const pass = runCancels(this.engine, { kind: "order", ids: batch }, { signal: controller.signal })
+      // Each request on its own signal: a listener per request on the shared one would pass
+      // Node's listener warning threshold (src/core/child-signal.ts).
+      const own = childSignal(this.signal);
+      const pass = runCancels(this.engine, { kind: "order", ids: batch }, { signal: own.signal })
         .then((outcomes) => this.#settle(batch, outcomes));
       this.#passes.add(pass);
       pass.finally(() => {
-        this.#controllers.delete(controller);
+        own.dispose();
         this.#passes.delete(pass);
         this.#pump();
         if (this.#passes.size === 0 && this.#stack.length === 0) this.#idle?.();

@@ -64,6 +64,11 @@ export class Ledger {
     return [...this.#orders.values()];
   }
 
+  /** Whether a sweep of this call cancelled orders, or may have (its answer was lost). */
+  get mayHaveSwept(): boolean {
+    return this.#swept.size > 0;
+  }
+
   /** How many orders were seen. */
   get seen(): number {
     return this.#orders.size;

@@ -119,8 +119,9 @@ function abandonAfter(deadlineMs: number, timeoutMs: number, caller: AbortSignal
 /**
  * Runs the kill switch. Every wait races the deadline and the caller's signal; cancels in flight
  * at the deadline get `timeoutMs` more, the final listing `timeoutMs`: it returns within
- * `deadlineMs + 2 × timeoutMs`. Rejects only when nothing could be listed before the deadline,
- * HTX refused the key before any order was seen, or no spot account works.
+ * `deadlineMs + 2 × timeoutMs`. Rejects only when nothing could be listed before the deadline
+ * and no sweep cancelled anything, HTX refused the key before any order was seen, or no spot
+ * account works.
  */
 export async function runKillSwitch(
   setup: KillSwitchSetup,
@@ -144,7 +145,8 @@ export async function runKillSwitch(
     const confirmed = await rounds(run, run.halt.signal);
     if (confirmed) return finish(run, accountIds, { stillOpen: [], confirmedEmpty: true, deadlineReached: false });
     await run.ctx.queue.settled(abandon.signal);
-    if (run.ctx.ledger.seen === 0 && run.listings > 0) {
+    // Nothing listed: a rejection says nothing was cancelled, unless a sweep may have cancelled orders.
+    if (run.ctx.ledger.seen === 0 && run.listings > 0 && !run.ctx.ledger.mayHaveSwept) {
       if (caller?.aborted) {
         throw new HtxAbortError("Aborted before any open order was listed.", { cause: caller.reason });
       }

@@ -10,6 +10,7 @@ import * as v from "valibot";
 import type { HtxError } from "../core/errors.ts";
 import { isKeyRefusal, mayHaveBeenApplied } from "../cancel/attempt.ts";
 import { HtxAbortError } from "../http/request-errors.ts";
+import { childSignal } from "../core/child-signal.ts";
 import { readListingAnswer } from "../listing/answer.ts";
 import type { ListingScope, OpenOrdersQuery } from "../listing/open-orders.ts";
 import { type ListingSetup, signedGet } from "../listing/signed-get.ts";
@@ -98,11 +99,11 @@ export async function sweepGroup(
 ): Promise<SweepTally> {
   const tally: SweepTally = { cancelled: 0, requests: 0, errors: [] };
   let more = true;
-  const sweeper = async () => {
-    while (more && !signal.aborted) {
+  const sweeper = async (own: AbortSignal) => {
+    while (more && !own.aborted) {
       tally.requests++;
       try {
-        const once = await sweepOnce(setup, group, side, signal);
+        const once = await sweepOnce(setup, group, side, own);
         if (once.cancelled > 0) onApplied(once.cancelled);
         tally.cancelled += once.cancelled;
         if (!once.more) more = false;
@@ -115,6 +116,14 @@ export async function sweepGroup(
       }
     }
   };
-  await Promise.all(Array.from({ length: SWEEPERS }, sweeper));
+  // Each sweeper on its own signal: groups' sweepers at once must not each add listeners to the shared one.
+  await Promise.all(Array.from({ length: SWEEPERS }, async () => {
+    const own = childSignal(signal);
+    try {
+      await sweeper(own.signal);
+    } finally {
+      own.dispose();
+    }
+  }));
   return tally;
 }

@@ -12,6 +12,7 @@ import { HtxAbortError, HtxApiError } from "../http/request-errors.ts";
 import { isKeyRefusal } from "../cancel/attempt.ts";
 import { backoffMs } from "../cancel/engine.ts";
 import { sleep } from "../core/timers.ts";
+import { childSignal } from "../core/child-signal.ts";
 import { type ListingAnswer, readListingAnswer } from "./answer.ts";
 import { type OpenOrder, type ReadOrder, readOrderEntry, type UnreadableEntry } from "./order-entry.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
@@ -121,13 +122,9 @@ async function fetchPage(
 /** Errors no later listing will mend: HTX's paging itself cannot reach the orders. */
 const UNPAGEABLE = new WeakSet<HtxError>();
 
-/** Why a paging whose pages repeated after orders outside the filter is not complete. */
-function unpageableError(): HtxError {
-  const error = new HtxError(
-    "HTX ignored the listing's filter (it returned orders of other symbols, sides or accounts) and repeated a " +
-      "page instead of paging on: the orders beyond that page could not be listed.",
-    false,
-  );
+/** Why a paging HTX would not move on is not complete: `why` it could not. */
+function unpageableError(why: string): HtxError {
+  const error = new HtxError(`${why}: the orders beyond that page could not be listed.`, false);
   UNPAGEABLE.add(error);
   return error;
 }
@@ -168,11 +165,20 @@ async function pageScope(
     }
     onPage(page);
     if (entries.length === 0 || entries.length < honoured) return { complete: true, pages };
-    // A page of nothing new: HTX ignored `from`. Complete, unless a full page hid matching
-    // orders behind orders outside the filter.
+    // A page of nothing new: HTX ignored `from`. Complete, unless a page as full as HTX makes
+    // them (it may cap pages below the size asked) hid matching orders behind orders outside the filter.
     if (fresh === 0 || lastId === undefined) {
-      const hidden = foreign && entries.length >= PAGE_SIZE;
-      return hidden ? { complete: false, error: unpageableError(), pages } : { complete: true, pages };
+      const hidden = foreign && entries.length >= Math.min(PAGE_SIZE, honoured || PAGE_SIZE);
+      if (!hidden) return { complete: true, pages };
+      const why = "HTX ignored the listing's filter (it returned orders of other symbols, sides or accounts) and " +
+        "repeated a page instead of paging on";
+      return { complete: false, error: unpageableError(why), pages };
+    }
+    // New entries yet the same last id (entries without a readable id): asking again from the
+    // same id would bring the same page until the deadline, holding up every other scope's next round.
+    if (lastId === from) {
+      const why = "HTX answered the same page again (from the same last order id, with entries that could not be read)";
+      return { complete: false, error: unpageableError(why), pages };
     }
     honoured = Math.max(honoured, entries.length);
     from = lastId;
@@ -208,11 +214,15 @@ export async function listScope(
     pages++;
     onPage(page);
   };
+  // Its own signal: scopes listed at once must not each add listeners to the shared one.
+  const own = childSignal(signal);
   try {
-    return await pageScope(setup, query, scope, counted, signal, options);
+    return await pageScope(setup, query, scope, counted, own.signal, options);
   } catch (thrown) {
     const error = thrown instanceof HtxError ? thrown : new HtxError("The listing failed.", false, { cause: thrown });
     return { complete: false, error: withSymbolHint(error, scope.symbol), pages };
+  } finally {
+    own.dispose();
   }
 }
 

@@ -8,6 +8,8 @@ import { AccountsAnswerSchema } from "../schemas/listing.ts";
 import { HtxAccountError } from "./accounts.ts";
 import { type ListingAnswer, readListingAnswer } from "./answer.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
+import { HtxAbortError } from "../http/request-errors.ts";
+import { untilAborted } from "../core/timers.ts";
 
 /** The path of the account listing. */
 const ACCOUNTS_PATH = "/v1/account/accounts";
@@ -74,10 +76,15 @@ export class SpotAccount {
       if (this.#ids !== undefined) return this.#ids;
       const lookup = this.#lookup ?? this.#start(signal);
       try {
-        return await lookup.promise;
+        // Another caller's lookup is waited for only until this caller's own signal aborts.
+        return await untilAborted(lookup.promise, signal);
       } catch (error) {
+        if (signal.aborted) {
+          if (error instanceof HtxAbortError) throw error;
+          throw new HtxAbortError("Aborted while waiting for the account lookup.", { cause: signal.reason });
+        }
         // Another caller's abort ended the shared lookup: this caller's own is started afresh.
-        if (lookup.signal === signal || signal.aborted || !lookup.signal.aborted) throw error;
+        if (lookup.signal === signal || !lookup.signal.aborted) throw error;
       }
     }
   }
