@@ -138,6 +138,9 @@ class RedisLimiter implements RedisRateLimiter {
           await pause(waitMs, AbortSignal.any(wake));
         }
       }
+    } catch (error) {
+      // A fault of this limiter itself: its callers hear of it (takeSlot: "acquire() failed"), none waits forever.
+      for (const waiter of this.#queue.splice(0)) waiter.reject(error);
     } finally {
       this.#pumping = false;
     }
@@ -292,11 +295,7 @@ class RedisLimiter implements RedisRateLimiter {
     if (now() < localAt) return localAt - now();
     if (!outage.reported) {
       outage.reported = true;
-      // This process's own busy slots count against its share: a slot still in flight when Redis
-      // failed may reach HTX next to the local ones.
-      const { limit, intervalMs } = this.#options.fallbackLimit;
-      const restore = this.#ledger.records();
-      this.#local = new SlidingWindowLimiter({ limit, intervalMs, maxHoldMs: this.#options.maxHoldMs, restore });
+      this.#local = this.#localShare();
       try {
         this.#options.onFallback(outage.error);
       } catch {
@@ -305,6 +304,22 @@ class RedisLimiter implements RedisRateLimiter {
     }
     for (const waiter of this.#queue.splice(0)) this.#takeLocal(waiter, outage, this.#local!);
     return 0;
+  }
+
+  /**
+   * The local share of an outage. This process's own busy slots count against it (a slot still in
+   * flight when Redis failed may reach HTX next to the local ones), each until it frees under the
+   * budget's window, not the share's.
+   */
+  #localShare(): SlidingWindowLimiter {
+    const { limit, intervalMs } = this.#options.fallbackLimit;
+    const shift = this.#windowMs - (intervalMs + MARGIN_MS);
+    const restore = this.#ledger.records().map((slot) =>
+      slot.releasedAt === undefined ? slot : { ...slot, releasedAt: slot.releasedAt + shift }
+    );
+    // A share's window longer than maxHoldMs holds its unanswered slots that long too.
+    const maxHoldMs = Math.max(this.#options.maxHoldMs, intervalMs);
+    return new SlidingWindowLimiter({ limit, intervalMs, maxHoldMs, restore });
   }
 
   /** A slot of the local share for `waiter`; if Redis answers first, the waiter queues for it again. */
