@@ -224,6 +224,21 @@ row(
   perCall["node:crypto"],
 );
 
+// 3b. A fleet's shared budget: one acquire and one release on Redis, against the in-process limiter.
+{
+  const { redisLimiterSamples } = await import("./redis-limiter.mjs");
+  const samples = await redisLimiterSamples();
+  for (const client of samples ? ["ioredis", "node-redis"] : []) {
+    row(
+      `limiter: acquire + release, Redis over loopback (${client})`,
+      "µs",
+      samples[client],
+      "the in-process limiter",
+      samples["in-process"],
+    );
+  }
+}
+
 // 4. Bulk cancel and 5. memory -------------------------------------------------------------------
 const LATENCY_MS = 50;
 const KEYS = { accessKey: "demo-access-key", secretKey: "demo-secret-key" };

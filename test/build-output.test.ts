@@ -35,6 +35,7 @@ const MAX_FILES: Record<string, number> = {
   "./testing": 4, // its two + the core's
   "./testing/node": 2, // its two
   "./msw": 5, // itself + the simulator's two (./testing) + the core's
+  "./redis": 4, // its two + the core's
   // Node-only test tooling that loads @pact-foundation/pact: itself + the Node server's, the
   // simulator's and the core's two.
   "./pact": 9,

@@ -21,11 +21,12 @@ import {
   type AnswerContext,
   type BatchCancelAnswer,
   isRateLimitAnswer,
+  isRateLimitError,
   isResponse,
   isStaleTimestampError,
 } from "../http/answers.ts";
 import { readBatchCancelResponse } from "../http/batch-cancel-answer.ts";
-import { takeSlot } from "../limits/slot.ts";
+import { reportRateLimited, takeSlot } from "../limits/slot.ts";
 import { withTimeout } from "../core/timers.ts";
 
 /** The standard fetch signature, as far as this client uses it. */
@@ -100,6 +101,7 @@ export async function attemptOnce(
   try {
     return { generation, answer: await send(setup, url, ids, secrets), sent: true };
   } catch (error) {
+    if (isRateLimitError(error as HtxError)) reportRateLimited(setup.limiter);
     return { generation, error: error as HtxError, sent: true };
   } finally {
     // The request reached HTX, if at all, before its answer came back: count from now.

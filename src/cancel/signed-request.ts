@@ -12,11 +12,11 @@ import { HtxAbortError, HtxNetworkError, HtxResponseError, HtxTimeoutError } fro
 import type { SigningKey } from "../signing/keys.ts";
 import type { RateLimiter } from "../limits/limiter.ts";
 import { redactCause, redactorFor, redactUrl } from "../core/redact.ts";
-import { type AnswerContext, isResponse, isStaleTimestampError } from "../http/answers.ts";
+import { type AnswerContext, isRateLimitError, isResponse, isStaleTimestampError } from "../http/answers.ts";
 import { signQuery } from "../signing/sign.ts";
 import { backoffMs, type CancelEngine } from "./engine.ts";
 import { signingError } from "../signing/signing-error.ts";
-import { takeSlot } from "../limits/slot.ts";
+import { reportRateLimited, takeSlot } from "../limits/slot.ts";
 import { sleep, withTimeout } from "../core/timers.ts";
 
 /** Everything a signed request needs, fixed per client; `E` names the endpoints, each with its own budget. */
@@ -158,6 +158,9 @@ async function sendOnce<T, E extends string>(
     });
     inFlight = answered;
     return await Promise.race([answered, aborted]);
+  } catch (error) {
+    if (error instanceof HtxError && isRateLimitError(error)) reportRateLimited(setup.limiters[request.endpoint]);
+    throw error;
   } finally {
     signal.removeEventListener("abort", onAbort);
     if (release && inFlight) inFlight.then(release, release);

@@ -25,6 +25,13 @@ export interface RateLimiter {
    * window is counted from then; a limiter that resolves with nothing counts from the grant.
    */
   acquire(signal?: AbortSignal): Promise<void | ReleaseSlot>;
+  /**
+   * Optional: told when HTX refused a request of this budget for its rate (a rate-limit answer or
+   * HTTP 429), which means software this limiter cannot see spends the same budget. A limiter
+   * should then grant nothing for a window; a shared one, to none of the processes that share it.
+   * The client ignores what it returns.
+   */
+  penalize?(): void | Promise<void>;
 }
 
 type Slot = SlotRecord;
@@ -84,6 +91,18 @@ export class SlidingWindowLimiter implements RateLimiter {
       this.#slots.push(releasedAt === undefined ? { grantedAt } : { grantedAt, releasedAt });
     }
     this.#schedule();
+  }
+
+  /**
+   * HTX refused a request for its rate: the window is full, whatever this limiter counted. As
+   * many slots as the limit count as answered now (fewer if some are busy as long already), so
+   * that nothing is granted for a window (`intervalMs + marginMs`), and a snapshot keeps that.
+   */
+  penalize(): void {
+    const now = this.#now();
+    const until = now + this.intervalMs + this.marginMs;
+    const busyAsLong = this.#slots.filter((slot) => this.#freeAt(slot) >= until).length;
+    for (let i = busyAsLong; i < this.limit; i++) this.#slots.push({ grantedAt: now, releasedAt: now });
   }
 
   acquire(signal?: AbortSignal): Promise<ReleaseSlot> {

@@ -93,3 +93,18 @@ function untilAborted(acquiring: Promise<unknown>, signal: AbortSignal | undefin
     );
   });
 }
+
+/**
+ * Tells `limiter` that HTX refused a request of its budget for its rate, if it wants to know
+ * (`penalize`); neither its throw nor its rejected promise reaches the caller.
+ */
+export function reportRateLimited(limiter: RateLimiter | undefined): void {
+  try {
+    const returned: unknown = limiter?.penalize?.();
+    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === "function") {
+      (returned as PromiseLike<unknown>).then(undefined, () => {});
+    }
+  } catch {
+    // The budget is the limiter's to keep: its failure to learn is not this request's outcome.
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The shared limiters' table (test/limits/conformance.ts), run against the Redis limiter on a
+ * real redis-server. A budget's two members use different clients (ioredis, node-redis), as two
+ * processes of a fleet may.
+ */
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { Redis } from "ioredis";
+import { createClient } from "redis";
+import { redisRateLimiter } from "../../src/redis.ts";
+import { CONFORMANCE, CONFORMANCE_BUDGET } from "../limits/conformance.ts";
+import { NO_REDIS_SERVER, type RedisServer, redisServerAvailable, startRedisServer } from "./server.ts";
+
+const available = redisServerAvailable();
+const connectNodeRedis = (url: string) => createClient({ url }).connect();
+
+describe.runIf(available)("conformance: the Redis limiter", () => {
+  let server: RedisServer;
+  let ioredis: Redis;
+  let nodeRedis: Awaited<ReturnType<typeof connectNodeRedis>>;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    ioredis = new Redis(server.url);
+    nodeRedis = await connectNodeRedis(server.url);
+  });
+  afterAll(async () => {
+    ioredis?.disconnect();
+    await nodeRedis?.close();
+    await server?.stop();
+  });
+
+  CONFORMANCE.forEach((scenario, row) => {
+    it(scenario.name, async () => {
+      const { limit, windowMs, maxHoldMs } = CONFORMANCE_BUDGET;
+      const clients = [ioredis, nodeRedis];
+      let members = 0;
+      const keyPrefix = `conformance-${row}:`; // an empty budget per row
+      await scenario.run({
+        member: () => redisRateLimiter(clients[members++ % 2]!, { uid: "1", limit, windowMs, maxHoldMs, keyPrefix }),
+      });
+    }, 15_000);
+  });
+});
+
+if (!available) it.skip(NO_REDIS_SERVER, () => {});

@@ -1,0 +1,311 @@
+/**
+ * The Redis limiter on a real redis-server: its options, the clients it takes, how waiters learn
+ * when to ask again, and what it does when Redis fails (unreachable, slow, restarted empty, a
+ * reply of another shape). The rule itself is checked by the shared table
+ * (test/redis/conformance.test.ts); a fleet of processes by test/redis/fleet.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redis as Ioredis } from "ioredis";
+import { createClient } from "redis";
+import { Redis as UpstashRedis } from "@upstash/redis";
+import { HtxInputError } from "../../mod.ts";
+import { type RedisEval, redisRateLimiter, type RedisRateLimiterOptions, redisRateLimits } from "../../src/redis.ts";
+import { NO_REDIS_SERVER, type RedisServer, redisServerAvailable, startRedisServer } from "./server.ts";
+import { serveUpstashStandIn, type UpstashStandIn } from "./upstash-rest.ts";
+
+const available = redisServerAvailable();
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let budgets = 0;
+/** Options of a fresh, empty budget. */
+const fresh = (options: Partial<RedisRateLimiterOptions> = {}): RedisRateLimiterOptions => ({
+  uid: "1",
+  keyPrefix: `unit-${++budgets}:`,
+  ...options,
+});
+
+/** A client that counts the script calls it passes on, by kind (ACQUIRE has 6 arguments or more). */
+function counting(inner: RedisEval) {
+  const calls = { acquire: 0, release: 0, other: 0 };
+  const count = (args: string[]) =>
+    args.length >= 6 ? calls.acquire++ : args.length === 3 ? calls.release++ : calls.other++;
+  const client: RedisEval = {
+    evalsha: (sha1, keys, args) => (count(args), inner.evalsha(sha1, keys, args)),
+    eval: (script, keys, args) => inner.eval(script, keys, args),
+  };
+  return { client, calls };
+}
+
+/** ioredis as a {@link RedisEval}, to wrap. */
+function ioredisEval(redis: Ioredis): RedisEval {
+  return {
+    evalsha: (sha1, keys, args) => redis.evalsha(sha1, keys.length, ...keys, ...args),
+    eval: (script, keys, args) => redis.eval(script, keys.length, ...keys, ...args),
+  };
+}
+
+describe("redisRateLimiter's options", () => {
+  const noCalls: RedisEval = {
+    evalsha: () => Promise.reject(new Error("must not be called")),
+    eval: () => Promise.reject(new Error("must not be called")),
+  };
+  it.each([
+    [{ uid: " 123" }, /uid must be your HTX UID as digits/],
+    [{ uid: 12.5 }, /uid must be your HTX UID as digits/],
+    [{ uid: "1", endpoint: "cancel" }, /endpoint must be one of batch-cancel, open-orders, accounts/],
+    [{ uid: "1", limit: 0 }, /limit must be a whole number from 1/],
+    [{ uid: "1", windowMs: 2000, maxHoldMs: 1000 }, /maxHoldMs \(at least windowMs\) must be a whole number from 2000/],
+    [{ uid: "1", keyPrefix: 7 }, /keyPrefix must be a string/],
+    [{ uid: "1", fallbackLimit: null }, /fallbackLimit must be an object/],
+    [{ uid: "1", fallbackLimit: { limit: 0 } }, /fallbackLimit.limit must be a whole number from 1/],
+    [{ uid: "1", onFallback: "warn" }, /onFallback must be a function/],
+    [undefined, /pass an options object with your HTX UID/],
+  ])("refuses %j with an HtxInputError that says what to pass", (options, message) => {
+    expect(() => redisRateLimiter(noCalls, options as never)).toThrow(HtxInputError);
+    expect(() => redisRateLimiter(noCalls, options as never)).toThrow(message);
+  });
+
+  it("refuses what is not a Redis client, naming the clients it takes", () => {
+    for (const client of [undefined, {}, { get: () => {} }, "redis://localhost"]) {
+      expect(() => redisRateLimiter(client as never, { uid: "1" })).toThrow(
+        /pass a connected Redis client: node-redis .*ioredis .*@upstash\/redis/,
+      );
+    }
+  });
+
+  it("redisRateLimits takes no endpoint or limit: each budget has HTX's own", () => {
+    expect(() => redisRateLimits(noCalls, { uid: "1", limit: 5 } as never)).toThrow(/limit is set per endpoint/);
+    expect(() => redisRateLimits(noCalls, { uid: "1", endpoint: "accounts" } as never)).toThrow(
+      /endpoint is set per endpoint/,
+    );
+  });
+});
+
+describe("the Redis limiter's callers, while Redis is down", () => {
+  const down: RedisEval = {
+    evalsha: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6379")),
+    eval: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6379")),
+  };
+  const abortedWith = (acquiring: Promise<unknown>) => acquiring.then(() => "granted", (e: Error) => e.name);
+
+  it("a caller waiting for Redis to come back leaves at once on its abort", async () => {
+    const limiter = redisRateLimiter(down, fresh({ fallbackAfterMs: 60_000, onFallback: () => {} }));
+    const stop = new AbortController();
+    const waiting = abortedWith(limiter.acquire(stop.signal));
+    await pause(100);
+    stop.abort();
+    expect(await waiting).toBe("HtxAbortError");
+  });
+
+  it(
+    "a caller waiting on the full local share leaves at once on its abort, and its turn goes to the next",
+    async () => {
+      const limiter = redisRateLimiter(
+        down,
+        fresh({ fallbackAfterMs: 0, fallbackLimit: { limit: 1 }, onFallback: () => {} }),
+      );
+      const first = await limiter.acquire();
+      const stop = new AbortController();
+      const aborted = abortedWith(limiter.acquire(stop.signal));
+      const next = limiter.acquire();
+      stop.abort();
+      expect(await aborted).toBe("HtxAbortError");
+      first();
+      (await next)();
+      expect(limiter.grants.local).toBe(2);
+    },
+    10_000,
+  );
+
+  it("says once per outage, in a line of bounded length, that it uses the local share", async () => {
+    const long = new Error(`ERR ${"x".repeat(5000)}`);
+    const failing: RedisEval = { evalsha: () => Promise.reject(long), eval: () => Promise.reject(long) };
+    const lines: string[] = [];
+    const warn = console.warn;
+    console.warn = (line: string) => lines.push(line);
+    try {
+      const limiter = redisRateLimiter(failing, fresh({ fallbackAfterMs: 0 }));
+      for (let i = 0; i < 3; i++) (await limiter.acquire())();
+    } finally {
+      console.warn = warn;
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^htx-batch-cancel: Redis is unreachable \(Error: ERR x+…\); using a local share/);
+    expect(lines[0]!.length).toBeLessThan(400);
+  });
+});
+
+describe.runIf(available)("the Redis limiter on a real server", () => {
+  let server: RedisServer;
+  let ioredis: Ioredis;
+  let standIn: UpstashStandIn;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    ioredis = new Ioredis(server.url);
+    standIn = await serveUpstashStandIn(server.url);
+  });
+  afterAll(async () => {
+    ioredis?.disconnect();
+    await standIn?.close();
+    await server?.stop();
+  });
+
+  it("takes node-redis, ioredis, @upstash/redis (over the local REST stand-in) and a RedisEval of one's own, on one budget", async () => {
+    const nodeRedis = await createClient({ url: server.url }).connect();
+    const upstash = new UpstashRedis({ url: standIn.url, token: standIn.token });
+    try {
+      const options = fresh({ limit: 4, windowMs: 300 });
+      const limiters = [nodeRedis, ioredis, upstash, ioredisEval(ioredis)].map((c) => redisRateLimiter(c, options));
+      const releases = await Promise.all(limiters.map((limiter) => limiter.acquire()));
+      // The four hold the whole budget: a fifth caller, on any of them, waits.
+      const fifth = limiters[2]!.acquire();
+      let granted = false;
+      void fifth.then(() => (granted = true));
+      await pause(200);
+      expect(granted).toBe(false);
+      releases.forEach((release) => release());
+      (await fifth)();
+      expect(limiters.map((l) => l.grants.shared)).toEqual([1, 1, 2, 1]);
+    } finally {
+      await nodeRedis.close();
+    }
+  });
+
+  it("each client sends a script by its SHA-1, and its text once when the server does not know it", async () => {
+    const nodeRedis = await createClient({ url: server.url }).connect();
+    const upstash = new UpstashRedis({ url: standIn.url, token: standIn.token });
+    standIn.commands.length = 0;
+    try {
+      for (const client of [nodeRedis, ioredis, upstash]) {
+        await ioredis.script("FLUSH");
+        const limiter = redisRateLimiter(client, fresh());
+        for (let i = 0; i < 3; i++) (await limiter.acquire())();
+        expect(limiter.grants.shared).toBe(3);
+        await pause(200); // the last release lands before the next flush
+      }
+      // What @upstash/redis sent: ACQUIRE by SHA-1 (unknown), then its text.
+      expect(standIn.commands.slice(0, 2)).toEqual(["EVALSHA", "EVAL"]);
+      expect(standIn.commands.at(-1)).toBe("EVALSHA"); // once loaded, by SHA-1 only
+    } finally {
+      await nodeRedis.close();
+    }
+  });
+
+  it("a waiter asks again when a slot can free at the earliest, not in a busy loop", async () => {
+    const { client, calls } = counting(ioredisEval(ioredis));
+    const limiter = redisRateLimiter(client, fresh({ limit: 2, windowMs: 300, maxHoldMs: 3000 }));
+    const [first, second] = [await limiter.acquire(), await limiter.acquire()];
+    const before = calls.acquire;
+    const waiting = limiter.acquire();
+    await pause(500); // both slots in flight: the answer says "not before a window from now"
+    first();
+    second();
+    (await waiting)();
+    // One ask at the start, one a window later (still in flight), one when the answered slot frees
+    // (plus one if a timer fires early): a busy loop would have asked hundreds of times.
+    expect(calls.acquire - before).toBeGreaterThanOrEqual(2);
+    expect(calls.acquire - before).toBeLessThanOrEqual(5);
+  });
+
+  it("reads a reply of another shape as a failed call: the local share serves, and onFallback says why", async () => {
+    const fallbacks: unknown[] = [];
+    const proxy: RedisEval = { evalsha: () => Promise.resolve("OK"), eval: () => Promise.resolve("OK") };
+    const limiter = redisRateLimiter(proxy, fresh({ fallbackAfterMs: 0, onFallback: (e) => fallbacks.push(e) }));
+    (await limiter.acquire())();
+    expect(limiter.grants).toEqual({ shared: 0, local: 1 });
+    expect(String(fallbacks[0])).toMatch(/unexpected reply from Redis: "OK"/);
+  });
+
+  it("a slow Redis counts as failed after timeoutMs; a slot it grants late is given back unused", async () => {
+    const slow: RedisEval = {
+      evalsha: async (sha1, keys, args) => {
+        if (args.length >= 6) await pause(400);
+        return await ioredisEval(ioredis).evalsha(sha1, keys, args);
+      },
+      eval: (script, keys, args) => ioredisEval(ioredis).eval(script, keys, args),
+    };
+    const options = fresh({ timeoutMs: 100, fallbackAfterMs: 0, onFallback: () => {} });
+    const limiter = redisRateLimiter(slow, options);
+    (await limiter.acquire())();
+    expect(limiter.grants.local).toBe(1);
+    await pause(800); // the late ACQUIRE lands, then its slot goes back
+    const inflight = await ioredis.zcard(`${options.keyPrefix}{1:batch-cancel}:inflight`);
+    expect(inflight).toBe(0);
+  });
+});
+
+describe.runIf(available)("the Redis limiter when Redis goes away", () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(() => server?.stop());
+
+  it(
+    "falls back to the local share after fallbackAfterMs, reports it once, and returns to Redis with its slots when Redis answers",
+    async () => {
+      const redis = new Ioredis(server.url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+      redis.on("error", () => {});
+      const fallbacks: unknown[] = [];
+      const options = fresh({
+        limit: 5,
+        windowMs: 1000,
+        timeoutMs: 200,
+        fallbackAfterMs: 300,
+        fallbackLimit: { limit: 2, intervalMs: 60_000 }, // the third caller can only get Redis's
+        onFallback: (error) => fallbacks.push(error),
+      });
+      const limiter = redisRateLimiter(redis, options);
+      try {
+        (await limiter.acquire())(); // Redis knows the budget
+        await server.kill();
+        const failedAt = performance.now();
+        const local = [await limiter.acquire(), await limiter.acquire()];
+        expect(performance.now() - failedAt).toBeGreaterThanOrEqual(300);
+        expect(limiter.grants).toEqual({ shared: 1, local: 2 });
+        const third = limiter.acquire(); // the local share is full: this one waits
+        await server.restart();
+        local.forEach((release) => release());
+        // Once Redis answers, the process puts its local slots back: Redis counts them for their window.
+        const keys = [`${options.keyPrefix}{1:batch-cancel}:inflight`, `${options.keyPrefix}{1:batch-cancel}:released`];
+        let putBack = 0;
+        for (let i = 0; i < 250 && putBack < 2; i++, await pause(20)) {
+          const members = [...(await redis.zrange(keys[0]!, 0, -1)), ...(await redis.zrange(keys[1]!, 0, -1))];
+          putBack = members.filter((member) => member.includes(":local:")).length;
+        }
+        expect(putBack).toBe(2);
+        (await third)();
+        expect(fallbacks).toHaveLength(1);
+        expect(limiter.grants).toEqual({ shared: 2, local: 2 }); // the third came from Redis again
+      } finally {
+        redis.disconnect();
+      }
+    },
+    20_000,
+  );
+
+  it(
+    "after a restart that lost the budget, grants nothing until a window after Redis started, to a new process too",
+    async () => {
+      const redis = new Ioredis(server.url);
+      redis.on("error", () => {});
+      try {
+        const options = fresh({ windowMs: 1500 });
+        (await redisRateLimiter(redis, options).acquire())();
+        await server.restart();
+        const startedAt = performance.now();
+        await redis.ping(); // reconnected
+        const newcomer = redisRateLimiter(redis, options); // knows no epoch: it cannot tell a restart
+        (await newcomer.acquire())();
+        const waitedMs = performance.now() - startedAt;
+        console.info(`after a restart of Redis, the first grant came ${Math.round(waitedMs)} ms after it started`);
+        // INFO's uptime is whole seconds: the start is known to within 1 s, never later than it was.
+        expect(waitedMs).toBeGreaterThanOrEqual(1500 - 1000);
+      } finally {
+        redis.disconnect();
+      }
+    },
+    20_000,
+  );
+});
+
+if (!available) it.skip(NO_REDIS_SERVER, () => {});
