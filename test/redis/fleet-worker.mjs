@@ -63,5 +63,8 @@ process.stdout.write(
     })
   }\n`,
 );
+// Releases go out after the answers: the last ones reach Redis before the client closes, or
+// their slots would stay busy for the fleet until maxHoldMs.
+await rateLimit?.flush();
 connection?.close();
 lines.close();

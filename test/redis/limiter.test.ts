@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Redis as Ioredis } from "ioredis";
 import { createClient } from "redis";
 import { Redis as UpstashRedis } from "@upstash/redis";
-import { HtxInputError } from "../../mod.ts";
+import { HtxClient, HtxInputError } from "../../mod.ts";
+import { createHtxSimulator, DEMO_ACCOUNT, demoOrders } from "../../src/testing/mod.ts";
 import { type RedisEval, redisRateLimiter, type RedisRateLimiterOptions, redisRateLimits } from "../../src/redis.ts";
 import { NO_REDIS_SERVER, type RedisServer, redisServerAvailable, startRedisServer } from "./server.ts";
 import { serveUpstashStandIn, type UpstashStandIn } from "./upstash-rest.ts";
@@ -77,6 +78,14 @@ describe("redisRateLimiter's options", () => {
     expect(() => redisRateLimits(noCalls, { uid: "1", endpoint: "accounts" } as never)).toThrow(
       /endpoint is set per endpoint/,
     );
+  });
+
+  it("redisRateLimits gives every HTX budget the client limits, and a flush() that is not an endpoint", () => {
+    const limits = redisRateLimits(noCalls, { uid: "1" });
+    expect(Object.keys(limits)).toEqual(["batchCancel", "openOrders", "accounts", "batchCancelOpenOrders"]);
+    expect(typeof limits.flush).toBe("function");
+    // The client takes it as the per-endpoint form: `flush` is not read as an unknown endpoint.
+    expect(() => new HtxClient({ ...DEMO_ACCOUNT, rateLimit: limits })).not.toThrow();
   });
 });
 
@@ -180,7 +189,7 @@ describe.runIf(available)("the Redis limiter on a real server", () => {
         const limiter = redisRateLimiter(client, fresh());
         for (let i = 0; i < 3; i++) (await limiter.acquire())();
         expect(limiter.grants.shared).toBe(3);
-        await pause(200); // the last release lands before the next flush
+        await limiter.flush(); // the last release lands before the next SCRIPT FLUSH
       }
       // What @upstash/redis sent: ACQUIRE by SHA-1 (unknown), then its text.
       expect(standIn.commands.slice(0, 2)).toEqual(["EVALSHA", "EVAL"]);
@@ -227,9 +236,69 @@ describe.runIf(available)("the Redis limiter on a real server", () => {
     const limiter = redisRateLimiter(slow, options);
     (await limiter.acquire())();
     expect(limiter.grants.local).toBe(1);
-    await pause(800); // the late ACQUIRE lands, then its slot goes back
+    await limiter.flush(); // the late ACQUIRE lands, then its slot goes back
     const inflight = await ioredis.zcard(`${options.keyPrefix}{1:batch-cancel}:inflight`);
     expect(inflight).toBe(0);
+  });
+});
+
+describe.runIf(available)("the Redis limiter's background calls", () => {
+  let server: RedisServer;
+  let ioredis: Ioredis;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    ioredis = new Ioredis(server.url);
+  });
+  afterAll(async () => {
+    ioredis?.disconnect();
+    await server?.stop();
+  });
+
+  it("flush() resolves once the releases sent after the answers have reached Redis", async () => {
+    // Releases that take 150 ms to reach Redis, as on a loaded machine or after NOSCRIPT's second trip.
+    const slowReleases: RedisEval = {
+      evalsha: async (sha1, keys, args) => {
+        if (args.length === 3) await pause(150);
+        return await ioredisEval(ioredis).evalsha(sha1, keys, args);
+      },
+      eval: (script, keys, args) => ioredisEval(ioredis).eval(script, keys, args),
+    };
+    const options = fresh({ limit: 5 });
+    const limiter = redisRateLimiter(slowReleases, options);
+    const key = (set: string) => `${options.keyPrefix}{1:batch-cancel}:${set}`;
+    const releases = await Promise.all([1, 2, 3].map(() => limiter.acquire()));
+    releases.forEach((release) => release());
+    // What a process that closed its client now would leave: three slots in flight until maxHoldMs.
+    expect(await ioredis.zcard(key("inflight"))).toBe(3);
+    await limiter.flush();
+    expect({ inflight: await ioredis.zcard(key("inflight")), released: await ioredis.zcard(key("released")) })
+      .toEqual({ inflight: 0, released: 3 });
+  });
+
+  it("flush() of redisRateLimits waits for every budget's releases; with nothing sent it resolves at once", async () => {
+    const limits = redisRateLimits(ioredis, { uid: "1", keyPrefix: `unit-${++budgets}:` });
+    await limits.flush();
+    const releases = [await limits.batchCancel.acquire(), await limits.batchCancelOpenOrders.acquire()];
+    releases.forEach((release) => release());
+    await limits.flush();
+    const prefix = `unit-${budgets}:`;
+    for (const endpoint of ["batch-cancel", "batch-cancel-open-orders"]) {
+      expect(await ioredis.zcard(`${prefix}{1:${endpoint}}:released`), endpoint).toBe(1);
+      expect(await ioredis.zcard(`${prefix}{1:${endpoint}}:inflight`), endpoint).toBe(0);
+    }
+  });
+
+  it("the kill switch spends every one of its budgets in Redis: accounts, listings, cancels and the sweep", async () => {
+    const { orders } = demoOrders({ open: 120, filled: 0, canceled: 0, unknown: 0 });
+    const sim = createHtxSimulator({ orders });
+    const limits = redisRateLimits(ioredis, { uid: "1", keyPrefix: `unit-${++budgets}:` });
+    const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl: "https://api.huobi.pro", fetch: sim.fetch, rateLimit: limits });
+    const result = await htx.cancelAllOpen();
+    await limits.flush();
+    expect(result.confirmedEmpty).toBe(true);
+    expect(sim.openOrders(DEMO_ACCOUNT.uid)).toEqual([]);
+    const grants = Object.fromEntries(Object.entries(limits).map(([name, limiter]) => [name, limiter.grants.shared]));
+    for (const [name, shared] of Object.entries(grants)) expect(shared, JSON.stringify(grants)).toBeGreaterThan(0);
   });
 });
 

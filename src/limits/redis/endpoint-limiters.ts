@@ -1,7 +1,8 @@
 /**
  * One Redis budget per HTX endpoint, as `HtxClient`'s per-endpoint `rateLimit` takes them: HTX
  * counts each endpoint's requests on their own, per UID (batch cancel 50, open orders 50,
- * accounts 100 per 2 s), so listing never spends the cancels' budget.
+ * accounts 100, batch cancel by criteria 50 per 2 s), so listing never spends the cancels' budget.
+ * The dead man's switch keeps the client's own window: its limit is ours, not HTX's.
  */
 import { HtxInputError } from "../../core/errors.ts";
 import type { RedisClientLike } from "./adapters.ts";
@@ -19,6 +20,13 @@ export interface RedisRateLimits {
   openOrders: RedisRateLimiter;
   /** `GET /v1/account/accounts`: 100 per 2 s. */
   accounts: RedisRateLimiter;
+  /** `POST /v1/order/orders/batchCancelOpenOrders`, the kill switch's sweep: 50 per 2 s. */
+  batchCancelOpenOrders: RedisRateLimiter;
+  /**
+   * `flush()` of every budget: await it before closing the Redis client. Not enumerable, so that
+   * the object stays the per-endpoint `rateLimit` form.
+   */
+  readonly flush: () => Promise<void>;
 }
 
 /**
@@ -33,9 +41,14 @@ export function redisRateLimits(redis: RedisClientLike, options: RedisRateLimits
       );
     }
   }
-  return {
+  const limits = {
     batchCancel: redisRateLimiter(redis, { ...options, endpoint: "batch-cancel" }),
     openOrders: redisRateLimiter(redis, { ...options, endpoint: "open-orders" }),
     accounts: redisRateLimiter(redis, { ...options, endpoint: "accounts" }),
+    batchCancelOpenOrders: redisRateLimiter(redis, { ...options, endpoint: "batch-cancel-open-orders" }),
   };
+  const flush = async () => {
+    await Promise.all(Object.values(limits).map((limiter) => limiter.flush()));
+  };
+  return Object.defineProperty(limits, "flush", { value: flush, enumerable: false }) as RedisRateLimits;
 }

@@ -31,6 +31,13 @@ export interface RedisRateLimiter extends RateLimiter {
   penalize(): Promise<void>;
   /** Slots granted from the shared budget (`shared`) and from the local share while Redis failed (`local`). */
   readonly grants: { readonly shared: number; readonly local: number };
+  /**
+   * Resolves once every call this limiter has started (releases, slots given back, put-backs,
+   * penalties) has reached Redis or failed, each within `timeoutMs`; never rejects. Releases go
+   * out in the background, after the request's answer: await this before closing the Redis
+   * client, or the last requests' slots stay busy in the shared budget until `maxHoldMs`.
+   */
+  flush(): Promise<void>;
 }
 
 /**
@@ -92,6 +99,8 @@ class RedisLimiter implements RedisRateLimiter {
   #localWaiters = 0;
   /** Aborted when the queue empties, so that a pump asleep stops. */
   #emptied = new AbortController();
+  /** Calls made in the background (releases, give-backs, put-backs, penalties), for `flush()`. */
+  readonly #background = new Set<Promise<unknown>>();
 
   constructor(redis: RedisEval, options: CheckedRedisOptions) {
     this.#redis = redis;
@@ -121,7 +130,22 @@ class RedisLimiter implements RedisRateLimiter {
   async penalize(): Promise<void> {
     this.#local?.penalize();
     if (this.#outage) return; // the local share is what counts now
-    await this.#call(PENALIZE, [String(this.#windowMs)]).then(() => this.#answered(), (error) => this.#failed(error));
+    await this.#inBackground(
+      this.#call(PENALIZE, [String(this.#windowMs)]).then(() => this.#answered(), (error) => this.#failed(error)),
+    );
+  }
+
+  async flush(): Promise<void> {
+    // A call that settles may start another (a release that finds the epoch moved puts back).
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+  }
+
+  /** Tracks `work` for `flush()` until it settles; returns it. */
+  #inBackground<T>(work: Promise<T>): Promise<T> {
+    this.#background.add(work);
+    const forget = () => this.#background.delete(work);
+    work.then(forget, forget);
+    return work;
   }
 
   /** Serves the queue until it is empty: from Redis, or from the local share during an outage. */
@@ -162,7 +186,7 @@ class RedisLimiter implements RedisRateLimiter {
       reply = readAcquireReply(await withinMs(this.#options.timeoutMs, call));
     } catch (error) {
       // A reply after the time limit may still grant: those slots go back unused.
-      call.then((late) => this.#giveBack(prefix, readAcquireReply(late).granted)).catch(() => {});
+      this.#inBackground(call.then((late) => this.#giveBack(prefix, readAcquireReply(late).granted)).catch(() => {}));
       this.#failed(error);
       return 0;
     }
@@ -217,17 +241,19 @@ class RedisLimiter implements RedisRateLimiter {
         this.#dirty = true; // put back when Redis answers
         return;
       }
-      this.#call(RELEASE, [member, String(this.#windowMs), "1"]).then(
-        (reply) => this.#checkEpoch(readReleaseReply(reply)),
-        (error) => this.#failed(error),
-      ).catch((error) => this.#failed(error));
+      this.#inBackground(
+        this.#call(RELEASE, [member, String(this.#windowMs), "1"]).then(
+          (reply) => this.#checkEpoch(readReleaseReply(reply)),
+          (error) => this.#failed(error),
+        ).catch((error) => this.#failed(error)),
+      );
     };
   }
 
   /** Frees `count` slots granted as prefix..from on that were never used (their callers left). */
   #giveBack(prefix: string, count: number, from = 1): void {
     for (let i = from; i < from + count; i++) {
-      this.#call(RELEASE, [prefix + i, String(this.#windowMs), "0"]).catch(() => {});
+      this.#inBackground(this.#call(RELEASE, [prefix + i, String(this.#windowMs), "0"]).catch(() => {}));
     }
   }
 
@@ -243,7 +269,7 @@ class RedisLimiter implements RedisRateLimiter {
       this.#outage.over.abort();
       this.#outage = undefined;
     }
-    if (this.#dirty && !this.#pumping) void this.#putBack();
+    if (this.#dirty && !this.#pumping) void this.#inBackground(this.#putBack());
   }
 
   /** A call failed: Redis may have missed something, and an outage starts (once) with its probes. */

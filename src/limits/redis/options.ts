@@ -8,13 +8,14 @@ import { DEFAULT_ENDPOINT_LIMITS } from "../endpoint-budgets.ts";
 import { normalizeUid } from "../uid.ts";
 
 /** An HTX endpoint with a budget of its own, by the name the shared limiters use. */
-export type RedisBudgetEndpoint = "batch-cancel" | "open-orders" | "accounts";
+export type RedisBudgetEndpoint = "batch-cancel" | "open-orders" | "accounts" | "batch-cancel-open-orders";
 
 /** HTX's limit of each endpoint (`DEFAULT_ENDPOINT_LIMITS`), by that name. */
 const REDIS_ENDPOINTS: Readonly<Record<RedisBudgetEndpoint, { limit: number; intervalMs: number }>> = {
   "batch-cancel": DEFAULT_ENDPOINT_LIMITS.batchCancel,
   "open-orders": DEFAULT_ENDPOINT_LIMITS.openOrders,
   "accounts": DEFAULT_ENDPOINT_LIMITS.accounts,
+  "batch-cancel-open-orders": DEFAULT_ENDPOINT_LIMITS.batchCancelOpenOrders,
 };
 
 /** Options of `redisRateLimiter`. */
