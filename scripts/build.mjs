@@ -8,9 +8,10 @@
  * `import()`s that use it: `import "htx-batch-cancel"` loaded 13 to 18 files. Here each module
  * belongs to exactly one stage, and each stage is one esbuild run of at most two entries:
  * - stages are claimed in order: the static import graph of "."; then, one stage each, the
- *   targets of its `import()`s that import no package (the cancel engine, which holds the
- *   signer and the request builder), largest first, so that the first call of a client loads
- *   one stage, not three barrels of other entries (issue 29); then the other "exports" in
+ *   targets of its `import()`s that import no package: the cancel engine first (it holds the
+ *   signer and the request builder), then the others (the kill switch's light half) largest
+ *   first, so that the first call of a client loads one stage, not three barrels of other
+ *   entries (issue 29); then the other "exports" in
  *   package.json's order, each less what earlier stages own (the Worker and Pact entries load
  *   the engine's barrel for the signer and the timers); then the targets of `import()`s no stage
  *   owns yet, those that import no package first (the answer reader with valibot, noble, the
@@ -49,6 +50,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(ROOT, "dist");
 /** An import across stages is written `htx-build:<path in dist>` and made relative at the end. */
 const MARK = "htx-build:";
+/** What a client's first `batchCancel` loads (src/client.ts): claimed before every other `import()` target. */
+const FIRST_CALL = "src/cancel/on-demand.ts";
 /** The generated barrel of a stage, as an esbuild entry. */
 const BARREL = "htx-barrel:";
 /** Options every esbuild run here shares (those of the single esbuild command this replaces). */
@@ -141,11 +144,14 @@ function planStages(entries, graph) {
   };
   const [index, ...others] = entries;
   claim(index.source, index.out);
-  // What the package index loads on first use without a package (the cancel engine, and the
-  // signer and request builder it holds), largest first: the first call then loads one stage,
-  // not the barrels of the Worker and Pact entries that claimed its modules before.
+  // What the package index loads on first use without a package: the cancel engine first (the
+  // first call of every client; it holds the signer and request builder, which are import()
+  // targets too), then the others largest first. The first call then loads one stage, not the
+  // barrels of the Worker and Pact entries that claimed its modules before, nor the kill switch's,
+  // which holds the engine's modules and more.
   const bySize = (paths) => paths.map((p) => [p, reach(graph, p).length]).sort((a, b) => b[1] - a[1]).map(([p]) => p);
-  onDemandStages(bySize(onDemand.filter((path) => !loadsPackages(path))));
+  const packageFree = onDemand.filter((path) => !loadsPackages(path));
+  onDemandStages([...packageFree.filter((p) => p === FIRST_CALL), ...bySize(packageFree)]);
   for (const { source, out } of others) {
     if (owner.has(source)) stages.push({ index: stages.length, root: source, out, modules: new Set() });
     else claim(source, out);

@@ -162,4 +162,20 @@ describe("the published build", () => {
     },
     60_000,
   );
+
+  it(
+    "loads the kill switch's first request (the account lookup) without valibot: the rounds and the readers load on first use",
+    async () => {
+      const light = "dist/chunks/src/kill-switch/on-demand.js";
+      const graph = await builtGraph(light);
+      const loaded = reach(graph, light, STATIC);
+      expect([...loaded].filter(isPackage)).toEqual([]);
+      // What the lookup's answer and the rounds need comes later, through import() only.
+      const later = [...reach(graph, light, ANY)].filter((path) => !loaded.has(path));
+      expect(later).toContain("dist/chunks/src/kill-switch/until-empty.js");
+      expect(later).toContain("dist/chunks/src/listing/accounts-answer.js");
+      expect(later).toContain("valibot");
+    },
+    60_000,
+  );
 });

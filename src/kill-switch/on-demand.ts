@@ -1,13 +1,17 @@
 /**
- * What `cancelAllOpen` and `listOpenOrders` load on their first call: the kill switch, the
- * listings and their answer schemas. A client that only cancels by id never loads them.
+ * What `cancelAllOpen` and `listOpenOrders` load on their first call: the kill switch's checks,
+ * its deadline and the account lookup. The listings, the sweep and their answer schemas (valibot)
+ * load next, while the account lookup is in flight. A client that only cancels by id loads none.
  */
 import type { ClientSetup } from "../cancel/build.ts";
+import { loadOnDemand } from "../core/load-on-demand.ts";
 import { SpotAccount } from "../listing/spot-account.ts";
+import type { OpenOrder } from "../listing/open-orders.ts";
 import { type CancelAllOpenResult, type KillSwitchSetup, runKillSwitch } from "./run.ts";
-import { listAllOpenOrders, type OpenOrder } from "../listing/open-orders.ts";
 import { validateRunOptions } from "../cancel/run-options.ts";
 import { validateFilter, validateKillSwitchOptions } from "./validate.ts";
+
+const loadListings = loadOnDemand(() => import("../listing/open-orders.ts"), "The open-order listing's module");
 
 /**
  * The kill switch of one client: its engine, its listings and sweep (the client's key, engine and
@@ -39,7 +43,9 @@ export async function listOpenOrders(
 ): Promise<{ accountId: string; orders: OpenOrder[] }> {
   const valid = validateFilter(filter);
   const { signal = new AbortController().signal } = validateRunOptions(options, "listOpenOrders");
+  const listings = loadListings();
+  listings.catch(() => {}); // awaited below, unless the lookup failed first
   const accountIds = valid.accountId === undefined ? await killSwitch.spotAccount.ids(signal) : [valid.accountId];
-  const orders = await listAllOpenOrders(killSwitch.listing, accountIds, valid, signal);
+  const orders = await (await listings).listAllOpenOrders(killSwitch.listing, accountIds, valid, signal);
   return { accountId: accountIds[0]!, orders };
 }

@@ -8,8 +8,8 @@
  */
 import * as v from "valibot";
 import { HtxError } from "../core/errors.ts";
-import { HtxAbortError, HtxApiError } from "../http/request-errors.ts";
-import { isKeyRefusal } from "../cancel/attempt.ts";
+import { HtxApiError } from "../http/request-errors.ts";
+import { isDefinitive, markDefinitive } from "./definitive.ts";
 import { backoffMs } from "../cancel/engine.ts";
 import { sleep } from "../core/timers.ts";
 import { childSignal } from "../core/child-signal.ts";
@@ -18,6 +18,7 @@ import { type OpenOrder, type ReadOrder, readOrderEntry, type UnreadableEntry } 
 import { type ListingSetup, signedGet } from "./signed-get.ts";
 
 export type { OpenOrder, UnreadableEntry } from "./order-entry.ts";
+export { isDefinitive } from "./definitive.ts";
 
 /** The path of the open-order listing. */
 const OPEN_ORDERS_PATH = "/v1/order/openOrders";
@@ -92,12 +93,6 @@ function pageParams(query: OpenOrdersQuery, scope: ListingScope, from: string | 
   return params;
 }
 
-/** Whether a failed page is worth asking again, when persisting: not for a refused key or HTX's definitive no. */
-export function isDefinitive(error: HtxError): boolean {
-  return error instanceof HtxAbortError || isKeyRefusal(error) || UNPAGEABLE.has(error) ||
-    (error instanceof HtxApiError && !error.retryable && error.httpStatus < 500);
-}
-
 /** One page's raw entries, asked again with backoff (when persisting) until the signal aborts. */
 async function fetchPage(
   setup: ListingSetup,
@@ -119,14 +114,9 @@ async function fetchPage(
   }
 }
 
-/** Errors no later listing will mend: HTX's paging itself cannot reach the orders. */
-const UNPAGEABLE = new WeakSet<HtxError>();
-
 /** Why a paging HTX would not move on is not complete: `why` it could not. */
 function unpageableError(why: string): HtxError {
-  const error = new HtxError(`${why}: the orders beyond that page could not be listed.`, false);
-  UNPAGEABLE.add(error);
-  return error;
+  return markDefinitive(new HtxError(`${why}: the orders beyond that page could not be listed.`, false));
 }
 
 /**

@@ -3,21 +3,19 @@
  * budget), the entries of `type: "spot"` whose state is `working`; an `id` is the `account-id` of open-order listings
  * (docs/htx-notes.md, "Listing accounts and open orders"). Looked up once per client.
  */
-import type * as v from "valibot";
-import { AccountsAnswerSchema } from "../schemas/listing.ts";
 import { HtxAccountError } from "./accounts.ts";
-import { type ListingAnswer, readListingAnswer } from "./answer.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
 import { HtxAbortError } from "../http/request-errors.ts";
 import { untilAborted } from "../core/timers.ts";
+import { loadOnDemand } from "../core/load-on-demand.ts";
 
 /** The path of the account listing. */
 const ACCOUNTS_PATH = "/v1/account/accounts";
-const ACCOUNTS_ANSWER: ListingAnswer<v.InferOutput<typeof AccountsAnswerSchema>> = {
-  name: "account listing",
-  schema: AccountsAnswerSchema,
-  idFields: new Set(["id"]),
-};
+/**
+ * Its reader (valibot) loads on first use, while the request is in flight: the kill switch sends
+ * the lookup first and loads the rest of itself meanwhile (docs/performance.md, "The first call").
+ */
+const loadReader = loadOnDemand(() => import("./accounts-answer.ts"), "The account listing's reader");
 
 /** A state named for a message: HTX's two known ones in words, any other quoted as unknown. */
 function stateName(state: string): string {
@@ -35,7 +33,7 @@ async function findSpotAccounts(setup: ListingSetup, signal: AbortSignal): Promi
   const answer = await signedGet(
     setup,
     { endpoint: "accounts", path: ACCOUNTS_PATH, params: [] },
-    (response, ctx) => readListingAnswer(response, ctx, ACCOUNTS_ANSWER),
+    async (response, ctx) => (await loadReader()).readAccountsAnswer(response, ctx),
     signal,
   );
   const spot = answer.data.filter((account) => account.type === "spot");
