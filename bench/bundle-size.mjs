@@ -13,6 +13,8 @@ import { build } from "esbuild";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const OUT = `${ROOT}.bundle-size/`; // never written: write is false
+/** The name esbuild gives the bundled `contents`. */
+const SOURCE_FILE = "entry.ts";
 
 /** Minified and gzip (level 9) bytes of some chunks, concatenated. */
 function sizeOf(chunks) {
@@ -48,7 +50,7 @@ function staticClosure(outputs, entry, follow) {
  */
 export async function bundleSize(contents) {
   const out = await build({
-    stdin: { contents, resolveDir: ROOT, loader: "ts", sourcefile: "entry.ts" },
+    stdin: { contents, resolveDir: ROOT, loader: "ts", sourcefile: SOURCE_FILE },
     absWorkingDir: ROOT,
     bundle: true,
     minify: true,
@@ -62,7 +64,8 @@ export async function bundleSize(contents) {
   });
   const { outputs } = out.metafile;
   const files = new Map(out.outputFiles.map((file) => [file.path, file.contents]));
-  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint);
+  // The chunk of `contents` itself: each import() target is an entry point of its own chunk too.
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint === SOURCE_FILE);
   const initial = staticClosure(outputs, entry, (from, to) => bindsNames(files.get(resolve(ROOT, from)), to));
   const asEmitted = staticClosure(outputs, entry, () => true);
   const inputs = {};

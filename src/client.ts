@@ -85,7 +85,7 @@ export class HtxClient {
   /** The kill switch's module and this client's setup of it. */
   async #loadKillSwitch(): Promise<KillSwitch> {
     const [module, { setup }] = await Promise.all([loadKillSwitch(), this.#engine()]);
-    return this.#killSwitch ??= { ...module, setup: module.createKillSwitch(setup) };
+    return this.#killSwitch ??= { ...module, setup: module.createKillSwitch(setup, loadOnDemand) };
   }
 
   /**

@@ -73,7 +73,12 @@ async function bundle(contents, resolveDir) {
 }
 const ours = await bundle(`export { HtxClient } from "./mod.ts";`, ROOT);
 const theirs = await bundle(`export { htx } from "ccxt";`, HERE);
-row("bundle, minified: all that import { HtxClient } / import { htx } can load, lazy parts too", "bytes", [ours.bytes], [theirs.bytes]);
+row(
+  "bundle, minified: all that import { HtxClient } / import { htx } can load, lazy parts too",
+  "bytes",
+  [ours.bytes],
+  [theirs.bytes],
+);
 row("bundle, gzip", "bytes", [ours.gzip], [theirs.gzip]);
 
 // Start-up ------------------------------------------------------------------------------------
@@ -167,7 +172,12 @@ await worker.terminate();
 
 // Kill switch: time to an empty, confirmed book (bench/peers/kill-switch.mjs) ------------------
 const killSwitch = await killSwitchRows();
-console.error("kill switch runs, ms:", JSON.stringify(Object.fromEntries(Object.entries(killSwitch).map(([who, { runs }]) => [who, runs.map((r) => Math.round(r.ms))]))));
+console.error(
+  "kill switch runs, ms:",
+  JSON.stringify(
+    Object.fromEntries(Object.entries(killSwitch).map(([who, { runs }]) => [who, runs.map((r) => Math.round(r.ms))])),
+  ),
+);
 row(
   "kill switch: 2,000 open orders over 5 symbols to an empty, confirmed book, 50 ms latency, median of 3 (ours: cancelAllOpen, " +
     "per-order class and symbol; ccxt: cancelAllOrders until 0, then fetchOpenOrders until empty, counts per call only)",

@@ -4,22 +4,29 @@
  * load next, while the account lookup is in flight. A client that only cancels by id loads none.
  */
 import type { ClientSetup } from "../cancel/build.ts";
-import { loadOnDemand } from "../core/load-on-demand.ts";
+import type { loadOnDemand } from "../core/load-on-demand.ts";
 import { SpotAccount } from "../listing/spot-account.ts";
 import type { OpenOrder } from "../listing/open-orders.ts";
 import { type CancelAllOpenResult, type KillSwitchSetup, runKillSwitch } from "./run.ts";
-import { validateRunOptions } from "../cancel/run-options.ts";
 import { validateFilter, validateKillSwitchOptions } from "./validate.ts";
-
-const loadListings = loadOnDemand(() => import("../listing/open-orders.ts"), "The open-order listing's module");
 
 /**
  * The kill switch of one client: its engine, its listings and sweep (the client's key, engine and
  * their limiters), and its spot accounts, looked up once.
+ * @param onDemand The client's `loadOnDemand` (src/core/load-on-demand.ts), passed in rather than
+ *   imported: a module this half shared with the import would be a chunk of its own in a
+ *   bundler's split, and cost the import's budget (test/size-budget.test.ts).
  */
-export function createKillSwitch({ engine, key, origin, listingLimiters }: ClientSetup): KillSwitchSetup {
+export function createKillSwitch(
+  { engine, key, origin, listingLimiters }: ClientSetup,
+  onDemand: typeof loadOnDemand,
+): KillSwitchSetup {
+  const loadRounds = onDemand(() => import("./until-empty.ts"), "The kill switch's rounds");
   const listing = { origin, host: new URL(origin).host, key, engine, limiters: listingLimiters };
-  return { engine, listing, spotAccount: new SpotAccount(listing) };
+  // The answer's reader loads with the rounds, while the lookup is in flight.
+  const readAccounts: ConstructorParameters<typeof SpotAccount>[1] = async (response, ctx) =>
+    (await loadRounds()).readAccountsAnswer(response, ctx);
+  return { engine, listing, spotAccount: new SpotAccount(listing, readAccounts), loadRounds };
 }
 
 /**
@@ -35,17 +42,11 @@ export async function cancelAllOpen(
   return await runKillSwitch(killSwitch, valid, validateKillSwitchOptions(options, valid));
 }
 
-/** `HtxClient.listOpenOrders` of a client's kill switch: every open order the filter selects. */
+/** `HtxClient.listOpenOrders` of a client's kill switch: see ./until-empty.ts. */
 export async function listOpenOrders(
   killSwitch: KillSwitchSetup,
   filter: unknown,
   options: unknown,
 ): Promise<{ accountId: string; orders: OpenOrder[] }> {
-  const valid = validateFilter(filter);
-  const { signal = new AbortController().signal } = validateRunOptions(options, "listOpenOrders");
-  const listings = loadListings();
-  listings.catch(() => {}); // awaited below, unless the lookup failed first
-  const accountIds = valid.accountId === undefined ? await killSwitch.spotAccount.ids(signal) : [valid.accountId];
-  const orders = await (await listings).listAllOpenOrders(killSwitch.listing, accountIds, valid, signal);
-  return { accountId: accountIds[0]!, orders };
+  return await (await killSwitch.loadRounds()).listOpenOrders(killSwitch, filter, options);
 }

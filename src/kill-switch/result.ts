@@ -9,8 +9,8 @@ import type { SpotAccount } from "../listing/spot-account.ts";
 import type { OpenOrder } from "../listing/open-orders.ts";
 import type { ListingSetup } from "../listing/signed-get.ts";
 
-/** What the kill switch needs, fixed per client. */
-export interface KillSwitchSetup {
+/** What the kill switch's rounds need, fixed per client. */
+export interface RoundsSetup {
   /** The cancel engine `batchCancel` uses. */
   engine: CancelEngine;
   /** How to list (and sweep). */

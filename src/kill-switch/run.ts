@@ -10,16 +10,19 @@
 import { HtxError } from "../core/errors.ts";
 import { HtxAbortError } from "../http/request-errors.ts";
 import { sleep, timeLimit, untilAborted } from "../core/timers.ts";
-import { loadOnDemand } from "../core/load-on-demand.ts";
 import { isDefinitive } from "../listing/definitive.ts";
 import { HtxAccountError } from "../listing/accounts.ts";
 import { backoffMs } from "../cancel/engine.ts";
 import type { ValidFilter, ValidKillSwitchOptions } from "./options.ts";
-import type { CancelAllOpenResult, KillSwitchSetup } from "./result.ts";
+import type { CancelAllOpenResult, RoundsSetup } from "./result.ts";
 
-export type { CancelAllOpenResult, KillSwitchSetup } from "./result.ts";
+export type { CancelAllOpenResult } from "./result.ts";
 
-const loadRounds = loadOnDemand(() => import("./until-empty.ts"), "The kill switch's rounds");
+/** What the kill switch needs, fixed per client: what its rounds need, and how to load them. */
+export interface KillSwitchSetup extends RoundsSetup {
+  /** Loads the rounds, the listings and their readers with valibot (./until-empty.ts, one chunk). */
+  loadRounds: () => Promise<typeof import("./until-empty.ts")>;
+}
 
 type TimeLimit = ReturnType<typeof timeLimit>;
 
@@ -86,7 +89,7 @@ export async function runKillSwitch(
   try {
     // The account lookup leaves first; the listings, the sweep and their reading load meanwhile.
     const accounts = accountsOf(setup, filter, stop, deadlinePassed);
-    const rounds = loadRounds();
+    const rounds = setup.loadRounds();
     rounds.catch(() => {}); // awaited below, unless the lookup failed first
     const accountIds = await accounts;
     const { cancelUntilEmpty } = await untilAborted(rounds, stop.signal).catch((error: unknown) => {

@@ -2,18 +2,23 @@
  * The kill switch's rounds (loaded by ./run.ts on the first call): list every scope while
  * cancelling each page's orders as it arrives, and sweep by criteria beside them, until a round
  * that sent nothing reads every page and finds nothing, or the deadline passes; then one final
- * listing says what is still open.
+ * listing says what is still open. With them, in the same chunk, what else the first call reads
+ * with valibot: the account lookup's answer, and `listOpenOrders`.
  */
 import { HtxError } from "../core/errors.ts";
 import { HtxAbortError } from "../http/request-errors.ts";
 import { sleep, timeLimit } from "../core/timers.ts";
-import { type OpenOrdersQuery, scopesOf } from "../listing/open-orders.ts";
+import { listAllOpenOrders, type OpenOrder, type OpenOrdersQuery, scopesOf } from "../listing/open-orders.ts";
+import { validateRunOptions } from "../cancel/run-options.ts";
+import { validateFilter } from "./validate.ts";
 import { Ledger } from "./ledger.ts";
 import { CancelQueue } from "./cancel-queue.ts";
 import { keyRefusal, type RoundContext, type RoundResult, runRound } from "./round.ts";
 import { sweepGroups } from "./sweep.ts";
 import type { KillSwitchProgress, ValidFilter, ValidKillSwitchOptions } from "./options.ts";
-import type { CancelAllOpenResult, KillSwitchSetup } from "./result.ts";
+import type { CancelAllOpenResult, RoundsSetup } from "./result.ts";
+
+export { readAccountsAnswer } from "../listing/accounts-answer.ts";
 
 /** Pauses between rounds that sent nothing (orders still `cancelling`): 100 ms, doubling, at most 1 s. */
 const FIRST_PAUSE_MS = 100;
@@ -50,7 +55,7 @@ export interface RunStart {
  * order was seen.
  */
 export async function cancelUntilEmpty(
-  setup: KillSwitchSetup,
+  setup: RoundsSetup,
   filter: ValidFilter,
   options: ValidKillSwitchOptions,
   { accountIds, stop, abandon, deadlinePassed }: RunStart,
@@ -75,7 +80,7 @@ export async function cancelUntilEmpty(
 }
 
 function startRun(
-  setup: KillSwitchSetup,
+  setup: RoundsSetup,
   filter: ValidFilter,
   { onProgress, sweep }: ValidKillSwitchOptions,
   accountIds: string[],
@@ -161,7 +166,7 @@ async function rounds(run: Run, signal: AbortSignal): Promise<boolean> {
  */
 async function finalListing(
   run: Run,
-  setup: KillSwitchSetup,
+  setup: RoundsSetup,
   caller: AbortSignal | undefined,
   accountIds: string[],
   deadlineReached: boolean,
@@ -218,4 +223,20 @@ function finish(
     swept: run.swept,
     ...(queue.refusedForKey ? { refusedForKey: queue.refusedForKey } : {}),
   };
+}
+
+/**
+ * `HtxClient.listOpenOrders` of a client's kill switch: every open order the filter selects,
+ * listed the kill switch's way, cancelling nothing.
+ */
+export async function listOpenOrders(
+  killSwitch: RoundsSetup,
+  filter: unknown,
+  options: unknown,
+): Promise<{ accountId: string; orders: OpenOrder[] }> {
+  const valid = validateFilter(filter);
+  const { signal = new AbortController().signal } = validateRunOptions(options, "listOpenOrders");
+  const accountIds = valid.accountId === undefined ? await killSwitch.spotAccount.ids(signal) : [valid.accountId];
+  const orders = await listAllOpenOrders(killSwitch.listing, accountIds, valid, signal);
+  return { accountId: accountIds[0]!, orders };
 }

@@ -7,15 +7,11 @@ import { HtxAccountError } from "./accounts.ts";
 import { type ListingSetup, signedGet } from "./signed-get.ts";
 import { HtxAbortError } from "../http/request-errors.ts";
 import { untilAborted } from "../core/timers.ts";
-import { loadOnDemand } from "../core/load-on-demand.ts";
+import type { AnswerReader } from "./signed-get.ts";
+import type { AccountEntries } from "./accounts-answer.ts";
 
 /** The path of the account listing. */
 const ACCOUNTS_PATH = "/v1/account/accounts";
-/**
- * Its reader (valibot) loads on first use, while the request is in flight: the kill switch sends
- * the lookup first and loads the rest of itself meanwhile (docs/performance.md, "The first call").
- */
-const loadReader = loadOnDemand(() => import("./accounts-answer.ts"), "The account listing's reader");
 
 /** A state named for a message: HTX's two known ones in words, any other quoted as unknown. */
 function stateName(state: string): string {
@@ -29,13 +25,12 @@ function stateName(state: string): string {
  * @throws {HtxAccountError} when there is no spot account, or none is working.
  * @throws {HtxError} when the accounts cannot be read.
  */
-async function findSpotAccounts(setup: ListingSetup, signal: AbortSignal): Promise<string[]> {
-  const answer = await signedGet(
-    setup,
-    { endpoint: "accounts", path: ACCOUNTS_PATH, params: [] },
-    async (response, ctx) => (await loadReader()).readAccountsAnswer(response, ctx),
-    signal,
-  );
+async function findSpotAccounts(
+  setup: ListingSetup,
+  read: AnswerReader<AccountEntries>,
+  signal: AbortSignal,
+): Promise<string[]> {
+  const answer = await signedGet(setup, { endpoint: "accounts", path: ACCOUNTS_PATH, params: [] }, read, signal);
   const spot = answer.data.filter((account) => account.type === "spot");
   if (spot.length === 0) {
     const types = answer.data.map((account) => account.type).join(", ") || "none";
@@ -65,8 +60,12 @@ export class SpotAccount {
   /** The lookup in flight, and the signal it was started with; cleared when it fails. */
   #lookup: { promise: Promise<string[]>; signal: AbortSignal } | undefined;
 
-  /** @param setup How to reach HTX. */
-  constructor(private readonly setup: ListingSetup) {}
+  /**
+   * @param setup How to reach HTX.
+   * @param read Reads the answer (src/listing/accounts-answer.ts): passed in, so that the caller
+   *   may load it (and valibot) while the request is in flight.
+   */
+  constructor(private readonly setup: ListingSetup, private readonly read: AnswerReader<AccountEntries>) {}
 
   /** The working spot accounts' ids, in HTX's order. */
   async ids(signal: AbortSignal): Promise<string[]> {
@@ -88,7 +87,7 @@ export class SpotAccount {
   }
 
   #start(signal: AbortSignal) {
-    const lookup = { promise: findSpotAccounts(this.setup, signal), signal };
+    const lookup = { promise: findSpotAccounts(this.setup, this.read, signal), signal };
     this.#lookup = lookup;
     lookup.promise.then(
       (ids) => {

@@ -292,7 +292,12 @@ describe.runIf(available)("the Redis limiter's background calls", () => {
     const { orders } = demoOrders({ open: 120, filled: 0, canceled: 0, unknown: 0 });
     const sim = createHtxSimulator({ orders });
     const limits = redisRateLimits(ioredis, { uid: "1", keyPrefix: `unit-${++budgets}:` });
-    const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl: "https://api.huobi.pro", fetch: sim.fetch, rateLimit: limits });
+    const htx = new HtxClient({
+      ...DEMO_ACCOUNT,
+      baseUrl: "https://api.huobi.pro",
+      fetch: sim.fetch,
+      rateLimit: limits,
+    });
     const result = await htx.cancelAllOpen();
     await limits.flush();
     expect(result.confirmedEmpty).toBe(true);
