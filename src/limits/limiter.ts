@@ -8,14 +8,13 @@
  * trip per window.
  */
 import { HtxInputError } from "../core/errors.ts";
-import { HtxAbortError } from "../http/request-errors.ts";
 import { MAX_TIMER_MS } from "../core/checks.ts";
 import { checkWindowOptions, type SlidingWindowOptions, type SlotRecord } from "./options.ts";
+import { enqueue, type ReleaseSlot, serve, type Waiter } from "./waiters.ts";
 
 export type { SlidingWindowOptions, SlotRecord } from "./options.ts";
 
-/** Tells the limiter that the request's answer (or its failure) has arrived. */
-export type ReleaseSlot = () => void;
+export type { ReleaseSlot } from "./waiters.ts";
 
 /** Grants permission to send one request. Replace it to share one budget between processes. */
 export interface RateLimiter {
@@ -35,13 +34,6 @@ export interface RateLimiter {
 }
 
 type Slot = SlotRecord;
-
-interface Waiter {
-  resolve: (release: ReleaseSlot) => void;
-  reject: (error: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-}
 
 /** In-memory limiter: at most `limit` slots busy, each from its grant to a window after its answer. */
 export class SlidingWindowLimiter implements RateLimiter {
@@ -106,22 +98,8 @@ export class SlidingWindowLimiter implements RateLimiter {
   }
 
   acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
-    if (signal?.aborted) return Promise.reject(abortError(signal));
-    return new Promise<ReleaseSlot>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          const at = this.#waiting.indexOf(waiter);
-          if (at >= 0) this.#waiting.splice(at, 1);
-          // Nobody left to wake: a pending timer would only keep the process alive.
-          if (this.#waiting.length === 0) this.#stopTimer();
-          reject(abortError(signal));
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      this.#waiting.push(waiter);
-      this.#drain();
-    });
+    // Nobody left to wake after an abort: a pending timer would only keep the process alive.
+    return enqueue(this.#waiting, signal, { wake: () => this.#drain(), onEmpty: () => this.#stopTimer() });
   }
 
   /** When a slot stops counting: a window after its answer, or `maxHoldMs` after an unanswered grant. */
@@ -138,11 +116,9 @@ export class SlidingWindowLimiter implements RateLimiter {
       if (this.#freeAt(this.#slots[i]!) <= now) this.#slots.splice(i, 1);
     }
     while (this.#waiting.length > 0 && this.#slots.length < this.limit) {
-      const waiter = this.#waiting.shift()!;
-      if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
       const slot: Slot = { grantedAt: now };
       this.#slots.push(slot);
-      waiter.resolve(() => {
+      serve(this.#waiting.shift()!, () => {
         if (slot.releasedAt !== undefined) return; // a second release must not move the answer time
         slot.releasedAt = this.#now();
         this.#schedule();
@@ -193,8 +169,4 @@ function checkedSlots(restore: unknown): SlotRecord[] {
     );
   }
   return slots;
-}
-
-function abortError(signal: AbortSignal): HtxAbortError {
-  return new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason });
 }

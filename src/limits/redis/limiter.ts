@@ -10,8 +10,8 @@
  * `fallbackAfterMs` while it is probed, then take slots from a local share; the process puts its
  * own busy slots back into Redis as soon as it answers (./ledger.ts), and the callers go back to it.
  */
-import { HtxAbortError } from "../../http/request-errors.ts";
 import { type RateLimiter, type ReleaseSlot, SlidingWindowLimiter } from "../limiter.ts";
+import { enqueue, serve, type Waiter } from "../waiters.ts";
 import { type RedisClientLike, type RedisEval, redisEvalOf } from "./adapters.ts";
 import { SlotLedger } from "./ledger.ts";
 import { type CheckedRedisOptions, checkRedisOptions, MARGIN_MS, type RedisRateLimiterOptions } from "./options.ts";
@@ -50,13 +50,6 @@ export interface RedisRateLimiter extends RateLimiter {
 export function redisRateLimiter(redis: RedisClientLike, options: RedisRateLimiterOptions): RedisRateLimiter {
   const checked = checkRedisOptions(options);
   return new RedisLimiter(redisEvalOf(redis, "redisRateLimiter"), checked);
-}
-
-interface Waiter {
-  resolve: (release: ReleaseSlot) => void;
-  reject: (error: unknown) => void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
 }
 
 interface Outage {
@@ -110,21 +103,8 @@ class RedisLimiter implements RedisRateLimiter {
   }
 
   acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
-    if (signal?.aborted) return Promise.reject(abortError(signal));
-    return new Promise<ReleaseSlot>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
-      if (signal) {
-        waiter.onAbort = () => {
-          const at = this.#queue.indexOf(waiter);
-          if (at >= 0) this.#queue.splice(at, 1);
-          if (this.#queue.length === 0) this.#emptied.abort();
-          reject(abortError(signal));
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
-      }
-      this.#queue.push(waiter);
-      void this.#pump();
-    });
+    // The pump asleep stops when nobody is left to serve.
+    return enqueue(this.#queue, signal, { wake: () => void this.#pump(), onEmpty: () => this.#emptied.abort() });
   }
 
   async penalize(): Promise<void> {
@@ -391,14 +371,4 @@ function pause(ms: number, wake: AbortSignal): Promise<void> {
     if (wake.aborted) done();
     else wake.addEventListener("abort", done, { once: true });
   });
-}
-
-/** Hands `release` to `waiter`, which no longer listens for its abort. */
-function serve(waiter: Waiter, release: ReleaseSlot): void {
-  if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
-  waiter.resolve(release);
-}
-
-function abortError(signal: AbortSignal): HtxAbortError {
-  return new HtxAbortError("Aborted before the request was sent.", { cause: signal.reason });
 }
