@@ -24,11 +24,16 @@ import {
   okAnswer,
   recordingFetch,
   signaturesOf,
+  stuckHmac,
   submitAllFetch,
+  within,
 } from "./helpers.ts";
 
 const ids = (n: number, from = 1) => Array.from({ length: n }, (_, i) => String(from + i));
 const param = (request: Request, name: string) => new URL(request.url).searchParams.get(name);
+/** Resolves when `signal` aborts. */
+const aborted = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 /** Retries without waiting: the backoff is not what these tests are about. */
 const FAST: HtxClientSettings = { retry: { limit: 2, baseDelayMs: 0 }, rateLimit: false };
 
@@ -389,6 +394,47 @@ describe("batchCancel timeouts and aborts", () => {
     expect(result.unresolved).toHaveLength(60);
   });
 
+  it("on abort, does not wait for an HMAC backend that never settles: nothing sent, nothing applied", async () => {
+    const stub = submitAllFetch();
+    const caller = new AbortController();
+    // The caller gives up 100 ms after the first signature was asked for.
+    const hmac = stuckHmac((_, n) => {
+      if (n === 1) setTimeout(() => caller.abort(), 100);
+      return true;
+    });
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac });
+    const all = ids(120);
+    const cancelling = htx.batchCancel({ orderIds: all }, { signal: caller.signal });
+    await aborted(caller.signal);
+    const result = await within(500, cancelling);
+    if (result === "still pending") expect.fail("batchCancel had not resolved 500 ms after the abort");
+    expect(hmac.texts.length).toBeGreaterThan(0);
+    expect(stub.requests).toHaveLength(0);
+    expect(breakdown(result)).toEqual({ success: 0, failed: {}, unresolved: { "HtxAbortError:not-applied": 120 } });
+    expectEveryIdOnce(result, all);
+  });
+
+  it("on abort, reports the chunks whose signing hangs as not sent, and the chunk answered as answered", async () => {
+    const caller = new AbortController();
+    // The first chunk is signed, sent and answered; the caller gives up 100 ms after its answer.
+    const stub = recordingFetch(async (request) => {
+      setTimeout(() => caller.abort(), 100);
+      return okAnswer(await idsOf(request));
+    });
+    const hmac = stuckHmac((_, n) => n > 1);
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac });
+    const all = ids(120);
+    const cancelling = htx.batchCancel({ orderIds: all }, { signal: caller.signal });
+    await aborted(caller.signal);
+    const result = await within(500, cancelling);
+    if (result === "still pending") expect.fail("batchCancel had not resolved 500 ms after the abort");
+    expect(hmac.texts).toHaveLength(3);
+    expect(stub.requests).toHaveLength(1);
+    expect(result.success).toEqual(all.slice(0, 50));
+    expect(breakdown(result)).toEqual({ success: 50, failed: {}, unresolved: { "HtxAbortError:not-applied": 70 } });
+    expectEveryIdOnce(result, all);
+  });
+
   it("keeps the error of a sent attempt when the abort comes before its retry", async () => {
     const controller = new AbortController();
     const stub = recordingFetch(() => {
@@ -439,6 +485,41 @@ describe("batchCancel clock sync", () => {
     const result = await htx.batchCancel({ orderIds: ids(500) });
     expect(result.success).toHaveLength(500);
     expect(stub.requests.filter((r) => r.method === "GET")).toHaveLength(1);
+  });
+
+  it("on abort, does not wait for HTX's clock or a re-signing that hang: the stale answer stands, not applied", async () => {
+    for (const hang of ["the clock", "the re-signing"]) {
+      const caller = new AbortController();
+      // Refused as stale; then either the timestamp never answers, or it does and the request's
+      // re-signing hangs. The caller gives up as that starts.
+      const stub = recordingFetch((request) => {
+        if (new URL(request.url).pathname !== "/v1/common/timestamp") {
+          return fixtureResponse(fixture("error-stale-timestamp"));
+        }
+        if (hang === "the re-signing") return Response.json({ status: "ok", data: Date.now() });
+        caller.abort();
+        return new Promise<Response>(() => {});
+      });
+      const hmac = stuckHmac((_, n) => {
+        if (n === 1) return false;
+        caller.abort();
+        return true;
+      });
+      const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac, timeoutMs: 10_000 });
+      const cancelling = htx.batchCancel({ orderIds: ["1"] }, { signal: caller.signal });
+      await aborted(caller.signal);
+      const result = await within(500, cancelling);
+      if (result === "still pending") expect.fail(`batchCancel waited for ${hang} 500 ms after the abort`);
+      expect(stub.requests.map((r) => new URL(r.url).pathname)).toEqual([
+        "/v1/order/orders/batchcancel",
+        "/v1/common/timestamp",
+      ]);
+      expect(breakdown(result)).toEqual({
+        success: 0,
+        failed: {},
+        unresolved: { "HtxApiError:api-signature-not-valid:not-applied": 1 },
+      });
+    }
   });
 
   it("with syncTime: false, reports the ids unresolved with an error that says the clock is off", async () => {

@@ -3,6 +3,7 @@ import { Buffer } from "node:buffer";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { inspect } from "node:util";
+import { defaultHmac, type HmacBackend } from "../mod.ts";
 import type { HtxFault, HtxSimulatorOptions, SimulatedOrder } from "../src/testing/mod.ts";
 
 /** Credentials used by every test; the leak scan looks for both. */
@@ -82,6 +83,36 @@ export function recordingFetch(answer: (request: Request, n: number) => Response
 /** A fetch that submits every id it is sent. */
 export function submitAllFetch() {
   return recordingFetch(async (request) => okAnswer(await idsOf(request)));
+}
+
+/**
+ * An HMAC backend that signs as the default one, except that a signature `hangs` picks (by the
+ * text signed and its count, from 1) never settles: an HSM that stops answering. `texts` holds
+ * every text it was asked to sign.
+ */
+export function stuckHmac(hangs: (text: string, n: number) => boolean): HmacBackend & { texts: string[] } {
+  const texts: string[] = [];
+  return {
+    name: "stuck",
+    texts,
+    keyed(secret) {
+      const mac = defaultHmac.keyed(secret);
+      return (text) => {
+        texts.push(text);
+        return hangs(text, texts.length) ? new Promise<Uint8Array>(() => {}) : mac(text);
+      };
+    },
+  };
+}
+
+/**
+ * `promise`'s value, or `"still pending"` if it has not settled `ms` after this call: a bound
+ * that fails as an assertion, with what is known, rather than as the test's timeout.
+ */
+export function within<T>(ms: number, promise: Promise<T>): Promise<T | "still pending"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"still pending">((resolve) => (timer = setTimeout(() => resolve("still pending"), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Every text a value shows: JSON, inspection (hidden fields too), message, stack, cause chain. */

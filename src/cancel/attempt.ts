@@ -27,7 +27,7 @@ import {
 } from "../http/answers.ts";
 import { readBatchCancelResponse } from "../http/batch-cancel-answer.ts";
 import { reportRateLimited, takeSlot } from "../limits/slot.ts";
-import { withTimeout } from "../core/timers.ts";
+import { untilAborted, withTimeout } from "../core/timers.ts";
 
 /** The standard fetch signature, as far as this client uses it. */
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
@@ -88,11 +88,11 @@ export async function attemptOnce(
     // Sign before taking a slot: a slot counts from its grant, so work done after the grant
     // only holds it longer.
     const signedAt = clock.local();
-    url = await setup.sign(clock.server(signedAt));
+    url = await signUnlessAborted(setup, clock.server(signedAt), signal);
     release = await takeSlot(setup.limiter, signal, secrets, "these ids were not sent");
     const now = clock.local();
     if (now - signedAt > RESIGN_AFTER_MS || generation !== clock.generation) {
-      url = await setup.sign(clock.server(now));
+      url = await signUnlessAborted(setup, clock.server(now), signal);
     }
   } catch (reason) {
     release?.();
@@ -107,6 +107,17 @@ export async function attemptOnce(
     // The request reached HTX, if at all, before its answer came back: count from now.
     release?.();
   }
+}
+
+/**
+ * Signs for `epochMs`, or throws `signal`'s reason as soon as it aborts (as {@link takeSlot}
+ * does): an HMAC backend that never settles must not hold ids that were never sent past the
+ * caller's abort or the kill switch's deadline.
+ */
+function signUnlessAborted(setup: AttemptSetup, epochMs: number, signal: AbortSignal | undefined): Promise<string> {
+  if (!signal) return setup.sign(epochMs);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return untilAborted(setup.sign(epochMs), signal);
 }
 
 /** The error of an attempt stopped before sending: ours as they are, an abort as an abort. */

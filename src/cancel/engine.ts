@@ -12,7 +12,8 @@ import { type BatchCancelAnswer, type FailedCancel, isRateLimitError, isStaleTim
 import { type AttemptFailure, attemptOnce, type AttemptSetup, mayHaveBeenApplied } from "./attempt.ts";
 import { failedOutcome } from "../core/failed-outcome.ts";
 import type { IdOutcome } from "./outcome.ts";
-import { sleep } from "../core/timers.ts";
+import { sleep, untilAborted } from "../core/timers.ts";
+import type { ServerClock } from "../http/clock.ts";
 
 /** How failed attempts are retried, validated. */
 export interface RetryPolicy {
@@ -175,7 +176,7 @@ async function cancelChunk(engine: CancelEngine, chunk: NormalizedIds, signal: A
     recordError(pending, result, records);
     if (isStaleTimestampError(error) && engine.syncTime && !synced) {
       synced = true;
-      if (!(await engine.clock.sync(generation))) break;
+      if (!(await syncUnlessAborted(engine.clock, generation, signal))) break;
       attempt--; // the resync's retry is not a "retry"
       continue;
     }
@@ -183,6 +184,17 @@ async function cancelChunk(engine: CancelEngine, chunk: NormalizedIds, signal: A
   }
   for (const id of pending) settled.set(id, finalOutcome(records.of(id)));
   return settled;
+}
+
+/**
+ * Syncs the clock; `false` when that failed or `signal` aborted first: a timestamp endpoint that
+ * hangs must not hold the retry's ids (never sent) past the caller's abort or the kill switch's
+ * deadline. The sync itself is shared with other chunks, and bounded by its own timeout.
+ */
+async function syncUnlessAborted(clock: ServerClock, generation: number, signal: AbortSignal | undefined) {
+  if (!signal) return await clock.sync(generation);
+  if (signal.aborted) return false;
+  return await untilAborted(clock.sync(generation), signal).catch(() => false);
 }
 
 function recordError(ids: readonly string[], failure: AttemptFailure, records: Records): void {

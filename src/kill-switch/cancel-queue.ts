@@ -110,8 +110,10 @@ export class CancelQueue {
 
   /**
    * Resolves when every queued id has been sent and settled, or when `abandon` aborts: then the
-   * ids still out (a request or a signer that never settles) are recorded unresolved, their
-   * cancel possibly applied, so that the call can return on time.
+   * ids still out are recorded unresolved, their cancel possibly applied, so that the call can
+   * return on time. Only a sent request can still be out then: `abandon` comes `timeoutMs` after
+   * this queue's signal, and an attempt not yet sent stops at that signal (signing and waiting
+   * for a slot race it), reported not sent.
    */
   async settled(abandon: AbortSignal): Promise<void> {
     this.#pump();

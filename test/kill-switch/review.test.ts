@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { HtxError } from "../../mod.ts";
-import { breakdown, fixture, fixtureResponse } from "../helpers.ts";
+import { breakdown, fixture, fixtureResponse, stuckHmac } from "../helpers.ts";
 import { after, BATCH_CANCEL, fakeHtx, htmlPage, never, OPEN_ORDERS, openOrders, SWEEP } from "./fake-htx.ts";
 
 const byId = { sweep: false } as const;
@@ -169,6 +169,22 @@ describe("bounded by the deadline, always", () => {
     const outcome = await client.cancelAllOpen(undefined, { deadlineMs: 300 }).catch((e: unknown) => e);
     expect(outcome).toBeInstanceOf(HtxError);
     expect(Date.now() - started).toBeLessThan(300 + 2 * 200 + 500);
+  });
+
+  it("reports cancels whose signing hangs at the deadline as not sent, never as possibly applied", async () => {
+    // The listings are signed; the cancels' signatures never come (the text HTX signs: METHOD\nhost\npath\nquery).
+    const hmac = stuckHmac((text) => text.startsWith("POST\n") && text.includes(`\n${BATCH_CANCEL}\n`));
+    const htx = fakeHtx({ orders: openOrders(120) });
+    const [deadlineMs, timeoutMs] = [500, 500];
+    const client = htx.client({ hmac, timeoutMs });
+    await client.listOpenOrders(); // loads the kill switch: its first load is not what the bound is about
+    const started = Date.now();
+    const result = await client.cancelAllOpen(undefined, { ...byId, deadlineMs });
+    expect(Date.now() - started).toBeLessThan(deadlineMs + 2 * timeoutMs);
+    expect(hmac.texts.filter((text) => text.includes(BATCH_CANCEL)).length).toBeGreaterThan(0);
+    expect(htx.count(BATCH_CANCEL)).toBe(0);
+    expect(breakdown(result)).toEqual({ success: 0, failed: {}, unresolved: { "HtxError:not-applied": 120 } });
+    expect(result.stillOpen).toHaveLength(120);
   });
 
   it("does not wait out a hanging clock resync past the deadline: the final listing's time is the only extra", async () => {
