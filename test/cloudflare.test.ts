@@ -94,6 +94,61 @@ describe("the object across a restart (only storage survives)", () => {
   });
 });
 
+describe("penalize: HTX refused a request for its rate", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  const penalty = () => new Request("https://do/penalize?endpoint=batch-cancel", { method: "POST" });
+
+  it("the object grants nothing, to any Worker, for a window (2,010 ms) from the penalty, then the whole limit", async () => {
+    const { ns, object } = await startObject();
+    const [refused, other] = [durableObjectLimiter(ns, 1), durableObjectLimiter(ns, 1)];
+    await refused.penalize();
+    expect(ns.calls).toEqual(["/penalize"]);
+    const waiting = acquireMany(other, 51);
+    await vi.advanceTimersByTimeAsync(2009);
+    expect(waiting.granted).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(waiting.granted).toHaveLength(50);
+    expect(await status(object)).toMatchObject({ busy: 50, inFlight: 50 });
+  });
+
+  it("survives the object being rebuilt from storage: the restarted object keeps the window", async () => {
+    const { object, state } = await startObject();
+    expect((await object.fetch(penalty())).status).toBe(204);
+    await vi.advanceTimersByTimeAsync(1000);
+
+    const after = await startObject({}, memoryState(state.store)); // evicted, rebuilt from storage
+    const { granted } = acquireMany(durableObjectLimiter(after.ns, 1), 1);
+    await vi.advanceTimersByTimeAsync(1009);
+    expect(granted).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(granted).toHaveLength(1);
+  });
+
+  it.each([
+    ["a lost connection", () => Promise.reject(new TypeError("Network connection lost."))],
+    ["an answer 503 (its storage fails)", () => Promise.resolve(Response.json({ error: "boom" }, { status: 503 }))],
+  ])("with the object unreachable (%s), penalizes the local share instead and resolves", async (_, failure) => {
+    const { ns } = await flakyObject(failure);
+    const fallbacks: unknown[] = [];
+    const limiter = durableObjectLimiter(ns, 1, {
+      fallbackLimit: {},
+      fallbackAfterMs: 0,
+      onFallback: (error) => fallbacks.push(error),
+    });
+    await expect(limiter.penalize()).resolves.toBeUndefined();
+    expect(ns.calls).toEqual(["/penalize"]);
+    const { granted } = acquireMany(limiter, 11);
+    await vi.advanceTimersByTimeAsync(2009);
+    expect(granted).toHaveLength(0); // the local share's 10 are held back too
+    await vi.advanceTimersByTimeAsync(1);
+    expect(granted).toHaveLength(10);
+    expect(limiter.grants).toEqual({ shared: 0, local: 10 });
+    expect(fallbacks).toHaveLength(1);
+  });
+});
+
 describe("the object's own bookkeeping", () => {
   beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
   afterEach(() => vi.useRealTimers());
@@ -240,6 +295,22 @@ describe("the object's endpoint, from its name", () => {
     const acquire = await object.fetch(new Request(`https://do/acquire?endpoint=${other}`, { method: "POST" }));
     expect(acquire.status).toBe(400);
     expect(await status(object, kept)).toMatchObject({ endpoint: kept, busy: 0 });
+  });
+});
+
+describe("a penalty for another endpoint's budget", () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it("is refused with 400 and changes nothing: nothing stored, the batch cancels go on", async () => {
+    const { object, state, ns } = await startObject({}, memoryState(new Map(), "htx-uid-1"));
+    const refused = await object.fetch(new Request("https://do/penalize?endpoint=accounts", { method: "POST" }));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: expect.stringMatching(/keeps the batch-cancel budget/) });
+    expect(state.puts).toBe(0);
+    const { granted } = acquireMany(durableObjectLimiter(ns, 1), 50);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted).toHaveLength(50);
   });
 });
 

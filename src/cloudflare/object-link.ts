@@ -39,8 +39,8 @@ export class ObjectLink {
   }
 
   /** The object's status: resolves when it answers and works. */
-  async status(): Promise<void> {
-    await (await this.#call(`/status?endpoint=${this.#endpoint}`, "GET")).body?.cancel();
+  status(): Promise<void> {
+    return this.#told(`/status?endpoint=${this.#endpoint}`, "GET");
   }
 
   /** Ends the long poll of a caller that has gone (best effort). */
@@ -54,9 +54,18 @@ export class ObjectLink {
   }
 
   /** Tells the object of the slots taken on the local share, so that it counts them before granting more. */
-  async report(grants: readonly SlotRecord[]): Promise<void> {
-    const body = JSON.stringify({ grants });
-    await (await this.#call(`/report?endpoint=${this.#endpoint}`, "POST", body)).body?.cancel();
+  report(grants: readonly SlotRecord[]): Promise<void> {
+    return this.#told(`/report?endpoint=${this.#endpoint}`, "POST", JSON.stringify({ grants }));
+  }
+
+  /** Tells the object that HTX refused a request of this budget for its rate: it grants nothing for a window. */
+  penalize(): Promise<void> {
+    return this.#told(`/penalize?endpoint=${this.#endpoint}`);
+  }
+
+  /** A call whose answer says only that it worked: resolves once the object answers ok. */
+  async #told(path: string, method = "POST", body?: string): Promise<void> {
+    await (await this.#call(path, method, body)).body?.cancel();
   }
 
   /**

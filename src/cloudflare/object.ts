@@ -32,6 +32,8 @@ export interface DurableObjectStateLike {
 }
 
 const SLOTS_KEY = "slots";
+/** The routes that name a budget (`?endpoint=…`), refused for another endpoint's. */
+const BUDGET_ROUTES = new Set(["POST /acquire", "GET /status", "POST /report", "POST /penalize"]);
 /** A budget's row is deleted once unused this long: an account that stopped cancelling costs nothing. */
 export const PRUNE_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -79,7 +81,8 @@ export class HtxRateLimitObject {
   /**
    * `POST /acquire?endpoint=…&waiter=…` → `{ slot }`, or `{ retry: true }` after a long poll;
    * `POST /forget?waiter=…` ends that long poll ungranted; `POST /report?endpoint=…` counts the
-   * slots a Worker took on its own; `POST /release?slot=…` → 204; `GET /status?endpoint=…` →
+   * slots a Worker took on its own; `POST /penalize?endpoint=…` grants nothing for a window (HTX
+   * refused a request for its rate); `POST /release?slot=…` → 204; `GET /status?endpoint=…` →
    * {@link StatusAnswer}. Bad settings: status 500 and `{ refused }`; another endpoint's request:
    * 400 and `{ error }`, nothing changed.
    */
@@ -90,9 +93,7 @@ export class HtxRateLimitObject {
     this.#lastUse = Date.now();
     if (route === "POST /release") return await this.#release(url.searchParams.get("slot") ?? "");
     if (route === "POST /forget") return this.#forget(url.searchParams.get("waiter") ?? "");
-    if (route !== "POST /acquire" && route !== "GET /status" && route !== "POST /report") {
-      return new Response("Not found", { status: 404 });
-    }
+    if (!BUDGET_ROUTES.has(route)) return new Response("Not found", { status: 404 });
     const endpoint = url.searchParams.get("endpoint") ?? "batch-cancel";
     if (this.#endpoint !== undefined && endpoint !== this.#endpoint) {
       const error = `This object keeps the ${this.#endpoint} budget, not ${endpoint}; nothing changed.`;
@@ -107,6 +108,7 @@ export class HtxRateLimitObject {
     }
     if (route === "GET /status") return await this.#status(limiter, endpoint);
     if (route === "POST /report") return await this.#report(limiter, request);
+    if (route === "POST /penalize") return await this.#penalize(limiter);
     return await this.#acquire(limiter, url.searchParams.get("waiter") ?? crypto.randomUUID());
   }
 
@@ -178,6 +180,17 @@ export class HtxRateLimitObject {
       : [];
     // More than a window's limit says nothing more (and a hostile report must not grow the row).
     limiter.occupy(slots.slice(-limiter.limit));
+    if (!(await this.#persist(limiter))) return storageFails();
+    return new Response(null, { status: 204 });
+  }
+
+  /**
+   * HTX refused a request of this budget for its rate: software the object cannot see spends it,
+   * so nobody is granted a slot for a window from now. The penalty is a window of answered slots
+   * (the in-memory limiter's), stored with the others, so a restarted object keeps it.
+   */
+  async #penalize(limiter: SlidingWindowLimiter): Promise<Response> {
+    limiter.penalize();
     if (!(await this.#persist(limiter))) return storageFails();
     return new Response(null, { status: 204 });
   }

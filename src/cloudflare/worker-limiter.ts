@@ -69,6 +69,13 @@ export interface DurableObjectLimiterOptions {
 export interface DurableObjectRateLimiter extends RateLimiter {
   /** Resolves with the slot's release when a request may be sent; rejects if `signal` aborts first. */
   acquire(signal?: AbortSignal): Promise<ReleaseSlot>;
+  /**
+   * HTX refused a request of this budget for its rate: the object grants nothing, to any Worker
+   * bound to it, for a window (`HTX_RATE_INTERVAL_MS` + 10 ms, on its clock) from then. The
+   * client calls it by itself. Resolves once the object knows; while it is unreachable (or the
+   * call fails, or no subrequest is left), the local share is penalized instead. Never rejects.
+   */
+  penalize(): Promise<void>;
   /** Slots granted by the object (`shared`) and from the local share while it was unreachable (`local`). */
   readonly grants: { readonly shared: number; readonly local: number };
 }
@@ -171,6 +178,20 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     } finally {
       wait.dispose();
     }
+  }
+
+  penalize(): Promise<void> {
+    // Always: the local share is what counts if the object becomes unreachable within the window.
+    this.#local?.penalize();
+    if (this.#outage) return Promise.resolve(); // the local share is what counts now
+    if (this.#subrequests && !this.#subrequests.use(false)) return Promise.resolve();
+    const telling = this.#link.penalize().catch((error: unknown) => {
+      // Refused (another endpoint's object) or out of subrequests: not an outage.
+      if (!(error instanceof HtxError)) this.#failed(error);
+    });
+    // The client does not wait for it: the call must outlive the Worker's response.
+    this.#waitUntil?.(telling);
+    return telling;
   }
 
   async #acquire(signal: AbortSignal, ticket: SubrequestTicket): Promise<ReleaseSlot> {

@@ -1,9 +1,8 @@
 /**
  * The Durable Object limiter against the shared limiter table (test/limits/conformance.ts, also
  * run against the in-process and Redis limiters), in workerd: each row runs inside one Worker
- * invocation on a budget of its own (test/runtimes/workerd/conformance-worker.mjs). The rows that
- * need `penalize` (learning from HTX's rate refusals) are skipped: the Durable Object limiter
- * does not take that hook.
+ * invocation on a budget of its own (test/runtimes/workerd/conformance-worker.mjs), the rows that
+ * need `penalize` (learning from HTX's rate refusals) too.
  */
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,8 +22,7 @@ beforeAll(async () => {
 afterAll(() => mf?.dispose());
 
 describe("the Durable Object limiter runs the limiter scenarios (workerd)", () => {
-  const rows = CONFORMANCE.filter((s) => !s.needsPenalize).map((s) => s.name);
-  it.skip.each(CONFORMANCE.filter((s) => s.needsPenalize).map((s) => s.name))("%s (needs penalize)", () => {});
+  const rows = CONFORMANCE.map((s) => s.name);
   it.each(rows)("%s", async (name) => {
     const response = await mf.dispatchFetch(`http://worker/run?name=${encodeURIComponent(name)}`, { method: "POST" });
     const outcome = (await response.json()) as { ok: boolean; error?: string };
