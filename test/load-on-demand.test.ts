@@ -123,4 +123,33 @@ describe("a client's engine and key, prepared as soon as it is built", () => {
       vi.resetModules();
     }
   });
+
+  it("reports the kill switch's rounds that cannot be loaded at once, not as a deadline after lookups sent again", async () => {
+    vi.resetModules();
+    vi.doMock("../src/kill-switch/until-empty.ts", () => {
+      throw new Error("Cannot find module chunk-Y.js");
+    });
+    const unhandled = vi.fn();
+    process.on("unhandledRejection", unhandled);
+    try {
+      const { HtxClient } = await import("../src/client.ts");
+      const { createHtxSimulator, DEMO_ACCOUNT } = await import("../src/testing/mod.ts");
+      const sim = createHtxSimulator();
+      const paths: string[] = [];
+      const fetch = (url: string, init: RequestInit) => (paths.push(new URL(url).pathname), sim.fetch(url, init));
+      const htx = new HtxClient({ ...DEMO_ACCOUNT, baseUrl: "https://api.huobi.pro", fetch });
+      // The lookup's answer is read by the rounds' chunk: its load fails there too, and it will not mend.
+      await expect(htx.cancelAllOpen(undefined, { deadlineMs: 3000 })).rejects.toMatchObject({
+        name: "HtxInputError",
+        message: expect.stringMatching(/^The kill switch's rounds could not be loaded/),
+      });
+      expect(paths).toEqual(["/v1/account/accounts"]);
+      await settle();
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off("unhandledRejection", unhandled);
+      vi.doUnmock("../src/kill-switch/until-empty.ts");
+      vi.resetModules();
+    }
+  });
 });

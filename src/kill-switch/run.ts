@@ -7,7 +7,7 @@
  * This half sets the deadline and looks the spot accounts up; the rounds (./until-empty.ts, with
  * the listings' reading and valibot) load on the first call while that lookup is in flight.
  */
-import { HtxError } from "../core/errors.ts";
+import { HtxError, HtxInputError } from "../core/errors.ts";
 import { HtxAbortError } from "../http/request-errors.ts";
 import { sleep, timeLimit, untilAborted } from "../core/timers.ts";
 import { isDefinitive } from "../listing/definitive.ts";
@@ -36,6 +36,8 @@ async function accountsOf(setup: KillSwitchSetup, filter: ValidFilter, stop: Tim
     } catch (error) {
       if (stop.timedOut) throw deadline();
       if (!(error instanceof HtxError) || error instanceof HtxAccountError || isDefinitive(error)) throw error;
+      // The caller's to fix, e.g. the rounds' chunk (which reads this answer) that cannot be loaded.
+      if (error instanceof HtxInputError) throw error;
       const pause = backoffMs(setup.engine.retry, Math.min(attempt, 6), error);
       if (!(await sleep(pause, stop.signal).then(() => true, () => false))) throw stop.timedOut ? deadline() : error;
     }
