@@ -125,6 +125,16 @@ describe("the Redis limiter's callers, while Redis is down", () => {
     10_000,
   );
 
+  it("flush() resolves when Redis never answers (a late grant is waited for one more timeoutMs), never rejecting", async () => {
+    // A client that queues commands while disconnected (node-redis, ioredis) may never settle them.
+    const hangs: RedisEval = { evalsha: () => new Promise(() => {}), eval: () => new Promise(() => {}) };
+    const limiter = redisRateLimiter(hangs, fresh({ timeoutMs: 100, fallbackAfterMs: 0, onFallback: () => {} }));
+    (await limiter.acquire())(); // its ACQUIRE timed out: served by the local share
+    await limiter.penalize();
+    const flushed = limiter.flush().then(() => "flushed", (e: Error) => `rejected: ${e.name}`);
+    expect(await Promise.race([flushed, pause(2000).then(() => "still waiting")])).toBe("flushed");
+  });
+
   it("says once per outage, in a line of bounded length, that it uses the local share", async () => {
     const long = new Error(`ERR ${"x".repeat(5000)}`);
     const failing: RedisEval = { evalsha: () => Promise.reject(long), eval: () => Promise.reject(long) };
@@ -227,12 +237,12 @@ describe.runIf(available)("the Redis limiter on a real server", () => {
   it("a slow Redis counts as failed after timeoutMs; a slot it grants late is given back unused", async () => {
     const slow: RedisEval = {
       evalsha: async (sha1, keys, args) => {
-        if (args.length >= 6) await pause(400);
+        if (args.length >= 6) await pause(300); // within another timeoutMs: flush() waits for it
         return await ioredisEval(ioredis).evalsha(sha1, keys, args);
       },
       eval: (script, keys, args) => ioredisEval(ioredis).eval(script, keys, args),
     };
-    const options = fresh({ timeoutMs: 100, fallbackAfterMs: 0, onFallback: () => {} });
+    const options = fresh({ timeoutMs: 200, fallbackAfterMs: 0, onFallback: () => {} });
     const limiter = redisRateLimiter(slow, options);
     (await limiter.acquire())();
     expect(limiter.grants.local).toBe(1);

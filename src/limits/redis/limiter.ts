@@ -33,9 +33,10 @@ export interface RedisRateLimiter extends RateLimiter {
   readonly grants: { readonly shared: number; readonly local: number };
   /**
    * Resolves once every call this limiter has started (releases, slots given back, put-backs,
-   * penalties) has reached Redis or failed, each within `timeoutMs`; never rejects. Releases go
-   * out in the background, after the request's answer: await this before closing the Redis
-   * client, or the last requests' slots stay busy in the shared budget until `maxHoldMs`.
+   * penalties) has reached Redis or failed, each within `timeoutMs` (a grant too late for its
+   * caller, within one more, to give it back); never rejects. Releases go out in the background,
+   * after the request's answer: await this before closing the Redis client, or the last
+   * requests' slots stay busy in the shared budget until `maxHoldMs`.
    */
   flush(): Promise<void>;
 }
@@ -165,8 +166,11 @@ class RedisLimiter implements RedisRateLimiter {
     try {
       reply = readAcquireReply(await withinMs(this.#options.timeoutMs, call));
     } catch (error) {
-      // A reply after the time limit may still grant: those slots go back unused.
-      this.#inBackground(call.then((late) => this.#giveBack(prefix, readAcquireReply(late).granted)).catch(() => {}));
+      // A reply after the time limit may still grant: those slots go back unused. flush() waits
+      // for it only another timeoutMs: a Redis that never answers must not hold flush() forever.
+      const late = call.then((reply) => this.#giveBack(prefix, readAcquireReply(reply).granted));
+      late.catch(() => {});
+      this.#inBackground(withinMs(this.#options.timeoutMs, late).catch(() => {}));
       this.#failed(error);
       return 0;
     }
