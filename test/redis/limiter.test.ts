@@ -285,6 +285,36 @@ describe.runIf(available)("the Redis limiter's background calls", () => {
       .toEqual({ inflight: 0, released: 3 });
   });
 
+  it("flush() waits for the put-back that ends an outage: Redis gets the slots released while it was down", async () => {
+    let down = false;
+    let putBackStarted = () => {};
+    const started = new Promise<void>((resolve) => (putBackStarted = resolve));
+    // A put-back is an ACQUIRE that wants nothing (its 4th argument "0"); this one takes 300 ms.
+    const flaky: RedisEval = {
+      evalsha: async (sha1, keys, args) => {
+        if (down) throw new Error("connect ECONNREFUSED 127.0.0.1:6379");
+        if (args.length >= 6 && args[3] === "0") {
+          putBackStarted();
+          await pause(300);
+        }
+        return await ioredisEval(ioredis).evalsha(sha1, keys, args);
+      },
+      eval: (script, keys, args) => ioredisEval(ioredis).eval(script, keys, args),
+    };
+    const options = fresh({ timeoutMs: 1000, onFallback: () => {} });
+    const limiter = redisRateLimiter(flaky, options);
+    const key = (set: string) => `${options.keyPrefix}{1:batch-cancel}:${set}`;
+    const release = await limiter.acquire();
+    down = true;
+    release(); // fails: an outage starts, and its probes put the slot back once Redis answers
+    await limiter.flush();
+    down = false;
+    await started;
+    await limiter.flush();
+    expect({ inflight: await ioredis.zcard(key("inflight")), released: await ioredis.zcard(key("released")) })
+      .toEqual({ inflight: 0, released: 1 });
+  });
+
   it("flush() of redisRateLimits waits for every budget's releases; with nothing sent it resolves at once", async () => {
     const limits = redisRateLimits(ioredis, { uid: "1", keyPrefix: `unit-${++budgets}:` });
     await limits.flush();

@@ -295,7 +295,8 @@ class RedisLimiter implements RedisRateLimiter {
         this.#outage = undefined;
         return;
       }
-      await this.#putBack();
+      // Tracked for flush(): a process that closes its client now would cut Redis off the slots.
+      await this.#inBackground(this.#putBack());
     }
   }
 
