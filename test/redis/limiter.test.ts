@@ -125,6 +125,16 @@ describe("the Redis limiter's callers, while Redis is down", () => {
     10_000,
   );
 
+  it("a penalty Redis could not hear of holds back the local share made after it, for a window", async () => {
+    const limiter = redisRateLimiter(down, fresh({ fallbackAfterMs: 0, onFallback: () => {} }));
+    await limiter.penalize(); // HTX refused for rate; Redis is down: the outage starts with this call
+    const granted = limiter.acquire().then(() => "granted", (e: Error) => e.name);
+    // The local share, made at the first caller's fallback, counts that refusal: a window (2,010 ms) from it.
+    expect(await Promise.race([granted, pause(500).then(() => "waiting")])).toBe("waiting");
+    expect(await granted).toBe("granted");
+    expect(limiter.grants.local).toBe(1);
+  });
+
   it("flush() resolves when Redis never answers (a late grant is waited for one more timeoutMs), never rejecting", async () => {
     // A client that queues commands while disconnected (node-redis, ioredis) may never settle them.
     const hangs: RedisEval = { evalsha: () => new Promise(() => {}), eval: () => new Promise(() => {}) };

@@ -93,6 +93,8 @@ class RedisLimiter implements RedisRateLimiter {
   #localWaiters = 0;
   /** Aborted when the queue empties, so that a pump asleep stops. */
   #emptied = new AbortController();
+  /** When HTX last refused a request of this budget for its rate: a local share made later counts it. */
+  #penalizedAt = -Infinity;
   /** Calls made in the background (releases, give-backs, put-backs, penalties), for `flush()`. */
   readonly #background = new Set<Promise<unknown>>();
 
@@ -109,6 +111,7 @@ class RedisLimiter implements RedisRateLimiter {
   }
 
   async penalize(): Promise<void> {
+    this.#penalizedAt = now();
     this.#local?.penalize();
     if (this.#outage) return; // the local share is what counts now
     await this.#inBackground(
@@ -328,6 +331,12 @@ class RedisLimiter implements RedisRateLimiter {
     const restore = this.#ledger.records().map((slot) =>
       slot.releasedAt === undefined ? slot : { ...slot, releasedAt: slot.releasedAt + shift }
     );
+    // HTX's refusal less than a window ago, which Redis may never have heard of, holds the share
+    // back as Redis would: until a window after it.
+    const at = this.#penalizedAt;
+    if (now() - at < this.#windowMs) {
+      for (let i = 0; i < limit; i++) restore.push({ grantedAt: at, releasedAt: at + shift });
+    }
     // A share's window longer than maxHoldMs holds its unanswered slots that long too.
     const maxHoldMs = Math.max(this.#options.maxHoldMs, intervalMs);
     return new SlidingWindowLimiter({ limit, intervalMs, maxHoldMs, restore });
