@@ -14,6 +14,7 @@ import {
   HtxClient,
   type HtxClientOptions,
   HtxError,
+  HtxHttpError,
   HtxInputError,
   type RateLimiter,
 } from "../mod.ts";
@@ -304,6 +305,18 @@ describe("cancelAllOpen: refusals, faults, the deadline and abort", () => {
     const result = await htx.cancelAllOpen();
     expect(breakdown(result)).toEqual({ success: 3, failed: {}, unresolved: {} });
     expect(result.confirmedEmpty).toBe(true);
+  });
+
+  it("says why the account lookup failed when the deadline passes during its tries: its last error, redacted, as the cause", async () => {
+    // A Cloudflare page in front of HTX that echoes the signed URL, answered to every lookup.
+    const stub = recordingFetch((request) => new Response(`<html>503 ${request.url}</html>`, { status: 503 }));
+    const htx = byIdOnly(new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, retry: 0 }));
+    const error = await htx.cancelAllOpen(undefined, { deadlineMs: 600 }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/deadline \(deadlineMs 600\) passed before any open order was listed/);
+    expect((error as Error).cause).toBeInstanceOf(HtxHttpError);
+    expect((error as Error).cause).toMatchObject({ status: 503 });
+    expect(stub.requests.length).toBeGreaterThan(1); // asked again until the deadline
+    expect(leaks(everyRendering(error), signaturesOf(stub.requests))).toEqual([]);
   });
 
   it("names an order HTX keeps refusing as still open when the deadline passes", async () => {

@@ -27,19 +27,29 @@ export interface KillSwitchSetup extends RoundsSetup {
 type TimeLimit = ReturnType<typeof timeLimit>;
 
 /** The accounts to list: the filter's, or every working spot account (rejecting as the deadline's). */
-async function accountsOf(setup: KillSwitchSetup, filter: ValidFilter, stop: TimeLimit, deadline: () => HtxError) {
+async function accountsOf(
+  setup: KillSwitchSetup,
+  filter: ValidFilter,
+  stop: TimeLimit,
+  deadline: (cause?: unknown) => HtxError,
+) {
   if (filter.accountId !== undefined) return [filter.accountId];
+  // The last try's error: the deadline's cause says why no account was found (as a listing's does).
+  let failed: unknown;
   // Asked again, backing off, until the deadline: like a listing page, unless HTX's no is definitive.
   for (let attempt = 1;; attempt++) {
     try {
       return await setup.spotAccount.ids(stop.signal);
     } catch (error) {
-      if (stop.timedOut) throw deadline();
+      if (stop.timedOut) throw deadline(failed ?? error);
       if (!(error instanceof HtxError) || error instanceof HtxAccountError || isDefinitive(error)) throw error;
       // The caller's to fix, e.g. the rounds' chunk (which reads this answer) that cannot be loaded.
       if (error instanceof HtxInputError) throw error;
+      failed = error;
       const pause = backoffMs(setup.engine.retry, Math.min(attempt, 6), error);
-      if (!(await sleep(pause, stop.signal).then(() => true, () => false))) throw stop.timedOut ? deadline() : error;
+      if (!(await sleep(pause, stop.signal).then(() => true, () => false))) {
+        throw stop.timedOut ? deadline(error) : error;
+      }
     }
   }
 }
