@@ -71,9 +71,16 @@ async function recordPact(consumer: string, interaction: {
       }
     })
     .willRespondWith(200, (response) => response.jsonBody(interaction.answer))
-    .executeTest((server) =>
-      botCall(server.url, interaction.method, `${interaction.path}${search ? `?${search}` : ""}`, interaction.body)
-    );
+    .executeTest(async (server) => {
+      try {
+        const path = `${interaction.path}${search ? `?${search}` : ""}`;
+        return await botCall(server.url, interaction.method, path, interaction.body);
+      } catch (error) {
+        // Pact reports a call that failed as "expected but not received" and drops why: say it here.
+        console.error(`${consumer}: the bot's call to the mock server failed:`, error);
+        throw error;
+      }
+    });
   return join(PACT_DIR, `${consumer}-${PROVIDER}.json`);
 }
 

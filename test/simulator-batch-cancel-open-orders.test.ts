@@ -173,8 +173,9 @@ describe("simulator: the budget of batchCancelOpenOrders", () => {
   it("admits 50 per 2 s per UID, its own budget: batchcancel's 50 are still free after it", async () => {
     const sim = simOf([]);
     const sweeps = await Promise.all(Array.from({ length: 51 }, () => sweep(sim, {})));
+    // Which one is refused depends on which signature check ends last, not on the order of sending.
     expect(sweeps.filter((s) => s.body.status === "ok")).toHaveLength(50);
-    expect(sweeps[50]!.body["err-code"]).toBe("base-request-exceed-frequency-limit");
+    expect(sweeps.filter((s) => s.body["err-code"] === "base-request-exceed-frequency-limit")).toHaveLength(1);
     const cancels = await Promise.all(
       Array.from({ length: 50 }, () => answer(sim, signed({ path: BATCH_CANCEL, timestamp: T0 }))),
     );
