@@ -136,29 +136,32 @@ function notSentError(reason: unknown, signal: AbortSignal | undefined, secrets:
 
 /**
  * The request, the values to redact from its errors and their redactor, each computed only if
- * an error needs it.
+ * an error needs it. A class, not an object of getters: one is made per request, and a class's
+ * instances are cheaper to make (the per-call bench, docs/performance.md).
  */
-function answerContext(url: string, keySecrets: readonly string[]): AnswerContext {
-  let request: RedactedRequest | undefined;
-  let secrets: readonly string[] | undefined;
-  let redact: ((text: string) => string) | undefined;
-  const secretsOf = () => {
-    const at = url.lastIndexOf(SIGNATURE_PARAM);
-    return (secrets ??= at < 0
-      ? keySecrets
-      : [...keySecrets, decodeURIComponent(url.slice(at + SIGNATURE_PARAM.length))]);
-  };
-  return {
-    get request() {
-      return (request ??= { method: "POST", url: redactUrl(url) });
-    },
-    get secrets() {
-      return secretsOf();
-    },
-    get redact() {
-      return (redact ??= redactorFor(secretsOf()));
-    },
-  };
+class LazyAnswerContext implements AnswerContext {
+  #request: RedactedRequest | undefined;
+  #secrets: readonly string[] | undefined;
+  #redact: ((text: string) => string) | undefined;
+
+  constructor(private readonly url: string, private readonly keySecrets: readonly string[]) {}
+
+  get request(): RedactedRequest {
+    return (this.#request ??= { method: "POST", url: redactUrl(this.url) });
+  }
+
+  /** The key's secrets and the request's signature. */
+  get secrets(): readonly string[] {
+    if (this.#secrets) return this.#secrets;
+    const at = this.url.lastIndexOf(SIGNATURE_PARAM);
+    return (this.#secrets = at < 0
+      ? this.keySecrets
+      : [...this.keySecrets, decodeURIComponent(this.url.slice(at + SIGNATURE_PARAM.length))]);
+  }
+
+  get redact(): (text: string) => string {
+    return (this.#redact ??= redactorFor(this.secrets));
+  }
 }
 
 /** Sends one signed request and reads its answer, all within `timeoutMs`. */
@@ -170,7 +173,7 @@ function send(
 ): Promise<BatchCancelAnswer> {
   const controller = new AbortController();
   const init = batchCancelInit(ids, controller.signal);
-  const context = answerContext(url, secrets);
+  const context = new LazyAnswerContext(url, secrets);
   const timedOut = () =>
     new HtxTimeoutError(
       `HTX did not answer within ${setup.timeoutMs} ms; the cancel may or may not have been applied.`,

@@ -82,6 +82,8 @@ export function isStaleTimestampError(error: HtxError): boolean {
 
 /** A Response, or something close enough to read (a Response from another realm, a stub). */
 export function isResponse(value: unknown): value is Response {
+  // The runtime's own Response, the common case, without reading its getters.
+  if (typeof Response === "function" && value instanceof Response) return true;
   if (typeof value !== "object" || value === null) return false;
   const { status, body } = value as { status?: unknown; body?: { getReader?: unknown } | null };
   return typeof status === "number" && (body === null || typeof body?.getReader === "function");

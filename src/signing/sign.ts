@@ -98,11 +98,12 @@ export function createEndpointSigner(
   };
 }
 
-const BASE64_ESCAPES: Record<string, string> = { "+": "%2B", "/": "%2F", "=": "%3D" };
-
-/** Percent-encodes base64, whose only reserved characters are `+`, `/` and `=`. */
+/**
+ * Percent-encodes base64, whose only reserved characters are `+`, `/` and `=` (`%2B`, `%2F`,
+ * `%3D`): what `encodeURIComponent` makes of them, natively, faster than a replace.
+ */
 function encodeBase64Param(base64: string): string {
-  return base64.replace(/[+/=]/g, (c) => BASE64_ESCAPES[c]!);
+  return encodeURIComponent(base64);
 }
 
 /** Where a request goes, for {@link signQuery}: `host` exactly as the request goes to it (port included). */
