@@ -37,6 +37,14 @@ const aborted = (signal: AbortSignal) =>
 /** Retries without waiting: the backoff is not what these tests are about. */
 const FAST: HtxClientSettings = { retry: { limit: 2, baseDelayMs: 0 }, rateLimit: false };
 
+/** The call's result once `signal` has aborted; the test fails if it is still pending 500 ms later. */
+async function settledSoonAfterAbort<T>(signal: AbortSignal, call: Promise<T>, waitedFor: string): Promise<T> {
+  await aborted(signal);
+  const result = await within(500, call);
+  if (result === "still pending") expect.fail(`batchCancel ${waitedFor} 500 ms after the abort`);
+  return result;
+}
+
 function expectEveryIdOnce(result: Awaited<ReturnType<HtxClient["batchCancel"]>>, expected: string[]) {
   const seen = [
     ...result.success,
@@ -405,9 +413,7 @@ describe("batchCancel timeouts and aborts", () => {
     const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac });
     const all = ids(120);
     const cancelling = htx.batchCancel({ orderIds: all }, { signal: caller.signal });
-    await aborted(caller.signal);
-    const result = await within(500, cancelling);
-    if (result === "still pending") expect.fail("batchCancel had not resolved 500 ms after the abort");
+    const result = await settledSoonAfterAbort(caller.signal, cancelling, "had not resolved");
     expect(hmac.texts.length).toBeGreaterThan(0);
     expect(stub.requests).toHaveLength(0);
     expect(breakdown(result)).toEqual({ success: 0, failed: {}, unresolved: { "HtxAbortError:not-applied": 120 } });
@@ -425,9 +431,7 @@ describe("batchCancel timeouts and aborts", () => {
     const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac });
     const all = ids(120);
     const cancelling = htx.batchCancel({ orderIds: all }, { signal: caller.signal });
-    await aborted(caller.signal);
-    const result = await within(500, cancelling);
-    if (result === "still pending") expect.fail("batchCancel had not resolved 500 ms after the abort");
+    const result = await settledSoonAfterAbort(caller.signal, cancelling, "had not resolved");
     expect(hmac.texts).toHaveLength(3);
     expect(stub.requests).toHaveLength(1);
     expect(result.success).toEqual(all.slice(0, 50));
@@ -507,9 +511,7 @@ describe("batchCancel clock sync", () => {
       });
       const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac, timeoutMs: 10_000 });
       const cancelling = htx.batchCancel({ orderIds: ["1"] }, { signal: caller.signal });
-      await aborted(caller.signal);
-      const result = await within(500, cancelling);
-      if (result === "still pending") expect.fail(`batchCancel waited for ${hang} 500 ms after the abort`);
+      const result = await settledSoonAfterAbort(caller.signal, cancelling, `waited for ${hang}`);
       expect(stub.requests.map((r) => new URL(r.url).pathname)).toEqual([
         "/v1/order/orders/batchcancel",
         "/v1/common/timestamp",
