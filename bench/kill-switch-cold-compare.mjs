@@ -4,7 +4,7 @@
 // process per tree that calls cancelAllOpen() on 2,000 open orders over 5 symbols at 50 ms latency
 // (bench/kill-switch-worker.mjs, a fresh book each); prints the medians of when each of the
 // kill switch's first requests went on the wire and when its answer had come, from the call, ms.
-import { Worker } from "node:worker_threads";
+import { simulatorThread } from "./sim-thread.mjs";
 import { runChild } from "./first-call-phases.mjs";
 
 const [otherRoot, rounds = "9"] = process.argv.slice(2);
@@ -28,15 +28,11 @@ const result = await htx.cancelAllOpen();
 if (!result.confirmedEmpty) throw new Error("not confirmed empty");
 console.log(JSON.stringify({ ms: performance.now() - t, firsts }));
 `;
-const worker = new Worker(new URL("./kill-switch-worker.mjs", import.meta.url), {
-  workerData: { orders: 2000, latencyMs: 50 },
+const { url, ask, terminate } = await simulatorThread({
+  orders: 2000,
+  latencyMs: 50,
+  script: "kill-switch-worker.mjs",
 });
-const ask = (message) =>
-  new Promise((resolve) => {
-    worker.once("message", resolve);
-    worker.postMessage(message);
-  });
-const { url } = await new Promise((resolve) => worker.once("message", resolve));
 const samples = { there: [], here: [] };
 for (let round = 0; round < Number(rounds); round++) {
   for (const tree of round % 2 ? ["here", "there"] : ["there", "here"]) {
@@ -48,7 +44,7 @@ for (let round = 0; round < Number(rounds); round++) {
     );
   }
 }
-await worker.terminate();
+await terminate();
 const show = (runs, pick) => Math.round(median(runs.map(pick)));
 for (const [tree, runs] of Object.entries(samples)) {
   const endpoints = ["accounts", "openOrders", "batchCancelOpenOrders", "batchcancel"].map((path) =>

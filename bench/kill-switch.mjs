@@ -2,7 +2,7 @@
 // build`): 20,000 open orders over 5 symbols at 50 ms latency to a confirmed-empty book, with
 // the sweep (both budgets) and without (by id only), against the two-budget bound in the same
 // run; and how long after the first page's arrival the first cancel leaves, against one round trip.
-import { Worker } from "node:worker_threads";
+import { simulatorThread } from "./sim-thread.mjs";
 import { HtxClient } from "../dist/mod.js";
 
 const KEYS = { accessKey: "demo-access-key", secretKey: "demo-secret-key" };
@@ -34,19 +34,15 @@ async function runOnce(ask, url, sweep) {
 
 /** Runs the rows; `row` is bench/index.mjs's row(). */
 export async function killSwitchRows(row) {
-  const worker = new Worker(new URL("./kill-switch-worker.mjs", import.meta.url), {
-    workerData: { orders: ORDERS, latencyMs: LATENCY_MS },
+  const { url, ask, terminate } = await simulatorThread({
+    orders: ORDERS,
+    latencyMs: LATENCY_MS,
+    script: "kill-switch-worker.mjs",
   });
-  const ask = (message) =>
-    new Promise((resolve) => {
-      worker.once("message", resolve);
-      worker.postMessage(message);
-    });
-  const { url } = await new Promise((resolve) => worker.once("message", resolve));
   const swept = [], byId = [];
   for (let run = 0; run < 3; run++) swept.push(await runOnce(ask, url, true));
   byId.push(await runOnce(ask, url, false));
-  await worker.terminate();
+  await terminate();
   const name = `kill switch: ${ORDERS.toLocaleString("en")} open orders, 5 symbols, ${LATENCY_MS} ms latency`;
   row(`${name}, sweep on`, "ms", swept.map((r) => r.ms), "two-budget bound (3,750/s)", [TWO_BUDGET_BOUND_MS], "≤ 8 s");
   row(`${name}, by id only (sweep: false)`, "ms", byId.map((r) => r.ms), "sweep on, same run", swept.map((r) => r.ms));

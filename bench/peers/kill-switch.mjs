@@ -4,7 +4,7 @@
 // (HTX's batchCancelOpenOrders, 100 orders a call) until a call cancels nothing, then
 // `fetchOpenOrders()` until it lists nothing. The simulator (bench/kill-switch-worker.mjs, the
 // main bench's, with its batchCancelOpenOrders route and budget) runs in its own thread.
-import { Worker } from "node:worker_threads";
+import { simulatorThread } from "../sim-thread.mjs";
 import ccxt from "ccxt";
 import { HtxClient } from "../../dist/mod.js";
 
@@ -50,15 +50,11 @@ async function oursKillSwitch(url) {
 
 /** Runs both against a fresh book each; returns the rows. */
 export async function killSwitchRows() {
-  const worker = new Worker(new URL("../kill-switch-worker.mjs", import.meta.url), {
-    workerData: { orders: ORDERS, latencyMs: LATENCY_MS },
+  const { url, ask, terminate } = await simulatorThread({
+    orders: ORDERS,
+    latencyMs: LATENCY_MS,
+    script: "kill-switch-worker.mjs",
   });
-  const ask = (message) =>
-    new Promise((resolve) => {
-      worker.once("message", resolve);
-      worker.postMessage(message);
-    });
-  const { url } = await new Promise((resolve) => worker.once("message", resolve));
   const rows = { ours: { runs: [] }, ccxt: { runs: [] } };
   // Three rounds, alternating (ours, ccxt, ours, …), each on a fresh book: the medians are compared.
   for (let round = 0; round < ROUNDS; round++) {
@@ -76,7 +72,7 @@ export async function killSwitchRows() {
   for (const side of Object.values(rows)) {
     side.ms = [...side.runs.map((r) => r.ms)].sort((a, b) => a - b)[side.runs.length >> 1];
   }
-  await worker.terminate();
+  await terminate();
   return rows;
 }
 

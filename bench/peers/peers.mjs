@@ -3,7 +3,7 @@
 // in this folder's own package.json and lock, never in the main package.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { simulatorThread } from "../sim-thread.mjs";
 import { gzipSync } from "node:zlib";
 import ccxt from "ccxt";
 import { build } from "esbuild";
@@ -117,15 +117,7 @@ for (let round = 0; round < 7; round++) {
 row("per call: cancel 2 ids, canned answer", "µs", perCall.ours, perCall.ccxt);
 
 // Bulk: the simulator in its own thread on loopback, 50 ms latency ------------------------------
-const worker = new Worker(new URL("../sim-worker.mjs", import.meta.url), {
-  workerData: { orders: 10_000, latencyMs: 50 },
-});
-const ask = (message) =>
-  new Promise((resolve) => {
-    worker.once("message", resolve);
-    worker.postMessage(message);
-  });
-const { url } = await new Promise((resolve) => worker.once("message", resolve));
+const { url, ask, terminate } = await simulatorThread({ orders: 10_000, latencyMs: 50 });
 const { ids } = demoOrders({ open: 10_000, filled: 0, canceled: 0, unknown: 0 });
 const chunks = (list) => Array.from({ length: Math.ceil(list.length / 50) }, (_, i) => list.slice(i * 50, i * 50 + 50));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -168,7 +160,7 @@ for (const count of [2000, 10_000]) {
     [result.ccxt.ms],
   );
 }
-await worker.terminate();
+await terminate();
 
 // Kill switch: time to an empty, confirmed book (bench/peers/kill-switch.mjs) ------------------
 const killSwitch = await killSwitchRows();
