@@ -19,13 +19,18 @@
  *   a package-free stage shares with valibot's (the body reader, the refusals) does not load
  *   valibot with it. The engine's stage was once claimed after the entries: it then loaded the
  *   Pact, Worker and answer-reader barrels, valibot with the last, before its first request;
- * - a stage whose modules later stages import also builds a generated barrel,
- *   `chunks/<root>.internal.js`, re-exporting them under aliases; a later stage imports them
- *   from that barrel, never from a copy of its own, so `HtxInputError` is one class whichever
- *   entry it came through and `instanceof` holds across entries. An `import()` of a module that
- *   is not its stage's root goes through a small chunk re-exporting it from the barrel.
- * So `dist/mod.js` loads itself and the chunk it shares with its barrel, and every other entry
- * its own one or two files plus two per stage it imports from.
+ * - a stage whose modules later stages import also builds a generated barrel re-exporting them
+ *   under aliases; a later stage imports them through it, never from a copy of its own, so
+ *   `HtxInputError` is one class whichever entry it came through and `instanceof` holds across
+ *   entries. A stage only `import()` reaches (the engine, the kill switch) is one file, its
+ *   barrel included. A public entry's barrel, `chunks/<root>.internal.js`, is apart (the entry's
+ *   file exports only its own names) and only re-exports the chunk the entry shares with it:
+ *   the files importing from it import from that chunk instead, and it is left out of dist/
+ *   (each module loaded costs the first call about 1 ms; docs/performance.md, "First call").
+ *   An `import()` of a module that is not its stage's root goes through a small chunk
+ *   re-exporting it.
+ * So `dist/mod.js` loads itself and the chunk it shares with its barrel, the first call one file
+ * more, and every other entry its own one or two files plus one per stage it imports from.
  *
  * The command is apart: one self-contained CommonJS file (`dist/src/cli.cjs`), with every module
  * it may use inlined and evaluated on first use, and packages `require`d where they are used.
@@ -126,8 +131,8 @@ function planStages(entries, graph) {
   const stages = [];
   const owner = new Map();
   const onDemand = [];
-  const claim = (root, out) => {
-    const stage = { index: stages.length, root, out, modules: new Set() };
+  const claim = (root, out, internal = false) => {
+    const stage = { index: stages.length, root, out, internal, modules: new Set() };
     stages.push(stage);
     for (const pending = [root]; pending.length > 0;) {
       const path = pending.pop();
@@ -140,7 +145,7 @@ function planStages(entries, graph) {
   };
   const loadsPackages = (root) => reach(graph, root).some((path) => graph.get(path).packages.size > 0);
   const onDemandStages = (paths) => {
-    for (const path of paths) if (!owner.has(path)) claim(path, `chunks/${withoutExtension(path)}`);
+    for (const path of paths) if (!owner.has(path)) claim(path, `chunks/${withoutExtension(path)}`, true);
   };
   const [index, ...others] = entries;
   claim(index.source, index.out);
@@ -234,7 +239,10 @@ function planBarrels(exported, names) {
       });
       aliases.set(path, pairs);
     });
-    barrels.set(stage, { out: `chunks/${withoutExtension(stage.root)}.internal`, aliases });
+    // A stage only `import()` reaches is internal: its one file is its barrel too, so loading it
+    // loads one file. A public entry's file must export only its own names: its barrel is apart.
+    const out = stage.internal ? stage.out : `chunks/${withoutExtension(stage.root)}.internal`;
+    barrels.set(stage, { out, merged: stage.internal, aliases });
   }
   return barrels;
 }
@@ -255,7 +263,9 @@ function stagePlugin(stage, { owner, barrels }) {
         return path.startsWith(MARK) ? { path, external: true } : { path, namespace: "htx-barrel" };
       });
       esbuild.onLoad({ filter: /.*/, namespace: "htx-barrel" }, () => {
-        const lines = [...barrels.get(stage).aliases].map(([path, pairs]) => reexport(pairs, `./${path}`));
+        const { aliases, merged } = barrels.get(stage);
+        const lines = [...aliases].map(([path, pairs]) => reexport(pairs, `./${path}`));
+        if (merged) lines.unshift(`export * from ${JSON.stringify(`./${stage.root}`)};`);
         return { contents: lines.join("\n"), resolveDir: ROOT, loader: "js" };
       });
       esbuild.onResolve({ filter: /^\./ }, ({ path, resolveDir, importer, kind }) => {
@@ -277,11 +287,14 @@ function stagePlugin(stage, { owner, barrels }) {
   };
 }
 
-/** One stage, built in memory: its root and its barrel, with splitting between them. */
+/**
+ * One stage, built in memory: its root and its barrel, with splitting between them; an internal
+ * stage's barrel is its one entry, re-exporting its root too.
+ */
 function buildStage(stage, plan, outdir) {
-  // As a relative path, the root goes through the plugin: a root another stage owns is re-exported.
-  const entryPoints = [{ in: `./${stage.root}`, out: stage.out }];
   const barrel = plan.barrels.get(stage);
+  // As a relative path, the root goes through the plugin: a root another stage owns is re-exported.
+  const entryPoints = barrel?.merged ? [] : [{ in: `./${stage.root}`, out: stage.out }];
   if (barrel) entryPoints.push({ in: `${BARREL}${stage.index}`, out: barrel.out });
   return build({
     ...COMMON,
@@ -294,22 +307,18 @@ function buildStage(stage, plan, outdir) {
 }
 
 /**
- * Each output file of every stage, its `htx-build:` imports made relative to it. Fails if two
- * stages wrote the same file or if a source module is in more than one file.
+ * Each output file of every stage, its `htx-build:` imports made relative to it, past the
+ * barrels of public entries (`bypassBarrels`). Fails if two stages wrote the same file or if a
+ * source module is in more than one file.
  */
-function link(results, outdir) {
+function link(results, outdir, barrels) {
   const files = new Map();
   const placed = new Map();
   for (const { outputFiles, metafile } of results) {
     for (const file of outputFiles) {
       const path = slash(relative(outdir, file.path));
       if (files.has(path)) throw new Error(`two stages wrote dist/${path}`);
-      const text = file.text.replace(/"htx-build:([^"]+)"/g, (_, target) => {
-        const to = slash(relative(dirname(path), target));
-        return JSON.stringify(to.startsWith(".") ? to : `./${to}`);
-      });
-      if (text.includes(MARK)) throw new Error(`dist/${path}: an import left unlinked`);
-      files.set(path, text);
+      files.set(path, file.text);
     }
     for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
       for (const input of Object.keys(inputs).filter((name) => !name.includes(":"))) {
@@ -318,7 +327,76 @@ function link(results, outdir) {
       }
     }
   }
-  return files;
+  const bypassed = bypassBarrels(files, [...barrels.values()].filter((b) => !b.merged).map((b) => `${b.out}.js`));
+  for (const [path, raw] of bypassed) {
+    const text = raw.replace(/"htx-build:([^"]+)"/g, (_, target) => {
+      const to = slash(relative(dirname(path), target));
+      return JSON.stringify(to.startsWith(".") ? to : `./${to}`);
+    });
+    if (text.includes(MARK)) throw new Error(`dist/${path}: an import left unlinked`);
+    bypassed.set(path, text);
+  }
+  return bypassed;
+}
+
+/** `import { a, b as c } from "x";` or `export { … } from "x";`: the statement, its names, the path. */
+const NAMED_FROM = /\b(import|export)\s*\{([^}]*)\}\s*from\s*"([^"]+)";/g;
+const specifiers = (list) =>
+  list.split(",").map((s) => s.trim()).filter(Boolean).map((s) => {
+    const [name, local = name] = s.split(/\s+as\s+/);
+    return { name, local };
+  });
+
+/**
+ * A public entry's barrel only re-exports the chunk it shares with the entry, whose file is
+ * loaded already by then: each other stage imports those names from that chunk instead, so the
+ * first call loads one file less (docs/performance.md, "First call"). The barrels are then
+ * left out of dist/. Fails if a barrel holds more than re-exports or an import of one is not
+ * a named import.
+ */
+function bypassBarrels(files, barrelPaths) {
+  const targets = new Map(); // barrel path → its alias → [chunk path, name in the chunk]
+  for (const path of barrelPaths) {
+    const text = files.get(path);
+    const locals = new Map();
+    const aliases = new Map();
+    const rest = text.replace(NAMED_FROM, (_, kind, list, from) => {
+      if (kind === "import") {
+        const chunk = slash(join(dirname(path), from));
+        for (const { name, local } of specifiers(list)) locals.set(local, [chunk, name]);
+      }
+      return "";
+    }).replace(/\bexport\s*\{([^}]*)\};/g, (_, list) => {
+      for (const { name, local } of specifiers(list)) aliases.set(local, locals.get(name));
+      return "";
+    });
+    if (rest.replace(/\/\/.*$/gm, "").trim() !== "" || [...aliases.values()].includes(undefined)) {
+      throw new Error(`dist/${path}: a barrel that does more than re-export its chunk`);
+    }
+    targets.set(path, aliases);
+  }
+  const out = new Map();
+  for (const [path, text] of files) {
+    if (targets.has(path)) continue;
+    out.set(
+      path,
+      text.replace(NAMED_FROM, (statement, kind, list, from) => {
+        const aliases = from.startsWith(MARK) && targets.get(from.slice(MARK.length));
+        if (!aliases) return statement;
+        const byChunk = new Map();
+        for (const { name, local } of specifiers(list)) {
+          const [chunk, inChunk] = aliases.get(name) ?? [];
+          if (!chunk) throw new Error(`dist/${path}: ${from} has no export ${name}`);
+          byChunk.set(chunk, [...(byChunk.get(chunk) ?? []), `${inChunk} as ${local}`]);
+        }
+        return [...byChunk].map(([chunk, list]) => `${kind} { ${list.join(", ")} } from "${MARK}${chunk}";`).join("\n");
+      }),
+    );
+    for (const barrel of targets.keys()) {
+      if (out.get(path).includes(`"${MARK}${barrel}"`)) throw new Error(`dist/${path}: an import of ${barrel} left`);
+    }
+  }
+  return out;
 }
 
 /** Every entry bundled in memory: path in dist/ → text. */
@@ -328,7 +406,7 @@ async function bundles(entries, outdir) {
   const exported = barrelModules(graph, { stages, owner });
   const names = await exportNames([...exported.values()].flatMap((modules) => [...modules]));
   const plan = { owner, barrels: planBarrels(exported, names) };
-  return link(await Promise.all(stages.map((stage) => buildStage(stage, plan, outdir))), outdir);
+  return link(await Promise.all(stages.map((stage) => buildStage(stage, plan, outdir))), outdir, plan.barrels);
 }
 
 /** `--plan`: each stage, its modules and which modules of other stages import them. */

@@ -133,12 +133,25 @@ describe("new HtxClient: options at their limits", () => {
     ],
     [{ accessKey: ` ${KEYS.accessKey}\n` }, /accessKey holds whitespace or control characters/],
     [{ accessKey: `${KEYS.accessKey}\u0000` }, /accessKey holds whitespace or control characters/],
+    // The ends of \p{Cc} (C0 and C1) and whitespace beyond ASCII.
+    [{ accessKey: `${KEYS.accessKey}\u001f` }, /accessKey holds whitespace or control characters/],
+    [{ accessKey: `\u007f${KEYS.accessKey}` }, /accessKey holds whitespace or control characters/],
+    [{ accessKey: `${KEYS.accessKey}\u0085` }, /accessKey holds whitespace or control characters/],
+    [{ accessKey: `${KEYS.accessKey}\u009f` }, /accessKey holds whitespace or control characters/],
+    [{ accessKey: `${KEYS.accessKey}\u00a0` }, /accessKey holds whitespace or control characters/],
+    [{ accessKey: `${KEYS.accessKey}\u3000` }, /accessKey holds whitespace or control characters/],
   ])("refuses %j, naming the field and what was meant", (options, message) => {
     const { error, sent } = construct(options);
     expect(error).toBeInstanceOf(HtxInputError);
     expect((error as Error).message).toMatch(message);
     expect(leaks((error as Error).message)).toEqual([]);
     expect(sent).toBe(0);
+  });
+
+  it("accepts an accessKey of printable characters next to the refused ranges (~ and !, U+00A1, U+00FF)", () => {
+    for (const accessKey of [`${KEYS.accessKey}~!`, `${KEYS.accessKey}\u00a1`, `\u00ff${KEYS.accessKey}`]) {
+      expect(construct({ accessKey }).error).toBeUndefined();
+    }
   });
 
   it("accepts a simulated key spread in as it is (uid, permissions)", () => {

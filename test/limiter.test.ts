@@ -148,6 +148,35 @@ describe("SlidingWindowLimiter (fake clock)", () => {
     expect(order).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it("grants a free slot at once when nobody waits: no listener on the caller's signal, no timer", async () => {
+    const limiter = new SlidingWindowLimiter({ limit: 2, intervalMs: 100, marginMs: 0 });
+    const signal = new AbortController().signal;
+    const listen = vi.spyOn(signal, "addEventListener");
+    const release = await limiter.acquire(signal);
+    expect(listen).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+    release();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(limiter.snapshot()).toHaveLength(1); // the released slot still holds its window
+  });
+
+  it("gives a slot free by the clock before its timer runs to the caller who waited, not to a newcomer", async () => {
+    let clock = 0;
+    const limiter = new SlidingWindowLimiter({ limit: 1, intervalMs: 100, marginMs: 0, now: () => clock });
+    (await limiter.acquire())(); // answered at 0: busy until 100
+    const order: string[] = [];
+    const first = limiter.acquire().then((release) => (order.push("first"), release));
+    clock = 150; // free by the clock; the waiter's timer has not run yet
+    const second = limiter.acquire().then((release) => (order.push("second"), release));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(["first"]); // the free slot went to the one who waited
+    (await first)();
+    clock = 300;
+    await vi.advanceTimersByTimeAsync(200);
+    expect(order).toEqual(["first", "second"]);
+    (await second)();
+  });
+
   it("rejects an aborted waiter with HtxAbortError and gives its turn to the next", async () => {
     const limiter = new SlidingWindowLimiter({ limit: 1, intervalMs: 100, marginMs: 0 });
     (await limiter.acquire())();

@@ -7,3 +7,14 @@ export const cpuMs = () => {
   const usage = globalThis.process?.cpuUsage?.();
   return usage ? (usage.user + usage.system) / 1000 : NaN;
 };
+/**
+ * When this process's runtime finished its own start-up, on the clock the bench reads arrivals
+ * on (performance.timeOrigin + …): Node's `performance.nodeTiming.bootstrapComplete`, before the
+ * main module loads; NaN where the runtime does not say.
+ */
+export const bootAt = () => {
+  const done = globalThis.process?.versions?.node && !globalThis.Bun && !globalThis.Deno
+    ? globalThis.performance?.nodeTiming?.bootstrapComplete
+    : undefined;
+  return typeof done === "number" ? performance.timeOrigin + done : NaN;
+};

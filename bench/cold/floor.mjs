@@ -2,7 +2,7 @@
 // 50, signed with node:crypto (Signature V2, HmacSHA256) before the clock starts, then sent at once
 // with plain fetch; prints the sending's ms (first fetch → last answer read). Loads nothing of ours.
 import { createHmac } from "node:crypto";
-import { cpuMs, env, KEYS } from "./env.mjs";
+import { bootAt, cpuMs, env, KEYS } from "./env.mjs";
 
 const base = new URL(env("HTX_BENCH_URL"));
 const ids = (env("HTX_BENCH_IDS") ?? "1,2").split(",");
@@ -16,4 +16,4 @@ for (let i = 0; i < ids.length; i += 50) bodies.push(JSON.stringify({ "order-ids
 const headers = { "Content-Type": "application/json" };
 const started = performance.now();
 await Promise.all(bodies.map(async (body) => (await fetch(url, { method: "POST", headers, body })).text()));
-console.log(JSON.stringify({ ms: performance.now() - started, cpuMs: cpuMs() }));
+console.log(JSON.stringify({ ms: performance.now() - started, cpuMs: cpuMs(), bootAt: bootAt() }));

@@ -98,6 +98,13 @@ export class SlidingWindowLimiter implements RateLimiter {
   }
 
   acquire(signal?: AbortSignal): Promise<ReleaseSlot> {
+    // A free slot and nobody ahead: granted at once, with no waiter, listener or timer to set up
+    // (a fresh process's first request, and most requests, go this way).
+    if (this.#waiting.length === 0 && !signal?.aborted) {
+      const now = this.#now();
+      this.#prune(now);
+      if (this.#slots.length < this.limit) return Promise.resolve(this.#grant(now));
+    }
     // Nobody left to wake after an abort: a pending timer would only keep the process alive.
     return enqueue(this.#waiting, signal, { wake: () => this.#drain(), onEmpty: () => this.#stopTimer() });
   }
@@ -112,19 +119,27 @@ export class SlidingWindowLimiter implements RateLimiter {
   /** Grants as many waiters as there are free slots, then sleeps until one frees. */
   #drain(): void {
     const now = this.#now();
+    this.#prune(now);
+    while (this.#waiting.length > 0 && this.#slots.length < this.limit) serve(this.#waiting.shift()!, this.#grant(now));
+    this.#schedule();
+  }
+
+  /** Forgets the slots that are free again at `now`. */
+  #prune(now: number): void {
     for (let i = this.#slots.length - 1; i >= 0; i--) {
       if (this.#freeAt(this.#slots[i]!) <= now) this.#slots.splice(i, 1);
     }
-    while (this.#waiting.length > 0 && this.#slots.length < this.limit) {
-      const slot: Slot = { grantedAt: now };
-      this.#slots.push(slot);
-      serve(this.#waiting.shift()!, () => {
-        if (slot.releasedAt !== undefined) return; // a second release must not move the answer time
-        slot.releasedAt = this.#now();
-        this.#schedule();
-      });
-    }
-    this.#schedule();
+  }
+
+  /** Takes a slot at `now`; returns its release, which counts the window from the answer. */
+  #grant(now: number): ReleaseSlot {
+    const slot: Slot = { grantedAt: now };
+    this.#slots.push(slot);
+    return () => {
+      if (slot.releasedAt !== undefined) return; // a second release must not move the answer time
+      slot.releasedAt = this.#now();
+      this.#schedule();
+    };
   }
 
   /** Wakes up when the earliest busy slot frees, if anyone is waiting. */
