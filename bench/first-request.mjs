@@ -88,10 +88,10 @@ const pick = (samples, i) =>
 /**
  * Cold process → first batch-cancel request on the wire, on each runtime, ours and ccxt over the
  * floor. On Node, also from the end of Node's own start-up (performance.nodeTiming): that part
- * runs the same code in every variant, yet moves a round's difference by ±20 ms on this machine
- * (the floor against itself), far more than the target it is held to; less it, what is left is
- * what differs, the same difference with half the noise or less. Node runs four times the
- * rounds: its figures are held to a target a few ms wide.
+ * runs the same code in every variant, yet gives a round's difference a standard deviation of
+ * about 20 ms on this machine (the floor against itself), far more than the few ms the target is
+ * about; less it, what is left is what differs, the same difference with half the noise. Node
+ * runs four times the rounds: its figures are held to a target a few ms wide.
  */
 async function coldFirstRequest(rounds) {
   const server = await startServer();
