@@ -3,7 +3,7 @@
  * at their limits (0, NaN, negative, 2^31, Infinity), of the wrong type, or null.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { defaultHmac, HtxClient, type HtxClientOptions, HtxInputError } from "../mod.ts";
+import { defaultHmac, HtxClient, type HtxClientOptions, HtxInputError, SlidingWindowLimiter } from "../mod.ts";
 import { breakdown, idsOf, KEYS, leaks, okAnswer, recordingFetch, submitAllFetch } from "./helpers.ts";
 
 /** Builds a client with `options` over a fetch that records; the error it throws, if any. */
@@ -100,6 +100,35 @@ describe("new HtxClient: options at their limits", () => {
     expect(breakdown(await htx.batchCancel({ orderIds: ids }))).toEqual({ success: 120, failed: {}, unresolved: {} });
     await htx.batchCancel({ orderIds: ["1"] }, { signal: new AbortController().signal });
     expect(given.map((signal) => signal instanceof AbortSignal)).toEqual([true, true, true, true]);
+  });
+
+  it("hands a signal to a SlidingWindowLimiter subclass's own acquire() too: only the built-in one goes without", async () => {
+    const given: unknown[] = [];
+    class Watched extends SlidingWindowLimiter {
+      override acquire(signal?: AbortSignal) {
+        given.push(signal);
+        AbortSignal.any([signal!]); // written against the interface: it uses the signal without checking
+        return super.acquire(signal);
+      }
+    }
+    const stub = submitAllFetch();
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, rateLimit: new Watched() });
+    expect(breakdown(await htx.batchCancel({ orderIds: ["1", "2"] }))).toEqual({
+      success: 2,
+      failed: {},
+      unresolved: {},
+    });
+    expect(given.map((signal) => signal instanceof AbortSignal)).toEqual([true]);
+    // The built-in acquire() is asked without one (it needs none).
+    const builtIn = vi.spyOn(SlidingWindowLimiter.prototype, "acquire");
+    try {
+      await new HtxClient({ ...KEYS, fetch: stub.fetch, rateLimit: new SlidingWindowLimiter() }).batchCancel({
+        orderIds: ["3"],
+      });
+      expect(builtIn.mock.calls).toEqual([[undefined]]);
+    } finally {
+      builtIn.mockRestore();
+    }
   });
 
   it("prepares an HMAC backend's key once per client, for the cancels and the listings alike", async () => {
