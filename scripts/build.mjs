@@ -22,15 +22,16 @@
  * - a stage whose modules later stages import also builds a generated barrel re-exporting them
  *   under aliases; a later stage imports them through it, never from a copy of its own, so
  *   `HtxInputError` is one class whichever entry it came through and `instanceof` holds across
- *   entries. A stage only `import()` reaches (the engine, the kill switch) is one file, its
- *   barrel included. A public entry's barrel, `chunks/<root>.internal.js`, is apart (the entry's
- *   file exports only its own names) and only re-exports the chunk the entry shares with it:
- *   the files importing from it import from that chunk instead, and it is left out of dist/
- *   (each module loaded costs the first call about 1 ms; docs/performance.md, "First call").
- *   An `import()` of a module that is not its stage's root goes through a small chunk
- *   re-exporting it.
- * So `dist/mod.js` loads itself and the chunk it shares with its barrel, the first call one file
- * more, and every other entry its own one or two files plus one per stage it imports from.
+ *   entries. Each module loaded costs a cold start about 1 ms (docs/performance.md, "The first
+ *   call"), so: a stage only `import()` reaches (the engine, the kill switch) is one file, its
+ *   barrel included; the package index is one file too, its barrel one frozen object it exports
+ *   beside the public names (`__htxInternal`, not in the types); another public entry's barrel,
+ *   `chunks/<root>.internal.js`, is apart (that entry's file exports only its own names) and only
+ *   re-exports the chunk the entry shares with it: the files importing from it import from that
+ *   chunk instead, and it is left out of dist/. An `import()` of a module that is not its
+ *   stage's root goes through a small chunk re-exporting it.
+ * So `dist/mod.js` is one file, the first call loads one more, and every other entry loads its
+ * own one or two files plus one per stage it imports from.
  *
  * The command is apart: one self-contained CommonJS file (`dist/src/cli.cjs`), with every module
  * it may use inlined and evaluated on first use, and packages `require`d where they are used.
@@ -240,15 +241,26 @@ function planBarrels(exported, names) {
       aliases.set(path, pairs);
     });
     // A stage only `import()` reaches is internal: its one file is its barrel too, so loading it
-    // loads one file. A public entry's file must export only its own names: its barrel is apart.
-    const out = stage.internal ? stage.out : `chunks/${withoutExtension(stage.root)}.internal`;
-    barrels.set(stage, { out, merged: stage.internal, aliases });
+    // loads one file. So is the package index's (stage 0, what every import loads), its barrel
+    // one namespace export, INTERNAL, beside the public names. Another public entry's file must
+    // export only its own names: its barrel is apart.
+    const merged = stage.internal || stage.index === 0;
+    const out = merged ? stage.out : `chunks/${withoutExtension(stage.root)}.internal`;
+    barrels.set(stage, { out, merged, namespace: stage.index === 0, aliases });
   }
   return barrels;
 }
 
 const reexport = (pairs, from) =>
   `export { ${pairs.map(([name, alias]) => `${name} as ${alias}`).join(", ")} } from ${JSON.stringify(from)};`;
+
+/**
+ * The one name besides the public ones that dist/mod.js exports: a namespace of what the other
+ * files import from it (`HtxInputError$4`, …), so the index is one file, not a file and a chunk
+ * (a module fewer costs a cold start about 1 ms; docs/performance.md, "First call"). Internal:
+ * not in the types, not part of the API.
+ */
+const INTERNAL = "__htxInternal";
 
 /**
  * The esbuild plugin of one stage: its barrel, generated; a module another stage owns becomes
@@ -262,9 +274,24 @@ function stagePlugin(stage, { owner, barrels }) {
       esbuild.onResolve({ filter: /^htx-(build|barrel):/ }, ({ path }) => {
         return path.startsWith(MARK) ? { path, external: true } : { path, namespace: "htx-barrel" };
       });
-      esbuild.onLoad({ filter: /.*/, namespace: "htx-barrel" }, () => {
-        const { aliases, merged } = barrels.get(stage);
-        const lines = [...aliases].map(([path, pairs]) => reexport(pairs, `./${path}`));
+      esbuild.onLoad({ filter: /.*/, namespace: "htx-barrel" }, ({ path }) => {
+        const { aliases, merged, namespace } = barrels.get(stage);
+        const lines = [...aliases].map(([module, pairs]) => reexport(pairs, `./${module}`));
+        if (namespace) {
+          // A plain frozen object, not `export * as`: that needs esbuild's helper, which it would
+          // put in a chunk of its own, a second file for the index again. Its values are read
+          // once, at load: a `let` reassigned later would go stale, so none may be exported.
+          for (const module of aliases.keys()) {
+            if (/^export\s+(let|var)\b/m.test(readFileSync(join(ROOT, module), "utf8"))) {
+              throw new Error(`${module}: exports a let or var, which the index's namespace would copy once`);
+            }
+          }
+          const imports = [...aliases].map(([module, pairs]) =>
+            reexport(pairs, `./${module}`).replace(/^export/, "import")
+          );
+          const fields = [...aliases.values()].flat().map(([, alias]) => alias).join(", ");
+          lines.splice(0, lines.length, ...imports, `export const ${INTERNAL} = Object.freeze({ ${fields} });`);
+        }
         if (merged) lines.unshift(`export * from ${JSON.stringify(`./${stage.root}`)};`);
         return { contents: lines.join("\n"), resolveDir: ROOT, loader: "js" };
       });
@@ -279,9 +306,17 @@ function stagePlugin(stage, { owner, barrels }) {
         return { path: module, namespace: "htx-imported" };
       });
       esbuild.onLoad({ filter: /.*/, namespace: "htx-imported" }, ({ path }) => {
-        const { out, aliases } = barrels.get(owner.get(path));
+        const { out, aliases, namespace } = barrels.get(owner.get(path));
         const pairs = aliases.get(path).map(([name, alias]) => [alias, name]);
-        return { contents: reexport(pairs, `${MARK}${out}.js`), loader: "js" };
+        if (!namespace) return { contents: reexport(pairs, `${MARK}${out}.js`), loader: "js" };
+        // Classes, functions and constants only (the barrel refuses a `let`): read once, at load.
+        if (pairs.some(([, name]) => name === "default")) throw new Error(`${path}: a default export`);
+        const fields = pairs.map(([alias, name]) => `${alias}: ${name}`).join(", ");
+        const from = JSON.stringify(`${MARK}${out}.js`);
+        return {
+          contents: `import { ${INTERNAL} } from ${from};\nexport const { ${fields} } = ${INTERNAL};`,
+          loader: "js",
+        };
       });
     },
   };

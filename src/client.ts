@@ -69,9 +69,6 @@ export class HtxClient {
    *   no `fetch` at all, or any option of the wrong type or out of range.
    */
   constructor(options: HtxClientOptions) {
-    // The engine's file is read while the options are checked (about 1 ms of a cold start's
-    // wait for the disk); a failure to load it is reported by the first call, as below.
-    loadEngine().catch(() => {});
     this.#config = configureClient(options);
     // Nothing here holds the process open: module loads and a key import only (docs/performance.md).
     this.#engine().then((engine) => engine.setup.key.ready()).catch(() => {});

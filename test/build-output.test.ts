@@ -24,21 +24,21 @@ const COMMAND = (pkg.bin as Record<string, string>)["htx-batch-cancel"]!.replace
 
 /**
  * How many files of dist/ each entry may load with its import (the build before scripts/build.mjs:
- * 18 for ".", 19 for the command, which is now one self-contained file of its own). An entry's
- * own code is at most two files (its module and the chunk it shares with what imports from it);
- * each other entry whose code it uses adds one: that entry's chunk, or the one file of a stage
- * only `import()` reaches (the build imports past the barrels of public entries).
+ * 18 for ".", 19 for the command, which is now one self-contained file of its own). The index is
+ * one file; another entry's own code is at most two files (its module and the chunk it shares
+ * with what imports from it); each other entry whose code it uses adds one: the index's file,
+ * that entry's chunk, or the one file of a stage only `import()` reaches.
  */
 const MAX_FILES: Record<string, number> = {
-  ".": 2, // the client's core: mod.js and the chunk the other entries share
-  "./cloudflare": 3, // itself + the core's chunk + the cancel engine's file (its timers and signer)
-  "./schemas": 3, // its two + the core's chunk
-  "./testing": 3, // its two + the core's chunk
+  ".": 1, // the client's core, dist/mod.js, whose file the other entries import from too
+  "./cloudflare": 3, // itself + the core + the cancel engine's file (its timers and signer)
+  "./schemas": 3, // its two + the core
+  "./testing": 3, // its two + the core
   "./testing/node": 2, // its two
-  "./msw": 3, // itself + the simulator's chunk (./testing) + the core's
-  "./redis": 2, // itself + the core's chunk
-  // Node-only test tooling that loads @pact-foundation/pact: itself + the Node server's, the
-  // simulator's and the core's chunks and the cancel engine's file.
+  "./msw": 3, // itself + the simulator's chunk (./testing) + the core
+  "./redis": 2, // itself + the core
+  // Node-only test tooling that loads @pact-foundation/pact: itself + the Node server's and the
+  // simulator's chunks, the core and the cancel engine's file.
   "./pact": 5,
 };
 
@@ -123,6 +123,28 @@ describe("the published build", () => {
     });
   });
 
+  it("exports from dist/mod.js the names mod.ts exports, and one more: the frozen namespace its other files import from", async () => {
+    const source = Object.keys(await import("../mod.ts")).sort();
+    const script = `
+      const index = await import("htx-batch-cancel");
+      const internal = index.__htxInternal;
+      console.log(JSON.stringify({
+        names: Object.keys(index).sort(),
+        frozen: Object.isFrozen(internal),
+        sameClass: Object.values(internal).includes(index.HtxInputError),
+      }));
+    `;
+    const built = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" }),
+    );
+    expect(built.names.filter((name: string) => name !== "__htxInternal")).toEqual(source);
+    expect(built.names).toContain("__htxInternal");
+    expect(built.frozen).toBe(true);
+    expect(built.sameClass).toBe(true);
+    // Not part of the API: the declarations do not name it.
+    expect(readFileSync(new URL("dist/mod.d.ts", ROOT), "utf8")).not.toContain("__htxInternal");
+  });
+
   it("loads what an entry's sources import with import() only through import()", async () => {
     const fileOf = new Map([...modulesByFile()].flatMap(([file, modules]) => modules.map((m) => [m, file])));
     // The client's core (what the import of "." loads) loads whole with every entry that uses it,
@@ -151,9 +173,9 @@ describe("the published build", () => {
   }, 60_000);
 
   it(
-    "loads the cancel engine with a client's first call as one file, no package: it imports the core from the file mod.js loaded",
+    "loads the cancel engine with a client's first call as one file, no package: it imports the core from mod.js, loaded already",
     async () => {
-      // The first call loads the engine's module; mod.js and the chunk it shares are loaded already.
+      // The first call loads the engine's module; mod.js, which it imports from, is loaded already.
       const engine = "dist/chunks/src/cancel/on-demand.js";
       const core = reach(await builtGraph(ENTRIES["."]!), ENTRIES["."]!, STATIC);
       const added = [...reach(await builtGraph(engine), engine, STATIC)].filter((path) => !core.has(path));
