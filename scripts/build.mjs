@@ -24,8 +24,8 @@
  *   `HtxInputError` is one class whichever entry it came through and `instanceof` holds across
  *   entries. Each module loaded costs a cold start about 1 ms (docs/performance.md, "The first
  *   call"), so: a stage only `import()` reaches (the engine, the kill switch) is one file, its
- *   barrel included; the package index is one file too, its barrel one frozen object it exports
- *   beside the public names (`__htxInternal`, not in the types); another public entry's barrel,
+ *   barrel included; the package index is one file too, its barrel's names exported beside the
+ *   public ones (`__htx_…`, not in the types; see INTERNAL); another public entry's barrel,
  *   `chunks/<root>.internal.js`, is apart (that entry's file exports only its own names) and only
  *   re-exports the chunk the entry shares with it: the files importing from it import from that
  *   chunk instead, and it is left out of dist/. An `import()` of a module that is not its
@@ -230,10 +230,12 @@ function planBarrels(exported, names) {
   for (const [stage, modules] of exported) {
     const aliases = new Map();
     const taken = new Set();
+    // The index's own file exports its barrel's names beside the public ones: INTERNAL marks them.
+    const prefix = stage.index === 0 ? INTERNAL : "";
     [...modules].sort().forEach((path, index) => {
       const pairs = names.get(path).map((name) => {
         if (!/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(name)) throw new Error(`${path}: cannot re-export "${name}"`);
-        const alias = `${name}$${index}`;
+        const alias = `${prefix}${name}$${index}`;
         if (taken.has(alias)) throw new Error(`barrel of ${stage.root}: two exports named ${alias}`);
         taken.add(alias);
         return [name, alias];
@@ -241,12 +243,12 @@ function planBarrels(exported, names) {
       aliases.set(path, pairs);
     });
     // A stage only `import()` reaches is internal: its one file is its barrel too, so loading it
-    // loads one file. So is the package index's (stage 0, what every import loads), its barrel
-    // one namespace export, INTERNAL, beside the public names. Another public entry's file must
+    // loads one file. So is the package index's (stage 0, what every import loads), its barrel's
+    // names beside the public ones, each prefixed with INTERNAL. Another public entry's file must
     // export only its own names: its barrel is apart.
     const merged = stage.internal || stage.index === 0;
     const out = merged ? stage.out : `chunks/${withoutExtension(stage.root)}.internal`;
-    barrels.set(stage, { out, merged, namespace: stage.index === 0, aliases });
+    barrels.set(stage, { out, merged, aliases });
   }
   return barrels;
 }
@@ -255,12 +257,15 @@ const reexport = (pairs, from) =>
   `export { ${pairs.map(([name, alias]) => `${name} as ${alias}`).join(", ")} } from ${JSON.stringify(from)};`;
 
 /**
- * The one name besides the public ones that dist/mod.js exports: a namespace of what the other
- * files import from it (`HtxInputError$4`, …), so the index is one file, not a file and a chunk
- * (a module fewer costs a cold start about 1 ms; docs/performance.md, "First call"). Internal:
- * not in the types, not part of the API.
+ * The prefix of the names besides the public ones that dist/mod.js exports: what the other files
+ * import from it (`__htx_HtxInputError$4`, …), so the index is one file, not a file and a chunk
+ * (a module fewer costs a cold start about 1 ms; docs/performance.md, "The first call").
+ * Internal: not in the types, not part of the API. Named exports, not one object of them: a
+ * bundler keeps of dist/mod.js only the names a file imports (an object that holds them all
+ * kept the whole index in a bundle of the Worker or Redis entry alone), and an import is a live
+ * binding (an object's values are copied once, at load).
  */
-const INTERNAL = "__htxInternal";
+const INTERNAL = "__htx_";
 
 /**
  * The esbuild plugin of one stage: its barrel, generated; a module another stage owns becomes
@@ -275,23 +280,8 @@ function stagePlugin(stage, { owner, barrels }) {
         return path.startsWith(MARK) ? { path, external: true } : { path, namespace: "htx-barrel" };
       });
       esbuild.onLoad({ filter: /.*/, namespace: "htx-barrel" }, ({ path }) => {
-        const { aliases, merged, namespace } = barrels.get(stage);
+        const { aliases, merged } = barrels.get(stage);
         const lines = [...aliases].map(([module, pairs]) => reexport(pairs, `./${module}`));
-        if (namespace) {
-          // A plain frozen object, not `export * as`: that needs esbuild's helper, which it would
-          // put in a chunk of its own, a second file for the index again. Its values are read
-          // once, at load: a `let` reassigned later would go stale, so none may be exported.
-          for (const module of aliases.keys()) {
-            if (/^export\s+(let|var)\b/m.test(readFileSync(join(ROOT, module), "utf8"))) {
-              throw new Error(`${module}: exports a let or var, which the index's namespace would copy once`);
-            }
-          }
-          const imports = [...aliases].map(([module, pairs]) =>
-            reexport(pairs, `./${module}`).replace(/^export/, "import")
-          );
-          const fields = [...aliases.values()].flat().map(([, alias]) => alias).join(", ");
-          lines.splice(0, lines.length, ...imports, `export const ${INTERNAL} = Object.freeze({ ${fields} });`);
-        }
         if (merged) lines.unshift(`export * from ${JSON.stringify(`./${stage.root}`)};`);
         return { contents: lines.join("\n"), resolveDir: ROOT, loader: "js" };
       });
@@ -306,17 +296,9 @@ function stagePlugin(stage, { owner, barrels }) {
         return { path: module, namespace: "htx-imported" };
       });
       esbuild.onLoad({ filter: /.*/, namespace: "htx-imported" }, ({ path }) => {
-        const { out, aliases, namespace } = barrels.get(owner.get(path));
+        const { out, aliases } = barrels.get(owner.get(path));
         const pairs = aliases.get(path).map(([name, alias]) => [alias, name]);
-        if (!namespace) return { contents: reexport(pairs, `${MARK}${out}.js`), loader: "js" };
-        // Classes, functions and constants only (the barrel refuses a `let`): read once, at load.
-        if (pairs.some(([, name]) => name === "default")) throw new Error(`${path}: a default export`);
-        const fields = pairs.map(([alias, name]) => `${alias}: ${name}`).join(", ");
-        const from = JSON.stringify(`${MARK}${out}.js`);
-        return {
-          contents: `import { ${INTERNAL} } from ${from};\nexport const { ${fields} } = ${INTERNAL};`,
-          loader: "js",
-        };
+        return { contents: reexport(pairs, `${MARK}${out}.js`), loader: "js" };
       });
     },
   };

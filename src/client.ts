@@ -37,9 +37,9 @@ type Engine = typeof import("./cancel/on-demand.ts") & { setup: ClientSetup };
 /** The kill switch's module and this client's setup of it. */
 type KillSwitch = typeof import("./kill-switch/on-demand.ts") & { setup: KillSwitchSetup };
 
-const loadEngine = loadOnDemand(() => import("./cancel/on-demand.ts"), "The cancel engine's module");
-const loadKillSwitch = loadOnDemand(() => import("./kill-switch/on-demand.ts"), "The kill switch's module");
-const loadSwitch = loadOnDemand(() => import("./dead-mans-switch/on-demand.ts"), "The dead man's switch's module");
+const loadEngine = /* @__PURE__ */ loadOnDemand(() => import("./cancel/on-demand.ts"), "The cancel engine's module");
+const loadKillSwitch = /* @__PURE__ */ loadOnDemand(() => import("./kill-switch/on-demand.ts"), "The kill switch's module");
+const loadSwitch = /* @__PURE__ */ loadOnDemand(() => import("./dead-mans-switch/on-demand.ts"), "The dead man's switch's module");
 
 /**
  * A client for HTX's batch-cancel endpoint.

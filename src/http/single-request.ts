@@ -9,8 +9,8 @@ import { loadOnDemand } from "../core/load-on-demand.ts";
 import type { CreateRequestOptions } from "./request.ts";
 import type { SignUrlOptions } from "../signing/sign.ts";
 
-const loadSigner = loadOnDemand(() => import("../signing/sign.ts"), "The signer's module");
-const loadRequest = loadOnDemand(() => import("./request.ts"), "The request builder's module");
+const loadSigner = /* @__PURE__ */ loadOnDemand(() => import("../signing/sign.ts"), "The signer's module");
+const loadRequest = /* @__PURE__ */ loadOnDemand(() => import("./request.ts"), "The request builder's module");
 
 /**
  * Returns the full signed URL for one request (HTX Signature V2). Pure apart from the signing:

@@ -67,7 +67,7 @@ export const DEFAULT_ENDPOINT_LIMITS: Readonly<
 };
 
 /** The endpoints with a budget of their own, by their key in {@link EndpointRateLimits}. */
-export const ENDPOINT_KEYS: readonly LimitedEndpointKey[] = Object.keys(
+export const ENDPOINT_KEYS: readonly LimitedEndpointKey[] = /* @__PURE__ */ Object.keys(
   DEFAULT_ENDPOINT_LIMITS,
 ) as LimitedEndpointKey[];
 const WINDOW_KEYS = new Set<string>([...WINDOW_FIELDS, "acquire"]);

@@ -14,7 +14,7 @@ export interface HmacBackend {
   keyed(secret: string): KeyedHmac;
 }
 
-const utf8 = new TextEncoder();
+const utf8 = /* @__PURE__ */ new TextEncoder();
 
 /**
  * Web Crypto (`crypto.subtle`): native everywhere, asynchronous. The key is imported once,

@@ -16,7 +16,7 @@ import type { Ed25519PrivateKey } from "./private-key.ts";
 
 const ED25519 = { name: "Ed25519" } as const;
 const RUNTIMES = "use Node 20+, Deno, Bun or Cloudflare Workers, or an HmacSHA256 secretKey";
-const utf8 = new TextEncoder();
+const utf8 = /* @__PURE__ */ new TextEncoder();
 
 async function importKey(subtle: SubtleCrypto, privateKey: Ed25519PrivateKey): Promise<CryptoKey> {
   const data = privateKey.keyData();
