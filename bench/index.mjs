@@ -47,9 +47,9 @@ function row(name, unit, samples, baselineName, baselineSamples, target) {
 // ships them). `import { HtxClient }` is measured tree-shaken, as Rollup or Vite ship it: the
 // class and what it imports. esbuild --splitting through the package index also loads every
 // module the index re-exports (evanw/esbuild#1892), shown on its own row.
-async function bundle(contents) {
+async function bundle(contents, loader = "ts") {
   const out = await build({
-    stdin: { contents, resolveDir: ROOT, loader: "ts" },
+    stdin: { contents, resolveDir: ROOT, loader },
     bundle: true,
     minify: true,
     format: "esm",
@@ -86,6 +86,28 @@ for (
     "bundle: import { HtxClient } through the index, as esbuild --splitting emits it (gzip)",
     "bytes",
     [asEmitted.gzip],
+    "floor client",
+    [floorBundle.gzip],
+  );
+}
+
+// What a user's bundler keeps of the published dist/ when it bundles one file, as wrangler does
+// for a Worker: only what the import uses (every file imports the index's; test/build-output.test.ts
+// holds that it keeps no HtxClient here). All of it, packages and on-demand chunks included.
+for (
+  const [name, contents] of [
+    ["HtxInputError alone", `export { HtxInputError } from "./dist/mod.js";`],
+    [
+      "the Worker's limiter (durableObjectLimiter, HtxRateLimitObject)",
+      `export { durableObjectLimiter, HtxRateLimitObject } from "./dist/src/cloudflare.js";`,
+    ],
+  ]
+) {
+  const { gzip } = await bundle(contents, "js");
+  row(
+    `bundle: ${name} from the published dist/, one file as wrangler bundles it (gzip)`,
+    "bytes",
+    [gzip],
     "floor client",
     [floorBundle.gzip],
   );

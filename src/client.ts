@@ -30,16 +30,20 @@ export type { CancelAllAfterResult } from "./dead-mans-switch/cancel-all-after.t
 export type { DeadMansSwitch, DeadMansSwitchErrorInfo } from "./dead-mans-switch/keep-alive.ts";
 export type { DeadMansSwitchOptions } from "./dead-mans-switch/options.ts";
 
-const INSPECT = Symbol.for("nodejs.util.inspect.custom");
-
 /** The engine's module, loaded when a client is built, and this client built with it. */
 type Engine = typeof import("./cancel/on-demand.ts") & { setup: ClientSetup };
 /** The kill switch's module and this client's setup of it. */
 type KillSwitch = typeof import("./kill-switch/on-demand.ts") & { setup: KillSwitchSetup };
 
 const loadEngine = /* @__PURE__ */ loadOnDemand(() => import("./cancel/on-demand.ts"), "The cancel engine's module");
-const loadKillSwitch = /* @__PURE__ */ loadOnDemand(() => import("./kill-switch/on-demand.ts"), "The kill switch's module");
-const loadSwitch = /* @__PURE__ */ loadOnDemand(() => import("./dead-mans-switch/on-demand.ts"), "The dead man's switch's module");
+const loadKillSwitch = /* @__PURE__ */ loadOnDemand(
+  () => import("./kill-switch/on-demand.ts"),
+  "The kill switch's module",
+);
+const loadSwitch = /* @__PURE__ */ loadOnDemand(
+  () => import("./dead-mans-switch/on-demand.ts"),
+  "The dead man's switch's module",
+);
 
 /**
  * A client for HTX's batch-cancel endpoint.
@@ -70,6 +74,12 @@ export class HtxClient {
    */
   constructor(options: HtxClientOptions) {
     this.#config = configureClient(options);
+    // What Node's `util.inspect` and `console.log` show: its JSON, the host only. Set here, not
+    // written as a `[Symbol.for(…)]()` method: a bundler cannot drop a class with a computed
+    // member, and that one class kept all of dist/mod.js in a bundle of an error class alone.
+    Object.defineProperty(this, Symbol.for("nodejs.util.inspect.custom"), {
+      value: () => `HtxClient ${JSON.stringify(this)}`,
+    });
     // Nothing here holds the process open: module loads and a key import only (docs/performance.md).
     this.#engine().then((engine) => engine.setup.key.ready()).catch(() => {});
   }
@@ -206,10 +216,5 @@ export class HtxClient {
   /** What `JSON.stringify` shows: the host only. */
   toJSON(): { baseUrl: string } {
     return { baseUrl: this.#config.origin };
-  }
-
-  /** What Node's `util.inspect` and `console.log` show: the host only. */
-  [INSPECT](): string {
-    return `HtxClient { baseUrl: '${this.#config.origin}' }`;
   }
 }

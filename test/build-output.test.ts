@@ -7,6 +7,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { ANY, importGraph as builtGraph, reach, STATIC } from "./import-graph.ts";
 
@@ -142,7 +144,9 @@ describe("the published build", () => {
     expect(built.sameClass).toBe(true);
     // Named imports, not values copied out of one object at load: a bundler keeps of dist/mod.js
     // only what a file imports, and a binding stays live.
-    const copied = [...modulesByFile().keys()].filter((file) => /=\s*__htx\w*;/.test(readFileSync(new URL(file, ROOT), "utf8")));
+    const copied = [...modulesByFile().keys()].filter((file) =>
+      /=\s*__htx\w*;/.test(readFileSync(new URL(file, ROOT), "utf8"))
+    );
     expect(copied).toEqual([]);
     // Not part of the API: the declarations do not name them.
     expect(readFileSync(new URL("dist/mod.d.ts", ROOT), "utf8")).not.toContain("__htx");
@@ -198,6 +202,42 @@ describe("the published build", () => {
       const later = [...reach(graph, light, ANY)].filter((path) => !loaded.has(path));
       expect(later).toContain("dist/chunks/src/kill-switch/until-empty.js");
       expect(later).toContain("valibot");
+    },
+    60_000,
+  );
+
+  it(
+    "lets a user's bundler drop what is not imported: an error class or the Worker's limiter alone bundles no HtxClient",
+    async () => {
+      // One file, as wrangler bundles a Worker; packages left out, as they are not ours.
+      const bundled = async (contents: string) => {
+        const { outputFiles } = await build({
+          stdin: { contents, resolveDir: fileURLToPath(ROOT), loader: "js" },
+          bundle: true,
+          format: "esm",
+          platform: "neutral",
+          write: false,
+          logLevel: "silent",
+          external: ["valibot", "@noble/*", "node:*", "cloudflare:*", "redis", "ioredis", "@upstash/*"],
+        });
+        return outputFiles[0]!.text;
+      };
+      const kept = {
+        HtxInputError: await bundled(`export { HtxInputError } from "./dist/mod.js";`),
+        cloudflare: await bundled(
+          `export { durableObjectLimiter, HtxRateLimitObject } from "./dist/src/cloudflare.js";`,
+        ),
+        redis: await bundled(`export { redisRateLimiter } from "./dist/src/redis.js";`),
+        schemas: await bundled(`export * from "./dist/src/schemas.js";`),
+      };
+      // esbuild writes a class `class X` or, in a module it initialises lazily, `X = class`.
+      const hasClass = (name: string, text: string) =>
+        new RegExp(`\\bclass ${name}\\b|\\b${name} = class\\b`).test(text);
+      const withClient = Object.entries(kept).filter(([, text]) => hasClass("HtxClient", text)).map(([name]) => name);
+      expect(withClient, "bundles that kept HtxClient, which they do not import").toEqual([]);
+      expect(hasClass("HtxInputError", kept.HtxInputError)).toBe(true);
+      // The check can see the class: a bundle that imports it keeps it.
+      expect(hasClass("HtxClient", await bundled(`export { HtxClient } from "./dist/mod.js";`))).toBe(true);
     },
     60_000,
   );

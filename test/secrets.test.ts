@@ -77,6 +77,9 @@ describe("credentials never show", () => {
     const text = everyRendering(htx);
     expect(leaks(text)).toEqual([]);
     expect(text).toContain("https://api.huobi.pro");
+    // console.log shows the host, as JSON does, and nothing enumerable besides.
+    expect(inspect(htx)).toBe(`HtxClient {"baseUrl":"https://api.huobi.pro"}`);
+    expect(Reflect.ownKeys(htx).filter((key) => Object.getOwnPropertyDescriptor(htx, key)!.enumerable)).toEqual([]);
   });
 
   it("redactUrl hides AccessKeyId and Signature and keeps the rest", () => {
