@@ -91,7 +91,9 @@ const pick = (samples, i) =>
  * runs the same code in every variant, yet gives a round's difference a standard deviation of
  * about 20 ms on this machine (the floor against itself), far more than the few ms the target is
  * about; less it, what is left is what differs, the same difference with half the noise. Node
- * runs four times the rounds: its figures are held to a target a few ms wide.
+ * runs eight times the rounds (a median of 60 moved by 2 to 3 ms from run to run, against a
+ * target a few ms wide); ccxt, ten times further from its target and a second a process, runs
+ * the base number of rounds, paired with the floor in rounds of its own.
  */
 async function coldFirstRequest(rounds) {
   const server = await startServer();
@@ -103,13 +105,8 @@ async function coldFirstRequest(rounds) {
       const onNode = runtime === "Node";
       const variants = { ours: run("bench/cold/ours.mjs"), floor: run("bench/cold/floor.mjs") };
       if (onNode) variants.again = run("bench/cold/floor.mjs");
-      const withCcxt = onNode && existsSync(CCXT);
-      if (withCcxt) variants.ccxt = [process.execPath, ["cold-first-request.mjs"], `${ROOT}bench/peers`];
-      const samples = await interleaved(
-        variants,
-        onNode ? rounds * 4 : Math.ceil(rounds / 2),
-        toArrival(server, "batchcancel", env),
-      );
+      const measure = toArrival(server, "batchcancel", env);
+      const samples = await interleaved(variants, onNode ? rounds * 8 : Math.ceil(rounds / 2), measure);
       const [ms, cpu, afterBoot] = [pick(samples, 0), pick(samples, 1), pick(samples, 2)];
       const name = `cold: process start → first batch-cancel request on the wire, ${runtime}`;
       const floorName = "a script that signs with node:crypto and calls fetch";
@@ -118,8 +115,13 @@ async function coldFirstRequest(rounds) {
       // What a busy shared machine moves less than wall time: the CPU the whole process used.
       const cpuName = `cold: CPU time of the whole process, first batch cancel of 2 ids, ${runtime}`;
       if (!cpu.ours.some(Number.isNaN)) rows.push(pairedRow(cpuName, cpu.ours, floorName, cpu.floor));
-      if (withCcxt) {
-        const ccxt = pairedRow(`${AFTER_BOOT}, Node, ccxt`, afterBoot.ccxt, floorName, afterBoot.floor);
+      if (onNode && existsSync(CCXT)) {
+        const ccxtVariants = {
+          ccxt: [process.execPath, ["cold-first-request.mjs"], `${ROOT}bench/peers`],
+          floor: variants.floor,
+        };
+        const apart = pick(await interleaved(ccxtVariants, rounds, measure), 2);
+        const ccxt = pairedRow(`${AFTER_BOOT}, Node, ccxt`, apart.ccxt, floorName, apart.floor);
         // The issue's measure: how many times our cost over the floor ccxt's is.
         const ours = rows.find((row) => row.name === `${AFTER_BOOT}, Node`).overBaseline;
         const times = ours > 0 ? `here ${(ccxt.overBaseline / ours).toFixed(1)}×` : "ours within noise of the floor";
