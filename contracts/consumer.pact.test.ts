@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type BatchCancelResult, HtxApiError, HtxClient, type HtxError, signUrl } from "../mod.ts";
 import { TEST_KEY } from "../test/fixtures-ed25519/vectors.ts";
 import { KEYS } from "../test/helpers.ts";
+import { recorded } from "../test/pact-mock-server.ts";
 import {
   ACCOUNTS_LOOKUP,
   answerMatchers,
@@ -149,24 +150,6 @@ function addListing(contract: ListingInteraction) {
       (response) =>
         response.headers({ "Content-Type": jsonContentType(contract.contentType) }).jsonBody(contract.answer),
     );
-}
-
-/** How long the mock server gets to record what it matched, after the test's last answer. */
-const MATCH_BOOKKEEPING_MS = 50;
-
-/**
- * An interaction's test, then a pause before Pact reads what its mock server matched. Under load
- * the mock server can answer before it records the match, and Pact then reports the request
- * "expected but not received" although the client got its answer: seen once in this project's CI
- * (pact-foundation/pact-js#1835, pact-foundation/pact-reference#535). The fix, pact-core 20.1,
- * needs Node 22; this package runs on Node 20.
- */
-function recorded<S, T>(test: (server: S) => Promise<T>): (server: S) => Promise<T> {
-  return async (server) => {
-    const result = await test(server);
-    await new Promise((resolve) => setTimeout(resolve, MATCH_BOOKKEEPING_MS));
-    return result;
-  };
 }
 
 /** A client of the HMAC test key against the mock server, without retries (each request once). */

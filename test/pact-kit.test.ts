@@ -14,6 +14,7 @@ import { signUrl } from "../mod.ts";
 import { CONTRACT_STATE_HANDLERS } from "../contracts/states.ts";
 import { HTX_PROVIDER_STATES, HtxProviderStateError, verifyWithHtxSimulator } from "../src/testing/pact.ts";
 import { KEYS } from "./helpers.ts";
+import { recorded } from "./pact-mock-server.ts";
 
 process.env.PACT_DO_NOT_TRACK = "true";
 const { integer, regex, string } = MatchersV3;
@@ -71,7 +72,7 @@ async function recordPact(consumer: string, interaction: {
       }
     })
     .willRespondWith(200, (response) => response.jsonBody(interaction.answer))
-    .executeTest(async (server) => {
+    .executeTest(recorded(async (server) => {
       try {
         const path = `${interaction.path}${search ? `?${search}` : ""}`;
         return await botCall(server.url, interaction.method, path, interaction.body);
@@ -80,7 +81,7 @@ async function recordPact(consumer: string, interaction: {
         console.error(`${consumer}: the bot's call to the mock server failed:`, error);
         throw error;
       }
-    });
+    }));
   return join(PACT_DIR, `${consumer}-${PROVIDER}.json`);
 }
 

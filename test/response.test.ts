@@ -119,6 +119,24 @@ describe("parseBatchCancelResponse: answers HTX gives on the merits", () => {
     expect((await parseBatchCancelResponse(answer)).success).toEqual([id]);
   });
 
+  it("reads characters split across the body's chunks, one byte a chunk", async () => {
+    const errMsg = "订单状态错误 ✓";
+    const text = JSON.stringify({
+      status: "ok",
+      data: { success: ["1"], failed: [{ "order-id": "2", "err-code": "order-orderstate-error", "err-msg": errMsg }] },
+    });
+    const bytes = new TextEncoder().encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const byte of bytes) controller.enqueue(Uint8Array.of(byte));
+        controller.close();
+      },
+    });
+    const { success, failed } = await parseBatchCancelResponse(new Response(body));
+    expect(success).toEqual(["1"]);
+    expect(failed.map((f) => f.errMsg)).toEqual([errMsg]);
+  });
+
   it("ignores extra fields HTX may add", async () => {
     const answer = Response.json({ status: "ok", ts: 1, data: { success: ["1"], failed: [], extra: true } });
     expect(await parseBatchCancelResponse(answer)).toEqual({ success: ["1"], failed: [] });

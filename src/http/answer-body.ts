@@ -15,23 +15,40 @@ export function redactorOf(ctx: AnswerContext): (text: string) => string {
   return ctx.redact ?? redactorFor(ctx.secrets ?? []);
 }
 
-/** Reads the body as UTF-8 text, refusing more than `maxBytes`. */
+/** One decoder for every answer: a whole body is decoded in one call, which keeps no state. */
+const UTF8 = /* @__PURE__ */ new TextDecoder();
+
+/**
+ * Reads the body as UTF-8 text, refusing more than `maxBytes`. The bytes are decoded once, at the
+ * end (a character split across chunks is whole by then): no decoder and no string per chunk.
+ */
 async function readBody(response: Response, maxBytes: number): Promise<string | undefined> {
   if (!response.body) return "";
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  const chunks: string[] = [];
+  const chunks: Uint8Array[] = [];
   let bytes = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return chunks.join("") + decoder.decode();
+    if (done) break;
     bytes += value.byteLength;
     if (bytes > maxBytes) {
       await reader.cancel().catch(() => {});
       return undefined;
     }
-    chunks.push(decoder.decode(value, { stream: true }));
+    chunks.push(value);
   }
+  return UTF8.decode(chunks.length === 1 ? chunks[0] : joinBytes(chunks, bytes));
+}
+
+/** The chunks, end to end, in one array of `bytes` bytes. */
+function joinBytes(chunks: readonly Uint8Array[], bytes: number): Uint8Array {
+  const whole = new Uint8Array(bytes);
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return whole;
 }
 
 /** An answer that may read right on another try, with no body worth showing. */
