@@ -279,9 +279,9 @@ function stagePlugin(stage, { owner, barrels }) {
       esbuild.onResolve({ filter: /^htx-(build|barrel):/ }, ({ path }) => {
         return path.startsWith(MARK) ? { path, external: true } : { path, namespace: "htx-barrel" };
       });
-      esbuild.onLoad({ filter: /.*/, namespace: "htx-barrel" }, ({ path }) => {
+      esbuild.onLoad({ filter: /.*/, namespace: "htx-barrel" }, () => {
         const { aliases, merged } = barrels.get(stage);
-        const lines = [...aliases].map(([module, pairs]) => reexport(pairs, `./${module}`));
+        const lines = [...aliases].map(([path, pairs]) => reexport(pairs, `./${path}`));
         if (merged) lines.unshift(`export * from ${JSON.stringify(`./${stage.root}`)};`);
         return { contents: lines.join("\n"), resolveDir: ROOT, loader: "js" };
       });
