@@ -137,6 +137,42 @@ describe("parseBatchCancelResponse: answers HTX gives on the merits", () => {
     expect(failed.map((f) => f.errMsg)).toEqual([errMsg]);
   });
 
+  it("reads a custom fetch's chunks that are ArrayBuffers or other views as their bytes", async () => {
+    const text = JSON.stringify({ status: "ok", data: { success: ["1", "2"], failed: [] } });
+    const bytes = new TextEncoder().encode(text.padEnd(text.length + (text.length % 2), " "));
+    const halves = [bytes.slice(0, 10), bytes.slice(10)];
+    const as: [string, (chunk: Uint8Array) => unknown][] = [
+      ["ArrayBuffer", (chunk) => chunk.buffer],
+      ["DataView", (chunk) => new DataView(chunk.buffer)],
+      ["Uint16Array", (chunk) => new Uint16Array(chunk.buffer)],
+    ];
+    for (const [name, view] of as) {
+      const body = new ReadableStream({
+        start(controller) {
+          for (const half of halves) controller.enqueue(view(half));
+          controller.close();
+        },
+      });
+      expect(await parseBatchCancelResponse(new Response(body)), name).toEqual({ success: ["1", "2"], failed: [] });
+    }
+  });
+
+  it("refuses a chunk that is not bytes at once, as a broken read, and reads no further", async () => {
+    let pulled = 0;
+    const body = new ReadableStream({
+      pull(controller) {
+        // 2 MiB of text in all, then the end (unbounded, a read that does not stop runs out of memory).
+        if (++pulled > 2048) controller.close();
+        else controller.enqueue("x".repeat(1024));
+      },
+    });
+    const error = await parseError(new Response(body));
+    expect(error).toBeInstanceOf(HtxNetworkError);
+    expect(error.retryable).toBe(true);
+    // A string has no byteLength: counted, the 1 MiB cap would never be reached.
+    expect(pulled).toBeLessThan(5);
+  });
+
   it("ignores extra fields HTX may add", async () => {
     const answer = Response.json({ status: "ok", ts: 1, data: { success: ["1"], failed: [], extra: true } });
     expect(await parseBatchCancelResponse(answer)).toEqual({ success: ["1"], failed: [] });

@@ -30,14 +30,30 @@ async function readBody(response: Response, maxBytes: number): Promise<string | 
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    bytes += value.byteLength;
+    const chunk = bytesOf(value);
+    bytes += chunk.byteLength;
     if (bytes > maxBytes) {
       await reader.cancel().catch(() => {});
       return undefined;
     }
-    chunks.push(value);
+    chunks.push(chunk);
   }
   return UTF8.decode(chunks.length === 1 ? chunks[0] : joinBytes(chunks, bytes));
+}
+
+/**
+ * A chunk as a Uint8Array over its bytes. A custom `fetch`'s stream may give an ArrayBuffer or
+ * another view (the per-chunk decoder read those): `Uint8Array#set` would copy no bytes of one or
+ * one byte an element, and a string's `byteLength` (undefined) would turn the size check off.
+ * Anything else is refused, as `Response#text()` refuses it (a broken read, so retryable).
+ */
+function bytesOf(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (/^\[object (Shared)?ArrayBuffer\]$/.test(Object.prototype.toString.call(value))) {
+    return new Uint8Array(value as ArrayBuffer);
+  }
+  throw new TypeError(`The answer's body gave a chunk that is not bytes (${typeof value}).`);
 }
 
 /** The chunks, end to end, in one array of `bytes` bytes. */
