@@ -1,7 +1,8 @@
 /**
  * The shared limiters' table (test/limits/conformance.ts), run against the Redis limiter on a
  * real redis-server. A budget's two members use different clients (ioredis, node-redis), as two
- * processes of a fleet may.
+ * processes of a fleet may. The table reads the time on Redis's clock, the one the limiter keeps,
+ * through a connection of its own.
  */
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { Redis } from "ioredis";
@@ -17,13 +18,16 @@ describe.runIf(available)("conformance: the Redis limiter", () => {
   let server: RedisServer;
   let ioredis: Redis;
   let nodeRedis: Awaited<ReturnType<typeof connectNodeRedis>>;
+  let clockClient: Redis;
   beforeAll(async () => {
     server = await startRedisServer();
     ioredis = new Redis(server.url);
+    clockClient = new Redis(server.url);
     nodeRedis = await connectNodeRedis(server.url);
   });
   afterAll(async () => {
     ioredis?.disconnect();
+    clockClient?.disconnect();
     await nodeRedis?.close();
     await server?.stop();
   });
@@ -36,6 +40,10 @@ describe.runIf(available)("conformance: the Redis limiter", () => {
       const keyPrefix = `conformance-${row}:`; // an empty budget per row
       await scenario.run({
         member: () => redisRateLimiter(clients[members++ % 2]!, { uid: "1", limit, windowMs, maxHoldMs, keyPrefix }),
+        clock: async () => {
+          const [seconds, micros] = await clockClient.time();
+          return Number(seconds) * 1000 + Number(micros) / 1000;
+        },
       });
     }, 15_000);
   });
