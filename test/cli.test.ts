@@ -444,13 +444,30 @@ describe("htx-batch-cancel --all-open: the kill switch", () => {
 
   it("exits 3, saying once that HTX refused the key, when the key may read but not trade", async () => {
     const { sim, url } = await book(120, { accounts: [{ uid: 1, ...KEYS, permissions: ["read"] }] });
-    const { code, stdout } = await run(["--base-url", url, "--all-open", "--deadline-ms", "3000"]);
-    expect(code, stdout).toBe(3);
-    expect(stdout.match(/HTX refused this API key/g) ?? [], stdout).toHaveLength(1);
-    expect(stdout).toMatch(/^HTX refused this API key \(HtxApiError: .*api-signature-not-valid/m);
+    const { code, stdout, stderr } = await run(["--base-url", url, "--all-open", "--deadline-ms", "3000"]);
+    // In the summary, or on stderr when the sweep's refusal came before the first page (the next test).
+    const output = `${stdout}${stderr}`;
+    expect(code, output).toBe(3);
+    expect(output.match(/HTX refused this API key/g) ?? [], output).toHaveLength(1);
+    expect(output).toMatch(/HTX refused this API key \(HtxApiError: .*api-signature-not-valid/);
     // At most the listed page's three requests, none sent again: the sweep's refusal of the same
     // key may stop the cancels before all three leave (the exact count of 3 failed once under load).
     expect(sim.stats.batchCancelRequests).toBeLessThanOrEqual(3);
+  });
+
+  it("exits 3, saying so on stderr, when HTX refuses the key's sweep before the first page is listed", async () => {
+    const { sim, url } = await book(120, {
+      accounts: [{ uid: 1, ...KEYS, permissions: ["read"] }],
+      faults: (request) =>
+        new URL(request.url).pathname === "/v1/order/openOrders" ? { type: "latency", ms: 300 } : undefined,
+    });
+    const { code, stdout, stderr } = await run(["--base-url", url, "--all-open", "--deadline-ms", "3000"]);
+    expect(code, stderr).toBe(3);
+    expect(stderr).toMatch(
+      /^htx-batch-cancel: nothing was cancelled: HTX refused this API key \(HtxApiError: .*api-signature-not-valid/m,
+    );
+    expect(stdout).toBe("");
+    expect(sim.stats.batchCancelRequests).toBe(0);
   });
 
   it("exits 1 when Ctrl-C comes during the first listing: an interrupted run, not a failure", async () => {

@@ -729,6 +729,22 @@ describe("cancelAllOpen: a key HTX refuses", () => {
     expect(result.stillOpen).toHaveLength(120);
     expect(sim.stats.batchCancelRequests).toBe(3);
   });
+
+  it("rejects with HTX's refusal of the key when the sweep is refused before any page is listed", async () => {
+    const sim = createHtxSimulator({ accounts: [{ uid: 1, ...KEYS, permissions: ["read"] }], orders: openOrders(120) });
+    // The listing is slow; the sweep goes beside it and is refused first.
+    const stub = recordingFetch(async (request) => {
+      if (new URL(request.url).pathname === "/v1/order/openOrders") await new Promise((r) => setTimeout(r, 200));
+      return sim.fetch(request);
+    });
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch });
+    const error = await htx.cancelAllOpen(undefined, { deadlineMs: 3000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxApiError);
+    expect(error).toMatchObject({ errCode: "api-signature-not-valid" });
+    const paths = stub.requests.map((r) => new URL(r.url).pathname);
+    expect(paths).toContain("/v1/order/orders/batchCancelOpenOrders");
+    expect(sim.stats.batchCancelRequests).toBe(0);
+  });
 });
 
 describe("cancelAllOpen: what may still be open, and what this call may have done", () => {

@@ -23,7 +23,6 @@ import {
   isRateLimitAnswer,
   isRateLimitError,
   isResponse,
-  isStaleTimestampError,
 } from "../http/answers.ts";
 import { readBatchCancelResponse } from "../http/batch-cancel-answer.ts";
 import { reportRateLimited, takeSlot } from "../limits/slot.ts";
@@ -246,18 +245,6 @@ const REFUSED_AS_A_WHOLE = new Set([
   "batchcancel-order-id-list-empty",
   "base-argument-unsupported",
 ]);
-
-/** Envelopes that refuse the key itself: wrong key, no permission, IP not allowed, expired. */
-const REFUSED_FOR_THE_KEY = new Set(["api-signature-not-valid", "api-signature-check-failed", "login-required"]);
-
-/**
- * Whether `error` refuses the request for its key (authentication or permission, e.g. a key
- * without Trade permission), which no retry changes. A stale timestamp, which HTX reports with
- * the same code, is not: a clock resync fixes it.
- */
-export function isKeyRefusal(error: HtxError): boolean {
-  return error instanceof HtxApiError && REFUSED_FOR_THE_KEY.has(error.errCode) && !isStaleTimestampError(error);
-}
 
 /**
  * Whether a failed attempt may have reached HTX and had its cancels applied. `false` only when

@@ -4,6 +4,7 @@ import type { Credentials } from "../signing/credentials.ts";
 import { validateCredentials } from "../signing/keys.ts";
 import { HtxError, HtxInputError } from "../core/errors.ts";
 import { validateBaseUrl } from "../core/checks.ts";
+import { isKeyRefusal } from "../http/answers.ts";
 import type { ValidFilter } from "../kill-switch/options.ts";
 import { validateFilter } from "../kill-switch/validate.ts";
 import { type Command, HELP, parseCommand, type SendFlags, UsageError } from "./args.ts";
@@ -141,9 +142,13 @@ async function listOnlyOrExit3(htx: HtxClient, filter: ValidFilter, json: boolea
   }
 }
 
-/** Nothing was cancelled: the account or the open orders could not be read. */
+/**
+ * Nothing was cancelled: the account or the open orders could not be read, or HTX refused the key
+ * (the sweep's refusal can come before the first page), said as the summary says it.
+ */
 function nothingCancelled(error: HtxError): 3 {
-  streams.err(`htx-batch-cancel: nothing was cancelled: ${error.message}\n`);
+  const why = isKeyRefusal(error) ? `HTX refused this API key (${error.name}: ${error.message})` : error.message;
+  streams.err(`htx-batch-cancel: nothing was cancelled: ${why}\n`);
   return 3;
 }
 

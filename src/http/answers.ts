@@ -80,6 +80,18 @@ export function isStaleTimestampError(error: HtxError): boolean {
   return error instanceof HtxApiError && isStaleTimestampAnswer(error.errCode, error.errMsg);
 }
 
+/** Envelopes that refuse the key itself: wrong key, no permission, IP not allowed, expired. */
+const REFUSED_FOR_THE_KEY = new Set(["api-signature-not-valid", "api-signature-check-failed", "login-required"]);
+
+/**
+ * Whether `error` refuses the request for its key (authentication or permission, e.g. a key
+ * without Trade permission), which no retry changes. A stale timestamp, which HTX reports with
+ * the same code, is not: a clock resync fixes it.
+ */
+export function isKeyRefusal(error: HtxError): boolean {
+  return error instanceof HtxApiError && REFUSED_FOR_THE_KEY.has(error.errCode) && !isStaleTimestampError(error);
+}
+
 /** A Response, or something close enough to read (a Response from another realm, a stub). */
 export function isResponse(value: unknown): value is Response {
   // The runtime's own Response, the common case, without reading its getters.

@@ -9,7 +9,7 @@
  */
 import type { HtxError } from "../core/errors.ts";
 import { HtxTimeoutError } from "../http/request-errors.ts";
-import { isKeyRefusal } from "../cancel/attempt.ts";
+import { isKeyRefusal } from "../http/answers.ts";
 import { type CancelEngine, runCancels } from "../cancel/engine.ts";
 import type { IdOutcome } from "../cancel/outcome.ts";
 import { MAX_IDS_PER_REQUEST } from "../core/endpoints.ts";

@@ -5,7 +5,7 @@
  */
 import type { HtxError } from "../core/errors.ts";
 import { HtxAbortError, HtxResponseError } from "../http/request-errors.ts";
-import { isKeyRefusal } from "../cancel/attempt.ts";
+import { isKeyRefusal } from "../http/answers.ts";
 import {
   isDefinitive,
   type ListingScope,

@@ -8,7 +8,8 @@
  */
 import * as v from "valibot";
 import type { HtxError } from "../core/errors.ts";
-import { isKeyRefusal, mayHaveBeenApplied } from "../cancel/attempt.ts";
+import { mayHaveBeenApplied } from "../cancel/attempt.ts";
+import { isKeyRefusal } from "../http/answers.ts";
 import { HtxAbortError } from "../http/request-errors.ts";
 import { childSignal } from "../core/child-signal.ts";
 import { readListingAnswer } from "../listing/answer.ts";

@@ -5,7 +5,7 @@
  */
 import type { HtxError } from "../core/errors.ts";
 import { HtxAbortError, HtxApiError } from "../http/request-errors.ts";
-import { isKeyRefusal } from "../cancel/attempt.ts";
+import { isKeyRefusal } from "../http/answers.ts";
 
 /** Errors no later listing will mend: HTX's paging itself cannot reach the orders. */
 const UNPAGEABLE = new WeakSet<HtxError>();
