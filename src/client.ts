@@ -74,12 +74,15 @@ export class HtxClient {
    */
   constructor(options: HtxClientOptions) {
     this.#config = configureClient(options);
-    // What Node's `util.inspect` and `console.log` show: its JSON, the host only. Set here, not
-    // written as a `[Symbol.for(…)]()` method: a bundler cannot drop a class with a computed
-    // member, and that one class kept all of dist/mod.js in a bundle of an error class alone.
-    Object.defineProperty(this, Symbol.for("nodejs.util.inspect.custom"), {
-      value: () => `HtxClient ${JSON.stringify(this)}`,
-    });
+    // What Node's `util.inspect` and `console.log` show: its JSON, the host only. Put on the
+    // prototype on first use, not written as a `[Symbol.for(…)]()` method: a bundler cannot drop a
+    // class with a computed member, and that one class kept all of dist/mod.js in a bundle of an
+    // error class alone. A subclass's own method still wins.
+    (HtxClient.prototype as unknown as Record<symbol, unknown>)[Symbol.for("nodejs.util.inspect.custom")] ??= function (
+      this: HtxClient,
+    ) {
+      return `HtxClient ${JSON.stringify(this)}`;
+    };
     // Nothing here holds the process open: module loads and a key import only (docs/performance.md).
     this.#engine().then((engine) => engine.setup.key.ready()).catch(() => {});
   }

@@ -82,6 +82,17 @@ describe("credentials never show", () => {
     expect(Reflect.ownKeys(htx).filter((key) => Object.getOwnPropertyDescriptor(htx, key)!.enumerable)).toEqual([]);
   });
 
+  it("in a subclass that shows itself its own way, and in the client beside it", () => {
+    class Desk extends HtxClient {
+      [inspect.custom]() {
+        return `Desk ${JSON.stringify(this)}`;
+      }
+    }
+    expect(inspect(new Desk({ ...KEYS }))).toBe(`Desk {"baseUrl":"https://api.huobi.pro"}`);
+    expect(inspect(new HtxClient({ ...KEYS }))).toBe(`HtxClient {"baseUrl":"https://api.huobi.pro"}`);
+    expect(inspect(new Desk({ ...KEYS }))).toBe(`Desk {"baseUrl":"https://api.huobi.pro"}`);
+  });
+
   it("redactUrl hides AccessKeyId and Signature and keeps the rest", () => {
     expect(redactUrl("https://h/p?AccessKeyId=abc&SignatureMethod=HmacSHA256&Timestamp=t&Signature=x%2By%3D"))
       .toBe("https://h/p?AccessKeyId=[REDACTED]&SignatureMethod=HmacSHA256&Timestamp=t&Signature=[REDACTED]");
