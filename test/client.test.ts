@@ -2,6 +2,8 @@ import { getEventListeners } from "node:events";
 import process from "node:process";
 import { describe, expect, it } from "vitest";
 import {
+  defaultHmac,
+  type HmacBackend,
   HtxAbortError,
   HtxApiError,
   HtxClient,
@@ -418,6 +420,39 @@ describe("batchCancel timeouts and aborts", () => {
     expect(stub.requests).toHaveLength(0);
     expect(breakdown(result)).toEqual({ success: 0, failed: {}, unresolved: { "HtxAbortError:not-applied": 120 } });
     expectEveryIdOnce(result, all);
+  });
+
+  it("without a signal, gives up on an HMAC backend that never settles after timeoutMs: nothing sent", async () => {
+    const stub = submitAllFetch();
+    const hmac = stuckHmac(() => true);
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac, timeoutMs: 200 });
+    const all = ids(120);
+    const result = await within(5_000, htx.batchCancel({ orderIds: all }));
+    if (result === "still pending") throw new Error(`batchCancel still pending 5 s after a 200 ms timeoutMs`);
+    expect(stub.requests).toHaveLength(0);
+    expect(hmac.texts).toHaveLength(3); // one signature asked per chunk, none asked again
+    expect(result.unresolved.map((u) => [u.error.name, u.mayHaveBeenApplied])).toEqual(
+      all.map(() => ["HtxError", false]),
+    );
+    expect(result.unresolved[0]!.error.message).toBe(
+      "Signing the request failed (the HMAC backend did not answer within timeoutMs, 200 ms); these ids were not sent.",
+    );
+    expectEveryIdOnce(result, all);
+  });
+
+  it("waits for a slow HMAC backend that answers within timeoutMs", async () => {
+    const stub = submitAllFetch();
+    const slow: HmacBackend = {
+      name: "slow",
+      keyed: (secret) => {
+        const mac = defaultHmac.keyed(secret);
+        return (text) => new Promise((resolve) => setTimeout(() => resolve(mac(text)), 50));
+      },
+    };
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac: slow, timeoutMs: 1000 });
+    const result = await htx.batchCancel({ orderIds: ids(60) });
+    expect(result.success).toHaveLength(60);
+    expect(stub.requests).toHaveLength(2);
   });
 
   it("on abort, reports the chunks whose signing hangs as not sent, and the chunk answered as answered", async () => {

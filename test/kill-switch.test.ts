@@ -21,7 +21,17 @@ import {
 import { createHtxSimulator, type HtxSimulator, type HtxSimulatorOptions, startOrderBot } from "../src/testing/mod.ts";
 import { TEST_KEY } from "./fixtures-ed25519/vectors.ts";
 import { openOrders } from "./kill-switch/fake-htx.ts";
-import { breakdown, everyRendering, idsOf, KEYS, leaks, recordingFetch, signaturesOf } from "./helpers.ts";
+import {
+  breakdown,
+  everyRendering,
+  idsOf,
+  KEYS,
+  leaks,
+  recordingFetch,
+  signaturesOf,
+  stuckHmac,
+  within,
+} from "./helpers.ts";
 
 const BASE_URL = "http://127.0.0.1";
 
@@ -570,6 +580,23 @@ describe("listings and the caller's signal", () => {
     );
     const error = await htx.listOpenOrders({ accountId: "10000001" }, { signal: controller.signal }).catch((e) => e);
     expect(error).toBeInstanceOf(HtxAbortError);
+    expect(stub.requests).toEqual([]);
+  });
+
+  it("without a signal, gives up on an HMAC backend that never settles after timeoutMs: nothing sent", async () => {
+    const stub = recordingFetch(() => Response.json({ status: "ok", data: [] }));
+    const htx = new HtxClient({
+      ...KEYS,
+      baseUrl: BASE_URL,
+      fetch: stub.fetch,
+      hmac: stuckHmac(() => true),
+      timeoutMs: 200,
+    });
+    const error = await within(5_000, htx.listOpenOrders({ accountId: "10000001" }).catch((e: unknown) => e));
+    expect(error).toBeInstanceOf(HtxError);
+    expect((error as HtxError).message).toMatch(
+      /the HMAC backend did not answer within timeoutMs, 200 ms\); nothing was sent/,
+    );
     expect(stub.requests).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { createEndpointSigner } from "../signing/sign.ts";
 import { ServerClock } from "../http/clock.ts";
 import type { CancelEngine } from "./engine.ts";
 import type { ClientConfig, LimiterChoice } from "./options.ts";
-import { signingError } from "../signing/signing-error.ts";
+import { SignatureTimeout, signingError } from "../signing/signing-error.ts";
 
 /** A client, built: its engine and key, and the limiters of the listings, which share both. */
 export interface ClientSetup {
@@ -45,7 +45,8 @@ export interface ClientSetup {
 function signingKey(config: ClientConfig): SigningKey {
   const credentials = readScreenedKey(config.credentials);
   try {
-    return createSigningKey(credentials, { hmac: config.hmac });
+    const key = createSigningKey(credentials, { hmac: config.hmac });
+    return config.hmac && key.method === "HmacSHA256" ? timeBounded(key, config.timeoutMs) : key;
   } catch (cause) {
     // An Ed25519 key's own refusals (no Web Crypto at all) say what to do and hold no key.
     if (cause instanceof HtxInputError) throw cause;
@@ -54,6 +55,24 @@ function signingKey(config: ClientConfig): SigningKey {
       cause: redactCause(cause, secrets),
     });
   }
+}
+
+/**
+ * `key`, whose signatures that come asynchronously fail after `timeoutMs`: an HMAC backend of the
+ * caller's (an HSM that stops answering) must not hold a call without a signal for ever. Only for
+ * a backend the caller passed: the built-in ones do not hang, and a timer per request costs.
+ */
+function timeBounded(key: SigningKey, timeoutMs: number): SigningKey {
+  const sign = (text: string) => {
+    const signature = key.sign(text);
+    if (typeof signature === "string") return signature;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SignatureTimeout(timeoutMs)), timeoutMs);
+    });
+    return Promise.race([signature, late]).finally(() => clearTimeout(timer));
+  };
+  return Object.freeze({ ...key, sign });
 }
 
 /**

@@ -19,8 +19,23 @@ export function signingError(
   what: string,
   notSent: string,
 ): HtxError {
+  if (cause instanceof SignatureTimeout) {
+    return new HtxError(
+      `Signing ${what} failed (the HMAC backend did not answer within timeoutMs, ${cause.timeoutMs} ms); ${notSent}.`,
+      false,
+    );
+  }
   const backend = method === "Ed25519" ? "Ed25519 through Web Crypto" : "the HMAC backend threw";
   // Our own refusal is safe to show and says what to do.
   const why = cause instanceof HtxInputError ? `${backend}: ${cause.message}` : backend;
   return new HtxError(`Signing ${what} failed (${why}); ${notSent}.`, false, { cause: redactCause(cause, secrets) });
+}
+
+/** What a signature that did not come within the client's `timeoutMs` rejects with; {@link signingError} says so. */
+export class SignatureTimeout extends Error {
+  override readonly name = "SignatureTimeout";
+
+  constructor(readonly timeoutMs: number) {
+    super(`No signature within ${timeoutMs} ms.`);
+  }
 }
