@@ -268,6 +268,22 @@ describe("durableObjectLimiter when the object fails", () => {
     expect(limiter.grants).toEqual({ shared: 0, local: 1 });
   });
 
+  it("counts an answer whose body never ends within timeoutMs as failed", async () => {
+    // Headers at once, then a body that never ends: the object has not answered.
+    const stalled = () => Promise.resolve(new Response(new ReadableStream({ start() {} }), { status: 200 }));
+    const fallbacks: unknown[] = [];
+    const limiter = durableObjectLimiter(namespace(stalled), 1, {
+      timeoutMs: 3000,
+      fallbackLimit: {},
+      onFallback: (error) => fallbacks.push(error),
+    });
+    const call = limiter.acquire();
+    await vi.advanceTimersByTimeAsync(3000 + 1000);
+    expect(typeof (await call)).toBe("function");
+    expect(String(fallbacks[0])).toMatch(/no answer within 3000 ms/);
+    expect(limiter.grants).toEqual({ shared: 0, local: 1 });
+  });
+
   it("rejects with HtxTimeoutError when no slot comes within maxWaitMs", async () => {
     const { ns } = await startObject({ HTX_RATE_LIMIT: "1" });
     const limiter = durableObjectLimiter(ns, 1, { maxWaitMs: 5000 });

@@ -33,8 +33,7 @@ export class ObjectLink {
 
   /** One long-polled acquire: the slot's id, or undefined when asked to ask again. Throws when the call fails. */
   async acquire(waiter: string): Promise<string | undefined> {
-    const response = await this.#call(`/acquire?endpoint=${this.#endpoint}&waiter=${waiter}`);
-    const answer = (await response.json()) as AcquireAnswer;
+    const answer = await this.#call(`/acquire?endpoint=${this.#endpoint}&waiter=${waiter}`);
     return typeof answer.slot === "string" ? answer.slot : undefined;
   }
 
@@ -45,12 +44,12 @@ export class ObjectLink {
 
   /** Ends the long poll of a caller that has gone (best effort). */
   forget(waiter: string): void {
-    void this.#call(`/forget?waiter=${waiter}`).then((r) => r.body?.cancel(), () => {});
+    this.#call(`/forget?waiter=${waiter}`).catch(() => {});
   }
 
   /** Gives a slot back; never rejects. */
   release(slot: string): Promise<void> {
-    return this.#call(`/release?slot=${encodeURIComponent(slot)}`).then((r) => void r.body?.cancel(), () => {});
+    return this.#call(`/release?slot=${encodeURIComponent(slot)}`).then(() => {}, () => {});
   }
 
   /** Tells the object of the slots taken on the local share, so that it counts them before granting more. */
@@ -65,15 +64,17 @@ export class ObjectLink {
 
   /** A call whose answer says only that it worked: resolves once the object answers ok. */
   async #told(path: string, method = "POST", body?: string): Promise<void> {
-    await (await this.#call(path, method, body)).body?.cancel();
+    await this.#call(path, method, body);
   }
 
   /**
-   * One call to the object, failed after `timeoutMs`. A `{ refused }` answer (bad vars) or a
-   * `{ error }` with status 400 (another endpoint's object) becomes an HtxInputError; running out
-   * of subrequests, the limit's error; anything else not ok, an Error that starts an outage.
+   * One call to the object and its JSON answer (`{}` for none), failed after `timeoutMs`, the
+   * answer's body read within that time too. A `{ refused }` answer (bad vars) or a `{ error }`
+   * with status 400 (another endpoint's object) becomes an HtxInputError; running out of
+   * subrequests, the limit's error; anything else not ok, or an ok answer that is not JSON, an
+   * Error that starts an outage.
    */
-  async #call(path: string, method = "POST", body?: string): Promise<Response> {
+  async #call(path: string, method = "POST", body?: string): Promise<AcquireAnswer> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
@@ -81,13 +82,13 @@ export class ObjectLink {
     try {
       const request = new Request(`${OBJECT_ORIGIN}${path}`, { method, body });
       const stub = this.#stub;
-      const response = await Promise.race([stub.fetch(request), timeout]).catch((error: unknown) => {
+      const answered = stub.fetch(request).then(async (response) => ({ response, answer: await answerOf(response) }));
+      const { response, answer } = await Promise.race([answered, timeout]).catch((error: unknown) => {
         if (isSubrequestLimit(error)) throw subrequestLimitError(this.#subrequests, error);
         if (this.#stub === stub) this.#stub = this.#newStub();
         throw error;
       });
-      if (response.ok) return response;
-      const answer = (await response.json().catch(() => ({}))) as AcquireAnswer;
+      if (response.ok) return answer;
       if (typeof answer.refused === "string") {
         throw new HtxInputError(`The rate-limit Durable Object refuses its settings: ${answer.refused}`);
       }
@@ -99,4 +100,17 @@ export class ObjectLink {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The object's answer: its JSON, `{}` for none (204). A failure's body that is not JSON (a 404's
+ * text) is `{}` too; an ok one throws, as an object that is not ours would.
+ */
+async function answerOf(response: Response): Promise<AcquireAnswer> {
+  if (response.status === 204) {
+    await response.body?.cancel();
+    return {};
+  }
+  if (response.ok) return (await response.json()) as AcquireAnswer;
+  return (await response.json().catch(() => ({}))) as AcquireAnswer;
 }
