@@ -325,6 +325,40 @@ describe.runIf(available)("the Redis limiter's background calls", () => {
       .toEqual({ inflight: 0, released: 1 });
   });
 
+  it(
+    "tells Redis, once it answers again, of HTX's refusal that came while it was down: no process spends that window",
+    async () => {
+      let down = false;
+      const flaky: RedisEval = {
+        evalsha: (sha1, keys, args) =>
+          down ? Promise.reject(new Error("connect ECONNREFUSED")) : ioredisEval(ioredis).evalsha(sha1, keys, args),
+        eval: (script, keys, args) => ioredisEval(ioredis).eval(script, keys, args),
+      };
+      const options = fresh({ windowMs: 3000, onFallback: () => {} });
+      const limiter = redisRateLimiter(flaky, options);
+      const until = async () => Number(await ioredis.hget(`${options.keyPrefix}{1:batch-cancel}:meta`, "until"));
+      // Its first grant waits out the server's start (the budget's `until`), so that is in the past now.
+      (await limiter.acquire())();
+      await limiter.flush();
+      const [seconds, micros] = await ioredis.time();
+      const refusedAt = Number(seconds) * 1000 + Number(micros) / 1000;
+      down = true;
+      await limiter.penalize(); // its PENALIZE fails: an outage starts, and Redis has not heard of the refusal
+      down = false;
+      // The outage's first probe (after 100 ms) reaches Redis, and the penalty goes with it.
+      for (let i = 0; i < 100 && (await until()) < refusedAt + 2500; i++) await pause(20);
+      const heldMs = (await until()) - refusedAt;
+      expect(heldMs, "ms from the refusal to the budget's `until`").toBeGreaterThanOrEqual(2500);
+      expect(heldMs).toBeLessThanOrEqual(3010 + 100);
+      const stop = new AbortController();
+      const other = redisRateLimiter(ioredis, options).acquire(stop.signal).then(() => "granted", () => "aborted");
+      expect(await Promise.race([other, pause(300).then(() => "waiting")])).toBe("waiting");
+      stop.abort();
+      await limiter.flush();
+    },
+    15_000,
+  );
+
   it("flush() of redisRateLimits waits for every budget's releases; with nothing sent it resolves at once", async () => {
     const limits = redisRateLimits(ioredis, { uid: "1", keyPrefix: `unit-${++budgets}:` });
     await limits.flush();

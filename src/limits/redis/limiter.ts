@@ -95,6 +95,8 @@ class RedisLimiter implements RedisRateLimiter {
   #emptied = new AbortController();
   /** When HTX last refused a request of this budget for its rate: a local share made later counts it. */
   #penalizedAt = -Infinity;
+  /** HTX's last refusal came, or its `PENALIZE` failed, while Redis was unreachable: told when it answers. */
+  #penaltyUntold = false;
   /** Calls made in the background (releases, give-backs, put-backs, penalties), for `flush()`. */
   readonly #background = new Set<Promise<unknown>>();
 
@@ -113,10 +115,22 @@ class RedisLimiter implements RedisRateLimiter {
   async penalize(): Promise<void> {
     this.#penalizedAt = now();
     this.#local?.penalize();
-    if (this.#outage) return; // the local share is what counts now
-    await this.#inBackground(
-      this.#call(PENALIZE, [String(this.#windowMs)]).then(() => this.#answered(), (error) => this.#failed(error)),
-    );
+    if (this.#outage) {
+      this.#penaltyUntold = true; // the local share counts it now; Redis hears of it when it answers
+      return;
+    }
+    await this.#inBackground(this.#tellPenalty());
+  }
+
+  /** `PENALIZE` for what is left of the window since HTX's last refusal; if it fails, told again when Redis answers. */
+  #tellPenalty(): Promise<void> {
+    this.#penaltyUntold = false;
+    const leftMs = Math.ceil(this.#windowMs - (now() - this.#penalizedAt));
+    if (leftMs <= 0) return Promise.resolve();
+    return this.#call(PENALIZE, [String(leftMs)]).then(() => this.#answered(), (error) => {
+      this.#penaltyUntold = true;
+      this.#failed(error);
+    });
   }
 
   async flush(): Promise<void> {
@@ -250,12 +264,14 @@ class RedisLimiter implements RedisRateLimiter {
     this.#answered();
   }
 
-  /** Redis answered: the outage (if any) is over, and slots it lacks go back at once. */
+  /** Redis answered: the outage (if any) is over, and a penalty and slots it lacks go back at once. */
   #answered(): void {
     if (this.#outage) {
       this.#outage.over.abort();
       this.#outage = undefined;
     }
+    // Other processes must not spend the budget HTX just refused because this one could not say so.
+    if (this.#penaltyUntold) void this.#inBackground(this.#tellPenalty());
     if (this.#dirty && !this.#pumping) void this.#inBackground(this.#putBack());
   }
 
