@@ -253,6 +253,25 @@ describe("durableObjectLimiter when the object fails", () => {
     expect(fallbacks).toHaveLength(1);
   });
 
+  it("tells the object, when it answers again, of HTX's refusal that came while it was unreachable: no Worker spends that window", async () => {
+    const { ns, link, object } = await flakyObject();
+    const refused = durableObjectLimiter(ns, 1, { fallbackLimit: {}, onFallback: () => {} });
+    const during = acquireMany(refused, 1);
+    await vi.advanceTimersByTimeAsync(1500); // the outage (probes at 100, 300, 700, 1500, 3100 ms), a local slot
+    expect(refused.grants).toEqual({ shared: 0, local: 1 });
+    await refused.penalize(); // at 1,500 ms; the object cannot hear of it now
+    link.down = false;
+    await vi.advanceTimersByTimeAsync(1700); // the probe at 3,100 ms finds the object and reports
+    expect((await status(object)).busy, "the refusal as the object's own penalty: its limit answered").toBe(50);
+    // The window of the refusal ends at 1,500 + 2,010 ms, on the object too.
+    const other = acquireMany(durableObjectLimiter(ns, 1), 1);
+    await vi.advanceTimersByTimeAsync(3490 - 3200);
+    expect(other.granted, "a grant within the window of the refusal").toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(other.granted).toHaveLength(1);
+    expect(during.granted).toHaveLength(1);
+  });
+
   it.each([
     ["with no answer", () => new Promise<Response>(() => {})],
     // Headers at once, then a body that never ends: the object has not answered.

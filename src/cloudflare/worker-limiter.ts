@@ -128,6 +128,10 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   #outage: Outage | undefined;
   /** Slots taken on the local share and not yet reported to the object (wall-clock times). */
   #unreported: SlotRecord[] = [];
+  /** When HTX last refused for rate while the object could not hear of it (wall clock): reported with the grants. */
+  #untoldPenaltyAt: number | undefined;
+  /** HTX's limit of this endpoint: as many slots answered at a refusal fill the object's window. */
+  readonly #budget: { limit: number; intervalMs: number };
   /** The report of local grants under way, if any. */
   #reporting: Promise<void> | undefined;
   /** Callers inside `acquire`; probes stop when there are none. */
@@ -140,6 +144,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
 
   constructor(namespace: DurableObjectNamespaceLike, uid: unknown, options: DurableObjectLimiterOptions) {
     const endpoint = checkedEndpoint(options.endpoint ?? "batch-cancel");
+    this.#budget = HTX_ENDPOINT_BUDGETS[endpoint];
     const id = namespace.idFromName(objectName(normalizeUid(uid), endpoint));
     const timeoutMs = checkedNumber(OWNER, "timeoutMs", options.timeoutMs ?? 5000, LONG_POLL_MS + 1000);
     const maxWaitMs = options.maxWaitMs ?? Infinity;
@@ -183,11 +188,17 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   penalize(): Promise<void> {
     // Always: the local share is what counts if the object becomes unreachable within the window.
     this.#local?.penalize();
-    if (this.#outage) return Promise.resolve(); // the local share is what counts now
+    if (this.#outage) {
+      this.#untoldPenaltyAt = Date.now(); // the local share counts it now; the object hears of it when it answers
+      return Promise.resolve();
+    }
     if (this.#subrequests && !this.#subrequests.use(false)) return Promise.resolve();
+    const at = Date.now();
     const telling = this.#link.penalize().catch((error: unknown) => {
       // Refused (another endpoint's object) or out of subrequests: not an outage.
-      if (!(error instanceof HtxError)) this.#failed(error);
+      if (error instanceof HtxError) return;
+      this.#untoldPenaltyAt = Math.max(this.#untoldPenaltyAt ?? at, at);
+      this.#failed(error);
     });
     // The client does not wait for it: the call must outlive the Worker's response.
     this.#waitUntil?.(telling);
@@ -246,8 +257,9 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     const asking = this.#link.acquire(waiter).then(
       async (slot) => {
         // The outage ended without a probe (a call under way came back): the object hears of the
-        // local grants before any caller goes back to it, or it would grant them a window again.
-        if (this.#unreported.length > 0) {
+        // local grants (and of HTX's refusal) before any caller goes back to it, or it would grant
+        // them a window again.
+        if (this.#unreported.length > 0 || this.#untoldPenaltyAt !== undefined) {
           const reported = await this.#reportLocalGrants().then(() => true, () => false);
           if (!reported) return slot; // the outage goes on; the probe reports them
         }
@@ -289,9 +301,11 @@ class ObjectLimiter implements DurableObjectRateLimiter {
    * them with nobody waiting, or a Worker done during the outage would never report them.
    */
   #mustReport(): boolean {
+    const now = Date.now();
+    const penaltyAt = this.#untoldPenaltyAt;
+    if (penaltyAt !== undefined && penaltyAt + this.#budget.intervalMs > now) return true;
     const local = this.#local;
     if (!local) return false;
-    const now = Date.now();
     // A slot counts for a window after its answer; one never answered, until its maxHoldMs.
     return this.#unreported.some(({ grantedAt, releasedAt }) =>
       (releasedAt === undefined ? grantedAt + local.maxHoldMs : releasedAt + local.intervalMs) > now
@@ -337,15 +351,23 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   async #reportLocalGrants(): Promise<void> {
     while (this.#reporting) await this.#reporting.catch(() => {});
     const grants = this.#unreported;
-    if (grants.length === 0) return;
+    const penaltyAt = this.#untoldPenaltyAt;
+    if (grants.length === 0 && penaltyAt === undefined) return;
     if (this.#subrequests && !this.#subrequests.use(false)) return;
     this.#unreported = [];
-    const reporting = this.#link.report(grants);
+    this.#untoldPenaltyAt = undefined;
+    // HTX's refusal, as the object's own penalty is kept: a limit of slots answered at it, last,
+    // so that a report cut to the object's limit keeps them.
+    const penalty = penaltyAt === undefined
+      ? []
+      : Array.from({ length: this.#budget.limit }, () => ({ grantedAt: penaltyAt, releasedAt: penaltyAt }));
+    const reporting = this.#link.report([...grants, ...penalty]);
     this.#reporting = reporting;
     try {
       await reporting;
     } catch (error) {
       this.#unreported.unshift(...grants);
+      if (penaltyAt !== undefined) this.#untoldPenaltyAt = Math.max(this.#untoldPenaltyAt ?? penaltyAt, penaltyAt);
       throw error;
     } finally {
       if (this.#reporting === reporting) this.#reporting = undefined;
