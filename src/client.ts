@@ -78,11 +78,14 @@ export class HtxClient {
     // prototype on first use, not written as a `[Symbol.for(…)]()` method: a bundler cannot drop a
     // class with a computed member, and that one class kept all of dist/mod.js in a bundle of an
     // error class alone. A subclass's own method still wins.
-    (HtxClient.prototype as unknown as Record<symbol, unknown>)[Symbol.for("nodejs.util.inspect.custom")] ??= function (
-      this: HtxClient,
-    ) {
-      return `HtxClient ${JSON.stringify(this)}`;
-    };
+    try {
+      (HtxClient.prototype as unknown as Record<symbol, unknown>)[Symbol.for("nodejs.util.inspect.custom")] ??=
+        function (this: HtxClient) {
+          return `HtxClient ${JSON.stringify(this)}`;
+        };
+    } catch {
+      // A frozen prototype (SES, hardening) keeps Node's own inspection, which shows no private field.
+    }
     // Nothing here holds the process open: module loads and a key import only (docs/performance.md).
     this.#engine().then((engine) => engine.setup.key.ready()).catch(() => {});
   }

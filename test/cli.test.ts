@@ -470,6 +470,21 @@ describe("htx-batch-cancel --all-open: the kill switch", () => {
     expect(sim.stats.batchCancelRequests).toBe(0);
   });
 
+  it("with --json, prints why nothing was cancelled as JSON too, when HTX refuses the key before the first page", async () => {
+    const { url } = await book(120, {
+      accounts: [{ uid: 1, ...KEYS, permissions: ["read"] }],
+      faults: (request) =>
+        new URL(request.url).pathname === "/v1/order/openOrders" ? { type: "latency", ms: 300 } : undefined,
+    });
+    const { code, stdout, stderr } = await run(["--base-url", url, "--all-open", "--json"]);
+    expect(code, stderr).toBe(3);
+    expect(JSON.parse(stdout)).toMatchObject({
+      nothingCancelled: true,
+      error: { name: "HtxApiError", errCode: "api-signature-not-valid", retryable: false },
+    });
+    expect(leaks(stdout + stderr)).toEqual([]);
+  });
+
   it("exits 1 when Ctrl-C comes during the first listing: an interrupted run, not a failure", async () => {
     let child: ReturnType<typeof spawn> | undefined;
     const { url } = await book(3, {

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { getEventListeners } from "node:events";
 import process from "node:process";
 import { describe, expect, it } from "vitest";
@@ -425,12 +426,12 @@ describe("batchCancel timeouts and aborts", () => {
   it("without a signal, gives up on an HMAC backend that never settles after timeoutMs: nothing sent", async () => {
     const stub = submitAllFetch();
     const hmac = stuckHmac(() => true);
-    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac, timeoutMs: 200 });
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac, timeoutMs: 200, retry: 1 });
     const all = ids(120);
     const result = await within(5_000, htx.batchCancel({ orderIds: all }));
     if (result === "still pending") throw new Error(`batchCancel still pending 5 s after a 200 ms timeoutMs`);
     expect(stub.requests).toHaveLength(0);
-    expect(hmac.texts).toHaveLength(3); // one signature asked per chunk, none asked again
+    expect(hmac.texts).toHaveLength(6); // each of the 3 chunks signed twice: nothing was sent, so it was tried again
     expect(result.unresolved.map((u) => [u.error.name, u.mayHaveBeenApplied])).toEqual(
       all.map(() => ["HtxError", false]),
     );
@@ -438,6 +439,36 @@ describe("batchCancel timeouts and aborts", () => {
       "Signing the request failed (the HMAC backend did not answer within timeoutMs, 200 ms); these ids were not sent.",
     );
     expectEveryIdOnce(result, all);
+  });
+
+  it("does not hold the process open with a signature's time limit once the call has settled", () => {
+    // A 20 s timeoutMs and a backend that never answers; the caller gives up after 100 ms.
+    const code = `
+      import { HtxClient } from "./dist/mod.js";
+      const htx = new HtxClient({ accessKey: "a", secretKey: "s", timeoutMs: 20000,
+        hmac: { name: "hangs", keyed: () => () => new Promise(() => {}) } });
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 100);
+      const result = await htx.batchCancel({ orderIds: ["1"] }, { signal: stop.signal });
+      console.log(result.unresolved.length);`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", code], {
+      cwd: new URL("../", import.meta.url).pathname,
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    expect(child.signal, "still running 10 s later: killed").toBeNull();
+    expect({ status: child.status, stdout: child.stdout.trim() }, child.stderr).toEqual({ status: 0, stdout: "1" });
+  }, 15_000);
+
+  it("signs again after a signature that did not come within timeoutMs, and sends that", async () => {
+    const stub = submitAllFetch();
+    const hmac = stuckHmac((_, n) => n === 1); // the first signature asked for never comes
+    const htx = new HtxClient({ ...KEYS, fetch: stub.fetch, hmac, timeoutMs: 200 });
+    const all = ids(120);
+    const result = await htx.batchCancel({ orderIds: all });
+    expect(result.success).toHaveLength(120);
+    expect(hmac.texts).toHaveLength(4);
+    expect(stub.requests).toHaveLength(3);
   });
 
   it("waits for a slow HMAC backend that answers within timeoutMs", async () => {

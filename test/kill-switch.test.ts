@@ -599,6 +599,16 @@ describe("listings and the caller's signal", () => {
     );
     expect(stub.requests).toEqual([]);
   });
+
+  it("rejects, nothing cancelled, when no signature comes in time, the sweep's included: nothing was sent", async () => {
+    const stub = recordingFetch(() => Response.json({ status: "ok", data: [] }));
+    const hmac = stuckHmac(() => true);
+    const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, hmac, timeoutMs: 200, retry: 0 });
+    const error = await htx.cancelAllOpen({ accountId: "10000001" }, { deadlineMs: 1000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HtxError);
+    expect((error as HtxError).message).toMatch(/nothing was cancelled/);
+    expect(stub.requests).toEqual([]);
+  });
 });
 
 describe("cancelAllOpen: bad input is refused before anything is sent", () => {

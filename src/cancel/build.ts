@@ -11,6 +11,7 @@ import { redactCause } from "../core/redact.ts";
 import { BATCH_CANCEL_PATH } from "../core/endpoints.ts";
 import { createEndpointSigner } from "../signing/sign.ts";
 import { ServerClock } from "../http/clock.ts";
+import { unrefTimer } from "../core/timers.ts";
 import type { CancelEngine } from "./engine.ts";
 import type { ClientConfig, LimiterChoice } from "./options.ts";
 import { SignatureTimeout, signingError } from "../signing/signing-error.ts";
@@ -69,6 +70,7 @@ function timeBounded(key: SigningKey, timeoutMs: number): SigningKey {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new SignatureTimeout(timeoutMs)), timeoutMs);
+      unrefTimer(timer); // a call that gave up (its abort, a deadline) must not hold the process open
     });
     return Promise.race([signature, late]).finally(() => clearTimeout(timer));
   };

@@ -169,8 +169,10 @@ async function cancelChunk(engine: CancelEngine, chunk: NormalizedIds, signal: A
     const { error, generation } = result;
     lastError = error;
     if (!result.sent) {
-      // Not sent: it tells only ids that nothing else was learnt about yet.
+      // Not sent: it tells only ids that nothing else was learnt about yet. Asked again only when
+      // it may pass (a signature that did not come in time): nothing left, so that is safe.
       recordError(pending.filter((id) => records.isBlank(id)), result, records);
+      if (error.retryable) continue;
       break;
     }
     recordError(pending, result, records);

@@ -19,6 +19,20 @@ import { signingError } from "../signing/signing-error.ts";
 import { reportRateLimited, takeSlot } from "../limits/slot.ts";
 import { sleep, withTimeout } from "../core/timers.ts";
 
+/** Errors of requests that never left: no slot, or no signature. Nothing reached HTX. */
+const NOT_SENT = new WeakSet<object>();
+
+/** Whether `error` ended a signed request none of whose attempts was sent (so nothing was applied). */
+export function neverSent(error: unknown): boolean {
+  return typeof error === "object" && error !== null && NOT_SENT.has(error);
+}
+
+/** `error`, marked as of a request that was not sent; returned for `throw`. */
+function notSentMark<T>(error: T): T {
+  if (typeof error === "object" && error !== null) NOT_SENT.add(error);
+  return error;
+}
+
 /** Everything a signed request needs, fixed per client; `E` names the endpoints, each with its own budget. */
 export interface SignedRequestSetup<E extends string> {
   /** HTX's origin, e.g. `https://api.huobi.pro`. */
@@ -92,7 +106,7 @@ async function sendOnce<T, E extends string>(
   const { engine } = setup;
   const { noun } = request;
   const notSent = () => new HtxAbortError(`Aborted before the ${noun} was sent.`, { cause: signal.reason });
-  if (signal.aborted) throw notSent();
+  if (signal.aborted) throw notSentMark(notSent());
   const release = await takeSlot(
     setup.limiters[request.endpoint],
     signal,
@@ -100,7 +114,7 @@ async function sendOnce<T, E extends string>(
     `the ${noun} was not sent`,
   )
     .catch((reason: unknown) => {
-      throw signal.aborted ? notSent() : reason;
+      throw notSentMark(signal.aborted ? notSent() : reason);
     });
   const controller = new AbortController();
   // A fetch that ignores its signal is not waited for: an abort (the caller's, or the kill
@@ -117,6 +131,7 @@ async function sendOnce<T, E extends string>(
   if (signal.aborted) onAbort();
   // The slot is held until the request is answered or timed out, even when an abort ends the wait.
   let inFlight: Promise<unknown> | undefined;
+  let sending = false;
   try {
     // Signing races the abort too: an HMAC backend that never settles cannot hold the call.
     const signed = signRequest(setup, request, engine.clock.server(engine.clock.local()));
@@ -136,6 +151,7 @@ async function sendOnce<T, E extends string>(
       new HtxTimeoutError(`HTX did not answer the ${noun} within ${engine.timeoutMs} ms.`, engine.timeoutMs, {
         request: redacted,
       });
+    sending = true;
     const answered = withTimeout(engine.timeoutMs, controller, timedOut, async () => {
       let response: unknown;
       try {
@@ -159,6 +175,7 @@ async function sendOnce<T, E extends string>(
     inFlight = answered;
     return await Promise.race([answered, aborted]);
   } catch (error) {
+    if (!sending) throw notSentMark(error);
     if (error instanceof HtxError && isRateLimitError(error)) reportRateLimited(setup.limiters[request.endpoint]);
     throw error;
   } finally {
@@ -182,6 +199,7 @@ export async function sendSigned<T, E extends string>(
 ): Promise<T> {
   const { clock, retry, syncTime } = setup.engine;
   let synced = false;
+  let sentAny = false;
   for (let attempt = 0;; attempt++) {
     const generation = clock.generation;
     try {
@@ -190,6 +208,10 @@ export async function sendSigned<T, E extends string>(
       const error = thrown instanceof HtxError ? thrown : new HtxError(`The ${request.noun} failed.`, false, {
         cause: redactCause(thrown, setup.engine.secrets),
       });
+      // Not sent only if no attempt was: an earlier one may have reached HTX.
+      sentAny ||= !neverSent(thrown);
+      if (sentAny) NOT_SENT.delete(error);
+      else notSentMark(error);
       if (error instanceof HtxAbortError) throw error;
       if (isStaleTimestampError(error) && syncTime && !synced) {
         synced = true;

@@ -126,7 +126,7 @@ async function cancelAll(command: Extract<Command, { kind: "cancel-all" }>): Pro
       streams.err("htx-batch-cancel: interrupted before any open order was listed; nothing was cancelled.\n");
       return 1;
     }
-    return nothingCancelled(error);
+    return nothingCancelled(error, command.json);
   } finally {
     stop.dispose();
   }
@@ -138,17 +138,19 @@ async function listOnlyOrExit3(htx: HtxClient, filter: ValidFilter, json: boolea
     return await listOnly(htx, filter, json);
   } catch (error) {
     if (!(error instanceof HtxError) || error instanceof HtxInputError) throw error;
-    return nothingCancelled(error);
+    return nothingCancelled(error, json);
   }
 }
 
 /**
  * Nothing was cancelled: the account or the open orders could not be read, or HTX refused the key
- * (the sweep's refusal can come before the first page), said as the summary says it.
+ * (the sweep's refusal can come before the first page), said as the summary says it; with
+ * `--json`, also as JSON on stdout, where a script reads the result.
  */
-function nothingCancelled(error: HtxError): 3 {
+function nothingCancelled(error: HtxError, json: boolean): 3 {
   const why = isKeyRefusal(error) ? `HTX refused this API key (${error.name}: ${error.message})` : error.message;
   streams.err(`htx-batch-cancel: nothing was cancelled: ${why}\n`);
+  if (json) streams.out(`${JSON.stringify({ nothingCancelled: true, error }, null, 2)}\n`);
   return 3;
 }
 

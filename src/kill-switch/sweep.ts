@@ -9,6 +9,7 @@
 import * as v from "valibot";
 import type { HtxError } from "../core/errors.ts";
 import { mayHaveBeenApplied } from "../cancel/attempt.ts";
+import { neverSent } from "../cancel/signed-request.ts";
 import { isKeyRefusal } from "../http/answers.ts";
 import { HtxAbortError } from "../http/request-errors.ts";
 import { childSignal } from "../core/child-signal.ts";
@@ -110,7 +111,8 @@ export async function sweepGroup(
         if (!once.more) more = false;
       } catch (error) {
         if (!signal.aborted) tally.errors.push(error as HtxError);
-        if (mayHaveBeenApplied({ error: error as HtxError, sent: !(error instanceof HtxAbortError) })) onApplied(0);
+        const sent = !(error instanceof HtxAbortError) && !neverSent(error);
+        if (mayHaveBeenApplied({ error: error as HtxError, sent })) onApplied(0);
         more = false;
         // A refused key stops the kill switch at once (src/kill-switch/round.ts).
         if (isKeyRefusal(error as HtxError)) onRefused(error as HtxError);

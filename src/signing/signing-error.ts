@@ -20,9 +20,10 @@ export function signingError(
   notSent: string,
 ): HtxError {
   if (cause instanceof SignatureTimeout) {
+    // Retryable: nothing was sent, and a backend that stalled once may answer the next time.
     return new HtxError(
       `Signing ${what} failed (the HMAC backend did not answer within timeoutMs, ${cause.timeoutMs} ms); ${notSent}.`,
-      false,
+      true,
     );
   }
   const backend = method === "Ed25519" ? "Ed25519 through Web Crypto" : "the HMAC backend threw";
