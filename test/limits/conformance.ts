@@ -8,11 +8,11 @@
  * Time runs for real, read on the clock the limiter keeps (`Budget.clock`; for the Redis limiter,
  * Redis's `TIME`: in CI, two rows that compared Redis's grants with `performance.now()` once
  * failed by 3 ms, more than the limiter's rule on its own clock allows; that suite now says when
- * the two clocks certainly parted during a row). A grant's time is read
- * after the grant and an answer's before its release, so times are only checked from below ("not
- * before a window after the answer"): a loaded machine makes grants later, never earlier, and no
- * check here can fail for being slow. Checks that something has not happened look after a pause,
- * where a broken limiter would already have granted.
+ * the two clocks certainly parted during a row). A grant's time is read after the grant and an
+ * answer's before its release, so times are only checked from below ("not before a window after
+ * the answer"): a loaded machine makes grants later, never earlier, and no check here can fail for
+ * being slow. Checks that something has not happened look after a pause, where a broken limiter
+ * would already have granted.
  *
  * The table is plain TypeScript (no vitest): a suite of any runtime runs `scenario.run(budget)`
  * per row. The budget's settings are {@link CONFORMANCE_BUDGET}; a Durable Object gets them from
