@@ -497,10 +497,15 @@ describe("htx-batch-cancel --all-open: the kill switch", () => {
       },
     });
     // Without the sweep, which runs beside the first listing and may cancel before Ctrl-C.
-    const args = ["--base-url", url, "--all-open", "--no-sweep"];
-    const { code, stderr } = await run(args, { onSpawn: (c) => (child = c) });
+    const args = ["--base-url", url, "--all-open", "--no-sweep", "--json"];
+    const { code, stdout, stderr } = await run(args, { onSpawn: (c) => (child = c) });
     expect(code).toBe(1);
     expect(stderr).toMatch(/interrupted before any open order was listed; nothing was cancelled/);
+    expect(JSON.parse(stdout)).toMatchObject({
+      nothingCancelled: true,
+      interrupted: true,
+      error: { name: "HtxAbortError" },
+    });
   });
 
   it("exits 1 and names what is still open when the deadline passes first", async () => {

@@ -272,6 +272,40 @@ describe("durableObjectLimiter when the object fails", () => {
     expect(during.granted).toHaveLength(1);
   });
 
+  it("reports the local grants still in their window beside a refusal whose window is over", async () => {
+    const { ns, link, object } = await flakyObject();
+    const refused = durableObjectLimiter(ns, 1, { fallbackLimit: {}, onFallback: () => {} });
+    const first = refused.acquire();
+    await vi.advanceTimersByTimeAsync(1100); // the outage; the local share after 1,000 ms
+    (await first)();
+    await refused.penalize(); // at 1,100 ms: the local share holds back until 3,110 ms
+    const later = Array.from({ length: 10 }, () => refused.acquire());
+    await vi.advanceTimersByTimeAsync(2100);
+    for (const release of await Promise.all(later)) release(); // answered at 3,200 ms
+    link.down = false;
+    await vi.advanceTimersByTimeAsync(1950); // the probe at 5,100 ms reports: the refusal's window is over
+    // The 10 answered at 3,200 ms hold the window until 5,210 ms.
+    expect((await status(object)).busy, "local grants still in their window").toBe(10);
+  });
+
+  it("tells an object with a limit of its own (HTX_RATE_LIMIT 100) of the refusal with that limit", async () => {
+    const { object } = await startObject({ HTX_RATE_LIMIT: "100" });
+    const link = { down: true };
+    const ns = namespace((request) =>
+      link.down ? Promise.reject(new TypeError("Network connection lost.")) : object.fetch(request)
+    );
+    const refused = durableObjectLimiter(ns, 1, { onFallback: () => {} }); // no local share
+    const waiting = acquireMany(refused, 1);
+    await vi.advanceTimersByTimeAsync(200);
+    await refused.penalize();
+    link.down = false;
+    await vi.advanceTimersByTimeAsync(600); // the probe at 700 ms reports
+    const other = acquireMany(durableObjectLimiter(ns, 1), 60);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(other.granted, "grants within the refused window").toHaveLength(0);
+    expect(waiting.granted).toHaveLength(0);
+  });
+
   it.each([
     ["with no answer", () => new Promise<Response>(() => {})],
     // Headers at once, then a body that never ends: the object has not answered.

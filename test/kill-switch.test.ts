@@ -600,6 +600,28 @@ describe("listings and the caller's signal", () => {
     expect(stub.requests).toEqual([]);
   });
 
+  it.each([
+    ["aborted in flight", 5000],
+    ["timed out, then aborted while waiting to ask again", 300],
+  ])(
+    "resolves, saying a sweep may have cancelled, when the deadline ends a sweep that was sent (%s)",
+    async (_, timeoutMs) => {
+      // The listing fails throughout; the sweep reaches HTX and its answer never comes.
+      const stub = recordingFetch((request) =>
+        new URL(request.url).pathname === "/v1/order/orders/batchCancelOpenOrders"
+          ? new Promise<Response>((_, reject) =>
+            request.signal.addEventListener("abort", () => reject(request.signal.reason))
+          )
+          : new Response("bad gateway", { status: 502 })
+      );
+      const htx = new HtxClient({ ...KEYS, baseUrl: BASE_URL, fetch: stub.fetch, timeoutMs, retry: 3 });
+      const result = await htx.cancelAllOpen({ accountId: "10000001" }, { deadlineMs: 1200 });
+      expect(result).toMatchObject({ confirmedEmpty: false, deadlineReached: true, orders: [] });
+      expect(stub.requests.some((r) => new URL(r.url).pathname.endsWith("batchCancelOpenOrders"))).toBe(true);
+    },
+    15_000,
+  );
+
   it("rejects, nothing cancelled, when no signature comes in time, the sweep's included: nothing was sent", async () => {
     const stub = recordingFetch(() => Response.json({ status: "ok", data: [] }));
     const hmac = stuckHmac(() => true);

@@ -197,21 +197,36 @@ export async function sendSigned<T, E extends string>(
   read: AnswerReader<T>,
   signal: AbortSignal,
 ): Promise<T> {
+  const sent = { any: false };
+  try {
+    return await attempts(setup, request, read, signal, sent);
+  } catch (error) {
+    // Not sent only if no attempt was: an earlier one may have reached HTX.
+    if (sent.any) NOT_SENT.delete(error as object);
+    else notSentMark(error);
+    throw error;
+  }
+}
+
+/** The attempts of {@link sendSigned}; `sent.any` becomes true once one may have left. */
+async function attempts<T, E extends string>(
+  setup: SignedRequestSetup<E>,
+  request: SignedRequest<E>,
+  read: AnswerReader<T>,
+  signal: AbortSignal,
+  sent: { any: boolean },
+): Promise<T> {
   const { clock, retry, syncTime } = setup.engine;
   let synced = false;
-  let sentAny = false;
   for (let attempt = 0;; attempt++) {
     const generation = clock.generation;
     try {
       return await sendOnce(setup, request, read, signal);
     } catch (thrown) {
+      sent.any ||= !neverSent(thrown);
       const error = thrown instanceof HtxError ? thrown : new HtxError(`The ${request.noun} failed.`, false, {
         cause: redactCause(thrown, setup.engine.secrets),
       });
-      // Not sent only if no attempt was: an earlier one may have reached HTX.
-      sentAny ||= !neverSent(thrown);
-      if (sentAny) NOT_SENT.delete(error);
-      else notSentMark(error);
       if (error instanceof HtxAbortError) throw error;
       if (isStaleTimestampError(error) && syncTime && !synced) {
         synced = true;

@@ -124,6 +124,9 @@ async function cancelAll(command: Extract<Command, { kind: "cancel-all" }>): Pro
     progress.end();
     if (stop.signal.aborted) {
       streams.err("htx-batch-cancel: interrupted before any open order was listed; nothing was cancelled.\n");
+      if (command.json) {
+        streams.out(`${JSON.stringify({ nothingCancelled: true, interrupted: true, error }, null, 2)}\n`);
+      }
       return 1;
     }
     return nothingCancelled(error, command.json);

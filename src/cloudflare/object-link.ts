@@ -52,9 +52,12 @@ export class ObjectLink {
     return this.#call(`/release?slot=${encodeURIComponent(slot)}`).then(() => {}, () => {});
   }
 
-  /** Tells the object of the slots taken on the local share, so that it counts them before granting more. */
-  report(grants: readonly SlotRecord[]): Promise<void> {
-    return this.#told(`/report?endpoint=${this.#endpoint}`, "POST", JSON.stringify({ grants }));
+  /**
+   * Tells the object of the slots taken on the local share, so that it counts them before granting
+   * more, and of HTX's rate refusal it could not hear of then (`penalizedAt`, wall clock).
+   */
+  report(grants: readonly SlotRecord[], penalizedAt?: number): Promise<void> {
+    return this.#told(`/report?endpoint=${this.#endpoint}`, "POST", JSON.stringify({ grants, penalizedAt }));
   }
 
   /** Tells the object that HTX refused a request of this budget for its rate: it grants nothing for a window. */

@@ -166,9 +166,16 @@ export class HtxRateLimitObject {
     return new Response(null, { status: 204 });
   }
 
-  /** Slots a Worker granted itself while it could not reach the object: busy here too, before any new grant. */
+  /**
+   * Slots a Worker granted itself while it could not reach the object: busy here too, before any
+   * new grant; and HTX's rate refusal it could not tell then (`penalizedAt`): this object's own
+   * penalty, from when it came, with this object's limit.
+   */
   async #report(limiter: SlidingWindowLimiter, request: Request): Promise<Response> {
-    const { grants } = (await request.json().catch(() => ({}))) as { grants?: unknown };
+    const { grants, penalizedAt } = (await request.json().catch(() => ({}))) as {
+      grants?: unknown;
+      penalizedAt?: unknown;
+    };
     const now = Date.now();
     // Times from another isolate's clock: never later than now, so that no slot is held past its due.
     const slots = Array.isArray(grants)
@@ -180,6 +187,7 @@ export class HtxRateLimitObject {
       : [];
     // More than a window's limit says nothing more (and a hostile report must not grow the row).
     limiter.occupy(slots.slice(-limiter.limit));
+    if (typeof penalizedAt === "number" && Number.isFinite(penalizedAt)) limiter.penalize(Math.min(penalizedAt, now));
     if (!(await this.#persist(limiter))) return storageFails();
     return new Response(null, { status: 204 });
   }

@@ -130,8 +130,8 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   #unreported: SlotRecord[] = [];
   /** When HTX last refused for rate while the object could not hear of it (wall clock): reported with the grants. */
   #untoldPenaltyAt: number | undefined;
-  /** HTX's limit of this endpoint: as many slots answered at a refusal fill the object's window. */
-  readonly #budget: { limit: number; intervalMs: number };
+  /** HTX's window of this endpoint: an untold refusal older than that is not worth telling. */
+  readonly #intervalMs: number;
   /** The report of local grants under way, if any. */
   #reporting: Promise<void> | undefined;
   /** Callers inside `acquire`; probes stop when there are none. */
@@ -144,7 +144,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
 
   constructor(namespace: DurableObjectNamespaceLike, uid: unknown, options: DurableObjectLimiterOptions) {
     const endpoint = checkedEndpoint(options.endpoint ?? "batch-cancel");
-    this.#budget = HTX_ENDPOINT_BUDGETS[endpoint];
+    this.#intervalMs = HTX_ENDPOINT_BUDGETS[endpoint].intervalMs;
     const id = namespace.idFromName(objectName(normalizeUid(uid), endpoint));
     const timeoutMs = checkedNumber(OWNER, "timeoutMs", options.timeoutMs ?? 5000, LONG_POLL_MS + 1000);
     const maxWaitMs = options.maxWaitMs ?? Infinity;
@@ -303,7 +303,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
   #mustReport(): boolean {
     const now = Date.now();
     const penaltyAt = this.#untoldPenaltyAt;
-    if (penaltyAt !== undefined && penaltyAt + this.#budget.intervalMs > now) return true;
+    if (penaltyAt !== undefined && penaltyAt + this.#intervalMs > now) return true;
     const local = this.#local;
     if (!local) return false;
     // A slot counts for a window after its answer; one never answered, until its maxHoldMs.
@@ -356,12 +356,8 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     if (this.#subrequests && !this.#subrequests.use(false)) return;
     this.#unreported = [];
     this.#untoldPenaltyAt = undefined;
-    // HTX's refusal, as the object's own penalty is kept: a limit of slots answered at it, last,
-    // so that a report cut to the object's limit keeps them.
-    const penalty = penaltyAt === undefined
-      ? []
-      : Array.from({ length: this.#budget.limit }, () => ({ grantedAt: penaltyAt, releasedAt: penaltyAt }));
-    const reporting = this.#link.report([...grants, ...penalty]);
+    // The object applies the refusal as its own penalty, with its own limit, if its window is not over.
+    const reporting = this.#link.report(grants, penaltyAt);
     this.#reporting = reporting;
     try {
       await reporting;

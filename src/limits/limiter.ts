@@ -87,14 +87,18 @@ export class SlidingWindowLimiter implements RateLimiter {
 
   /**
    * HTX refused a request for its rate: the window is full, whatever this limiter counted. As
-   * many slots as the limit count as answered now (fewer if some are busy as long already), so
-   * that nothing is granted for a window (`intervalMs + marginMs`), and a snapshot keeps that.
+   * many slots as the limit count as answered at the refusal (fewer if some are busy as long
+   * already), so that nothing is granted for a window (`intervalMs + marginMs`) from it, and a
+   * snapshot keeps that.
+   * @param at when HTX refused, on this limiter's clock; default now, and never later than now.
    */
-  penalize(): void {
+  penalize(at?: number): void {
     const now = this.#now();
-    const until = now + this.intervalMs + this.marginMs;
+    const refusedAt = at === undefined || !(at < now) ? now : at;
+    const until = refusedAt + this.intervalMs + this.marginMs;
+    if (until <= now) return; // its window is over
     const busyAsLong = this.#slots.filter((slot) => this.#freeAt(slot) >= until).length;
-    for (let i = busyAsLong; i < this.limit; i++) this.#slots.push({ grantedAt: now, releasedAt: now });
+    for (let i = busyAsLong; i < this.limit; i++) this.#slots.push({ grantedAt: refusedAt, releasedAt: refusedAt });
   }
 
   acquire(signal?: AbortSignal): Promise<ReleaseSlot> {

@@ -83,4 +83,21 @@ describe("the client tells a limiter of HTX's rate-limit refusals", () => {
     await limiter.acquire();
     await limiter.acquire();
   });
+
+  it("penalized for a refusal that came earlier (at), holds back a window from it; not at all once that is over", () => {
+    let clock = 5000;
+    const limiter = new SlidingWindowLimiter({ limit: 2, intervalMs: 1000, marginMs: 0, now: () => clock });
+    limiter.penalize(3000); // its window ended at 4,000
+    expect(limiter.snapshot()).toHaveLength(0);
+    limiter.penalize(4500);
+    limiter.penalize(9000); // never later than now: a window from 5,000
+    clock = 5499;
+    expect(limiter.snapshot()).toHaveLength(4); // each refusal's window is full
+    clock = 5500;
+    expect(limiter.snapshot()).toHaveLength(2); // the one at now holds until 6,000
+    clock = 5999;
+    expect(limiter.snapshot()).toHaveLength(2);
+    clock = 6000;
+    expect(limiter.snapshot()).toHaveLength(0);
+  });
 });
