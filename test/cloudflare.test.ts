@@ -324,6 +324,24 @@ describe("durableObjectLimiter when the object fails", () => {
     expect(limiter.grants).toEqual({ shared: 0, local: 1 });
   });
 
+  it("gives back a slot the object grants after the call's time limit, instead of leaving it busy until maxHoldMs", async () => {
+    const released: string[] = [];
+    const ns = namespace((request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/release") released.push(url.searchParams.get("slot")!);
+      if (url.pathname !== "/acquire") return Promise.resolve(new Response(null, { status: 204 }));
+      // The first long poll is answered, with a slot, a second after the limiter gave up on it.
+      if (++polls > 1) return Promise.resolve(Response.json({ slot: `slot-${polls}` }));
+      return new Promise((resolve) => setTimeout(() => resolve(Response.json({ slot: "late-1" })), 4000));
+    });
+    let polls = 0;
+    const limiter = durableObjectLimiter(ns, 1, { timeoutMs: 3000, onFallback: () => {} });
+    const call = limiter.acquire();
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(typeof (await call)).toBe("function");
+    expect(released).toEqual(["late-1"]);
+  });
+
   it("rejects with HtxTimeoutError when no slot comes within maxWaitMs", async () => {
     const { ns } = await startObject({ HTX_RATE_LIMIT: "1" });
     const limiter = durableObjectLimiter(ns, 1, { maxWaitMs: 5000 });

@@ -33,7 +33,12 @@ export class ObjectLink {
 
   /** One long-polled acquire: the slot's id, or undefined when asked to ask again. Throws when the call fails. */
   async acquire(waiter: string): Promise<string | undefined> {
-    const answer = await this.#call(`/acquire?endpoint=${this.#endpoint}&waiter=${waiter}`);
+    // A slot granted after the time limit has nobody to use it: given back (a subrequest, if one is
+    // left), not held until maxHoldMs.
+    const late = (answer: AcquireAnswer) => {
+      if (typeof answer.slot === "string" && (this.#subrequests?.use(false) ?? true)) void this.release(answer.slot);
+    };
+    const answer = await this.#call(`/acquire?endpoint=${this.#endpoint}&waiter=${waiter}`, "POST", undefined, late);
     return typeof answer.slot === "string" ? answer.slot : undefined;
   }
 
@@ -75,18 +80,28 @@ export class ObjectLink {
    * answer's body read within that time too. A `{ refused }` answer (bad vars) or a `{ error }`
    * with status 400 (another endpoint's object) becomes an HtxInputError; running out of
    * subrequests, the limit's error; anything else not ok, or an ok answer that is not JSON, an
-   * Error that starts an outage.
+   * Error that starts an outage. An ok answer that comes after the time limit goes to `late`.
    */
-  async #call(path: string, method = "POST", body?: string): Promise<AcquireAnswer> {
+  async #call(
+    path: string,
+    method = "POST",
+    body?: string,
+    late?: (answer: AcquireAnswer) => void,
+  ): Promise<AcquireAnswer> {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let timedOut = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error(`no answer within ${this.#timeoutMs} ms`));
+      }, this.#timeoutMs);
     });
     try {
       const request = new Request(`${OBJECT_ORIGIN}${path}`, { method, body });
       const stub = this.#stub;
       const answered = stub.fetch(request).then(async (response) => ({ response, answer: await answerOf(response) }));
       const { response, answer } = await Promise.race([answered, timeout]).catch((error: unknown) => {
+        if (timedOut && late) answered.then(({ response, answer }) => response.ok && late(answer), () => {});
         if (isSubrequestLimit(error)) throw subrequestLimitError(this.#subrequests, error);
         if (this.#stub === stub) this.#stub = this.#newStub();
         throw error;
