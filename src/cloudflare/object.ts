@@ -187,7 +187,7 @@ export class HtxRateLimitObject {
       : [];
     // More than a window's limit says nothing more (and a hostile report must not grow the row).
     limiter.occupy(slots.slice(-limiter.limit));
-    if (typeof penalizedAt === "number" && Number.isFinite(penalizedAt)) limiter.penalize(Math.min(penalizedAt, now));
+    if (typeof penalizedAt === "number" && Number.isFinite(penalizedAt)) limiter.penalize(penalizedAt); // never later than now
     if (!(await this.#persist(limiter))) return storageFails();
     return new Response(null, { status: 204 });
   }

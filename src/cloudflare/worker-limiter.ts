@@ -189,7 +189,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     // Always: the local share is what counts if the object becomes unreachable within the window.
     this.#local?.penalize();
     if (this.#outage) {
-      this.#untoldPenaltyAt = Date.now(); // the local share counts it now; the object hears of it when it answers
+      this.#keepUntold(Date.now()); // the local share counts it now; the object hears of it when it answers
       return Promise.resolve();
     }
     if (this.#subrequests && !this.#subrequests.use(false)) return Promise.resolve();
@@ -197,7 +197,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     const telling = this.#link.penalize().catch((error: unknown) => {
       // Refused (another endpoint's object) or out of subrequests: not an outage.
       if (error instanceof HtxError) return;
-      this.#untoldPenaltyAt = Math.max(this.#untoldPenaltyAt ?? at, at);
+      this.#keepUntold(at);
       this.#failed(error);
     });
     // The client does not wait for it: the call must outlive the Worker's response.
@@ -296,6 +296,11 @@ class ObjectLimiter implements DurableObjectRateLimiter {
     this.#waitUntil?.(probing);
   }
 
+  /** Keeps HTX's refusal at `at` for the object, unless a later one is kept already. */
+  #keepUntold(at: number): void {
+    this.#untoldPenaltyAt = Math.max(this.#untoldPenaltyAt ?? at, at);
+  }
+
   /**
    * Local grants the object has not heard of that still count in a window: the probe goes on for
    * them with nobody waiting, or a Worker done during the outage would never report them.
@@ -363,7 +368,7 @@ class ObjectLimiter implements DurableObjectRateLimiter {
       await reporting;
     } catch (error) {
       this.#unreported.unshift(...grants);
-      if (penaltyAt !== undefined) this.#untoldPenaltyAt = Math.max(this.#untoldPenaltyAt ?? penaltyAt, penaltyAt);
+      if (penaltyAt !== undefined) this.#keepUntold(penaltyAt);
       throw error;
     } finally {
       if (this.#reporting === reporting) this.#reporting = undefined;

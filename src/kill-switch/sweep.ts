@@ -7,7 +7,7 @@
  * ids, so what became of each order still comes from the listings (src/kill-switch/ledger.ts).
  */
 import * as v from "valibot";
-import { HtxError } from "../core/errors.ts";
+import type { HtxError } from "../core/errors.ts";
 import { mayHaveBeenApplied } from "../cancel/attempt.ts";
 import { neverSent } from "../cancel/signed-request.ts";
 import { isKeyRefusal } from "../http/answers.ts";
@@ -113,7 +113,7 @@ export async function sweepGroup(
         if (!signal.aborted) tally.errors.push(error as HtxError);
         // An abort after a request left (in flight, or waiting to ask again) may have swept orders,
         // unless it came of HTX refusing the key: then nothing the key sent was applied.
-        const sent = !neverSent(error) && !(error instanceof HtxAbortError && isKeyRefusalError(error.cause));
+        const sent = !neverSent(error) && !(error instanceof HtxAbortError && isKeyRefusal(error.cause as HtxError));
         if (mayHaveBeenApplied({ error: error as HtxError, sent })) onApplied(0);
         more = false;
         // A refused key stops the kill switch at once (src/kill-switch/round.ts).
@@ -131,9 +131,4 @@ export async function sweepGroup(
     }
   }));
   return tally;
-}
-
-/** Whether `value` is HTX refusing the key (the reason the kill switch halted with). */
-function isKeyRefusalError(value: unknown): boolean {
-  return value instanceof HtxError && isKeyRefusal(value);
 }
